@@ -1,0 +1,61 @@
+#pragma once
+/// @file
+/// The error model of digestx: a small closed set of codes, each with a documented exit code,
+/// carried in a Result<T> (tl::expected) from the place a fault is found to the CLI.
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace digestx {
+
+/// What went wrong, as far as a caller (and a CI script reading the exit code) cares.
+enum class ErrorCode {
+    Usage,       ///< bad command line or bad user input; no network used (exit 2)
+    Mismatch,    ///< a verification found drift: pinned digest differs (exit 1)
+    NotFound,    ///< manifest, repository, tag or platform does not exist (exit 3)
+    Auth,        ///< authentication or authorisation failed (exit 4)
+    Integrity,   ///< content or protocol violation: bad digest, bad JSON, limits (exit 5)
+    Network,     ///< DNS, connect, TLS, timeouts, persistent 5xx (exit 6)
+    RateLimited, ///< 429 / TOOMANYREQUESTS after retries (exit 7)
+    Internal,    ///< a bug in digestx (exit 70)
+    Interrupted, ///< SIGINT (exit 130)
+};
+
+/// The process exit code for an error code, as documented in README.md and `--help`.
+int exit_code(ErrorCode code) noexcept;
+
+/// A short lowercase name for an error code ("not-found", "auth", ...), used in JSON output.
+std::string_view error_code_name(ErrorCode code) noexcept;
+
+/// An error value: a code, a one-line message, and optional context and registry diagnostics.
+struct Error {
+    ErrorCode code = ErrorCode::Internal;    ///< the class of failure
+    std::string message;                     ///< one line, no trailing period, sanitized
+    std::vector<std::string> context;        ///< outer context, innermost first
+    int http_status = 0;                     ///< HTTP status when a response caused it
+    std::vector<std::string> registry_codes; ///< registry error codes (MANIFEST_UNKNOWN, ...)
+
+    /// Adds an outer context ("fetching manifest sha256:…") and returns the error.
+    Error &&with_context(std::string what) &&;
+    /// The one line printed on stderr: contexts outermost first, then the message.
+    [[nodiscard]] std::string describe() const;
+};
+
+/// The result of an operation that can fail with an Error.
+template <class T> using Result = tl::expected<T, Error>;
+
+/// Convenience: an unexpected Error with the given code and message.
+inline tl::unexpected<Error> fail(ErrorCode code, std::string message) {
+    return tl::unexpected<Error>(Error{code, std::move(message), {}, 0, {}});
+}
+
+/// Convenience: rewraps an existing error as an unexpected value.
+inline tl::unexpected<Error> fail(Error error) {
+    return tl::unexpected<Error>(std::move(error));
+}
+
+} // namespace digestx

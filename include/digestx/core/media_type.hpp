@@ -1,0 +1,80 @@
+#pragma once
+/// @file
+/// The media types digestx knows, their classification, and the Accept presets it sends.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace digestx::media {
+
+/// Docker manifest list (a multi-platform index in Docker's vocabulary).
+inline constexpr std::string_view docker_manifest_list = "application/vnd.docker.distribution.manifest.list.v2+json";
+/// Docker image manifest, schema 2.
+inline constexpr std::string_view docker_manifest_v2 = "application/vnd.docker.distribution.manifest.v2+json";
+/// Docker image manifest, schema 1, signed (JWS).
+inline constexpr std::string_view docker_manifest_v1_signed =
+    "application/vnd.docker.distribution.manifest.v1+prettyjws";
+/// Docker image manifest, schema 1, unsigned.
+inline constexpr std::string_view docker_manifest_v1 = "application/vnd.docker.distribution.manifest.v1+json";
+/// Docker image config.
+inline constexpr std::string_view docker_config = "application/vnd.docker.container.image.v1+json";
+/// Docker gzip layer.
+inline constexpr std::string_view docker_layer_gzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+/// Docker foreign (non-distributable) layer.
+inline constexpr std::string_view docker_layer_foreign = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
+/// OCI image index.
+inline constexpr std::string_view oci_index = "application/vnd.oci.image.index.v1+json";
+/// OCI image manifest.
+inline constexpr std::string_view oci_manifest = "application/vnd.oci.image.manifest.v1+json";
+/// OCI image config.
+inline constexpr std::string_view oci_config = "application/vnd.oci.image.config.v1+json";
+/// OCI empty descriptor (`{}`), the config of artifacts without one.
+inline constexpr std::string_view oci_empty = "application/vnd.oci.empty.v1+json";
+/// OCI layer, uncompressed tar.
+inline constexpr std::string_view oci_layer_tar = "application/vnd.oci.image.layer.v1.tar";
+/// OCI layer, gzip.
+inline constexpr std::string_view oci_layer_gzip = "application/vnd.oci.image.layer.v1.tar+gzip";
+/// OCI layer, zstd.
+inline constexpr std::string_view oci_layer_zstd = "application/vnd.oci.image.layer.v1.tar+zstd";
+/// The in-toto media type of buildx attestation layers.
+inline constexpr std::string_view in_toto = "application/vnd.in-toto+json";
+
+/// What kind of document a media type names.
+enum class Kind {
+    Index,    ///< OCI index or Docker manifest list
+    Manifest, ///< OCI or Docker schema2 image manifest
+    Schema1,  ///< Docker schema1 manifest (signed or not)
+    Config,   ///< an image config
+    Layer,    ///< a filesystem layer
+    Other,    ///< anything else (artifact types, unknown future types)
+};
+
+/// Classifies a media type; parameters (`; charset=…`) are ignored.
+Kind classify(std::string_view media_type) noexcept;
+
+/// True for the types a registry serves from /manifests/ (index, manifest, schema1).
+bool is_manifest_type(std::string_view media_type) noexcept;
+
+/// Strips parameters and surrounding whitespace: `application/json; charset=utf-8` → `application/json`.
+std::string_view essence(std::string_view media_type) noexcept;
+
+/// A named Accept list. `full` is what digestx sends by default: every type it can read, the
+/// multi-platform types first, schema1 last, identical on HEAD and GET.
+struct AcceptPreset {
+    std::string name;               ///< the preset's name on the command line
+    std::vector<std::string> types; ///< the media types, in order
+    std::string description;        ///< one line for `--help`
+};
+
+/// All presets: full, oci, docker, docker-v2 (what a schema2-only client sends), schema1.
+const std::vector<AcceptPreset> &accept_presets();
+
+/// Looks a preset up by name.
+std::optional<AcceptPreset> find_accept_preset(std::string_view name);
+
+/// The Accept header value for a list of types ("a, b, c").
+std::string accept_header(const std::vector<std::string> &types);
+
+} // namespace digestx::media

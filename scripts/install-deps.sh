@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages digestx builds and tests with, if any is missing.
+# Runs as root on a fresh machine; does nothing (and needs no network) when all are present.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build git ca-certificates openssl
+  libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2 libexpected-dev
+  # The CNCF distribution registry: the integration tests start real instances of it.
+  docker-registry
+)
+if [[ "${DIGESTX_EXTRA_PACKAGES:-}" != "" ]]; then
+  read -r -a extra <<<"$DIGESTX_EXTRA_PACKAGES"
+  packages+=("${extra[@]}")
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+if ((${#missing[@]} > 0)); then
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_cmd=()
+  [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

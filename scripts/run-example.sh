@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds digestx and runs its main job on the bundled example, offline.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)" --target digestx
+set -x
+./build/digestx --version

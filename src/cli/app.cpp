@@ -1,0 +1,113 @@
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "command.hpp"
+#include "commands.hpp"
+#include "digestx/core/text.hpp"
+
+namespace digestx::cli {
+namespace {
+
+constexpr const char *exit_code_help = R"(Exit codes:
+  0    success
+  1    verification mismatch (a pinned digest drifted)
+  2    usage or input error (no network used)
+  3    not found (manifest, tag, repository, platform)
+  4    authentication or authorisation failure
+  5    integrity or protocol violation (digest mismatch, bad document, limits)
+  6    network, TLS or timeout failure
+  7    rate limited
+  70   internal error
+  130  interrupted)";
+
+void add_global_options(CLI::App &app, GlobalOptions &globals) {
+    app.add_option("-o,--output", globals.output, "Output format: text, json (dot where a graph is drawn)")
+        ->check(CLI::IsMember({"text", "json", "dot"}));
+    app.add_option("--platform", globals.platform, "Platform to select, os/arch[/variant] (e.g. linux/arm64)");
+    app.add_option("--timeout", globals.timeout_seconds, "Overall deadline in seconds")->check(CLI::PositiveNumber);
+    app.add_flag("--plain-http", globals.plain_http, "Use http:// for a registry that is not on loopback");
+    app.add_flag("--insecure", globals.insecure, "Do not verify TLS certificates (loudly unsafe)");
+    app.add_option("--cacert", globals.cacert, "Extra CA bundle (PEM) to trust")->check(CLI::ExistingFile);
+    app.add_option("--username", globals.username, "Registry user name");
+    app.add_flag("--password-stdin", globals.password_stdin, "Read the registry password from stdin");
+    app.add_flag("--strict", globals.strict, "Treat header/content disagreements as errors");
+    app.add_flag("-v,--verbose", globals.verbose, "Trace requests on stderr (credentials redacted)");
+    app.add_flag("--no-color", globals.no_color, "Never colour the output");
+}
+
+// CLI11 reports its own parse errors; map them onto the contract's usage exit code.
+int report_parse_error(const CLI::ParseError &error, CLI::App &app, Context &ctx) {
+    if (error.get_exit_code() == 0) {
+        // --help / --version: CLI11 prints to the streams we give it.
+        std::ostringstream help;
+        std::ostringstream ignored;
+        app.exit(error, help, ignored);
+        ctx.out << help.str();
+        return 0;
+    }
+    ctx.err << "digestx: error: " << sanitize(error.what()) << "\n";
+    return exit_code(ErrorCode::Usage);
+}
+
+} // namespace
+
+int run(const std::vector<std::string> &args, Context &ctx) {
+    Invocation invocation;
+    CLI::App app{"digestx: which container-image digest is which, exactly and verifiably", "digestx"};
+    app.set_version_flag("--version", "digestx 0.1.0");
+    app.footer(exit_code_help);
+    app.require_subcommand(1);
+    app.fallthrough();
+    add_global_options(app, invocation.globals);
+    for (CommandSetup setup : all_commands())
+        setup(app, invocation);
+
+    std::vector<std::string> reversed(args.rbegin(), args.rend() - (args.empty() ? 0 : 1));
+    try {
+        app.parse(reversed);
+    } catch (const CLI::ParseError &error) {
+        return report_parse_error(error, app, ctx);
+    }
+    if (!invocation.run) {
+        ctx.err << "digestx: error: no command given (see digestx --help)\n";
+        return exit_code(ErrorCode::Usage);
+    }
+
+    std::ostringstream buffered;
+    Context inner{buffered, ctx.err, ctx.in, ctx.env, ctx.out_is_terminal, ctx.err_is_terminal};
+    Result<int> outcome = [&]() -> Result<int> {
+        try {
+            return invocation.run(inner, invocation.globals);
+        } catch (const std::bad_alloc &) {
+            return fail(ErrorCode::Internal, "out of memory");
+        } catch (const std::exception &error) {
+            return fail(ErrorCode::Internal, std::string("internal error: ") + error.what());
+        }
+    }();
+    if (!outcome) {
+        ctx.err << "digestx: error: " << sanitize(outcome.error().describe(), 2000) << "\n";
+        return exit_code(outcome.error().code);
+    }
+    ctx.out << buffered.str();
+    ctx.out.flush();
+    return *outcome;
+}
+
+Context process_context() {
+    return Context{std::cout,
+                   std::cerr,
+                   std::cin,
+                   [](const std::string &name) -> std::optional<std::string> {
+                       const char *value = std::getenv(name.c_str());
+                       if (value == nullptr) return std::nullopt;
+                       return std::string(value);
+                   },
+                   isatty(STDOUT_FILENO) == 1,
+                   isatty(STDERR_FILENO) == 1};
+}
+
+} // namespace digestx::cli

@@ -1,0 +1,42 @@
+#pragma once
+/// @file
+/// The contract between the CLI driver (app.cpp) and the one-file-per-command modules.
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "digestx/cli/context.hpp"
+#include "digestx/core/error.hpp"
+
+namespace digestx::cli {
+
+/// Options every command accepts, before or after the command name (cli.md "Global options").
+struct GlobalOptions {
+    std::string output = "text"; ///< -o text|json|dot
+    std::string platform;        ///< --platform, unnormalised as typed
+    double timeout_seconds = 0;  ///< --timeout; 0 means the default deadline
+    bool plain_http = false;     ///< --plain-http
+    bool insecure = false;       ///< --insecure: skip TLS verification
+    std::string cacert;          ///< --cacert FILE
+    std::string username;        ///< --username
+    bool password_stdin = false; ///< --password-stdin
+    bool strict = false;         ///< --strict: header/content disagreements are errors
+    bool verbose = false;        ///< --verbose: redacted request trace on stderr
+    bool no_color = false;       ///< --no-color
+};
+
+/// A parsed command ready to run: returns the exit code (0 or 1) or an Error.
+using CommandRun = std::function<Result<int>(Context &, const GlobalOptions &)>;
+
+/// Where a command's set-up function stores the run function of the command that was chosen.
+struct Invocation {
+    GlobalOptions globals; ///< filled by CLI11 while parsing
+    CommandRun run;        ///< set by the chosen subcommand's callback
+};
+
+/// Every command module provides one set-up function of this shape.
+using CommandSetup = void (*)(CLI::App &app, Invocation &invocation);
+
+} // namespace digestx::cli

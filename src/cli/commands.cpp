@@ -1,0 +1,10 @@
+#include "commands.hpp"
+
+namespace digestx::cli {
+
+const std::vector<CommandSetup> &all_commands() {
+    static const std::vector<CommandSetup> commands = {};
+    return commands;
+}
+
+} // namespace digestx::cli

@@ -1,0 +1,167 @@
+#include "support/process.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <filesystem>
+#include <poll.h>
+#include <signal.h>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "digestx/cli/context.hpp"
+
+extern char **environ;
+
+namespace digestx::test {
+namespace {
+
+void set_nonblocking(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+} // namespace
+
+ProcessResult run_process(const std::vector<std::string> &argv, const std::string &input,
+                          const std::map<std::string, std::string> &env, int timeout_seconds) {
+    int in_pipe[2];
+    int out_pipe[2];
+    int err_pipe[2];
+    if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+
+    std::map<std::string, std::string> merged;
+    for (char **entry = environ; *entry != nullptr; ++entry) {
+        std::string text(*entry);
+        auto eq = text.find('=');
+        if (eq != std::string::npos) merged[text.substr(0, eq)] = text.substr(eq + 1);
+    }
+    for (const auto &[key, value] : env)
+        merged[key] = value;
+    std::vector<std::string> env_strings;
+    for (const auto &[key, value] : merged)
+        env_strings.push_back(key + "=" + value);
+    std::vector<char *> env_pointers;
+    for (auto &text : env_strings)
+        env_pointers.push_back(text.data());
+    env_pointers.push_back(nullptr);
+    std::vector<std::string> args = argv;
+    std::vector<char *> arg_pointers;
+    for (auto &text : args)
+        arg_pointers.push_back(text.data());
+    arg_pointers.push_back(nullptr);
+
+    pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        dup2(in_pipe[0], 0);
+        dup2(out_pipe[1], 1);
+        dup2(err_pipe[1], 2);
+        for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
+            close(fd);
+        execve(arg_pointers[0], arg_pointers.data(), env_pointers.data());
+        _exit(127);
+    }
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    set_nonblocking(in_pipe[1]);
+    set_nonblocking(out_pipe[0]);
+    set_nonblocking(err_pipe[0]);
+
+    ProcessResult result;
+    std::size_t written = 0;
+    bool in_open = true;
+    if (input.empty()) {
+        close(in_pipe[1]);
+        in_open = false;
+    }
+    bool out_open = true;
+    bool err_open = true;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
+    char buffer[65536];
+    while (out_open || err_open) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            kill(pid, SIGKILL);
+            break;
+        }
+        std::vector<pollfd> fds;
+        if (out_open) fds.push_back({out_pipe[0], POLLIN, 0});
+        if (err_open) fds.push_back({err_pipe[0], POLLIN, 0});
+        if (in_open) fds.push_back({in_pipe[1], POLLOUT, 0});
+        if (poll(fds.data(), fds.size(), 200) < 0 && errno != EINTR) break;
+        for (const auto &p : fds) {
+            if (p.revents == 0) continue;
+            if (p.fd == in_pipe[1]) {
+                ssize_t n = write(in_pipe[1], input.data() + written, input.size() - written);
+                if (n > 0) written += static_cast<std::size_t>(n);
+                if (n < 0 || written == input.size()) {
+                    close(in_pipe[1]);
+                    in_open = false;
+                }
+                continue;
+            }
+            ssize_t n = read(p.fd, buffer, sizeof buffer);
+            if (n > 0) {
+                (p.fd == out_pipe[0] ? result.out : result.err).append(buffer, static_cast<std::size_t>(n));
+            } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+                (p.fd == out_pipe[0] ? out_open : err_open) = false;
+            }
+        }
+    }
+    if (in_open) close(in_pipe[1]);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) result.exit_code = 128 + WTERMSIG(status);
+    return result;
+}
+
+ProcessResult run_digestx(const std::vector<std::string> &args, const std::string &input,
+                          const std::map<std::string, std::string> &env) {
+    std::vector<std::string> argv{DIGESTX_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv, input, env);
+}
+
+ProcessResult run_in_process(const std::vector<std::string> &args, const std::string &input) {
+    std::ostringstream out;
+    std::ostringstream err;
+    std::istringstream in(input);
+    cli::Context ctx{out, err, in, [](const std::string &) { return std::optional<std::string>(); }, false, false};
+    std::vector<std::string> argv{"digestx"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessResult result;
+    result.exit_code = cli::run(argv, ctx);
+    result.out = out.str();
+    result.err = err.str();
+    return result;
+}
+
+std::string source_dir() {
+    return DIGESTX_SOURCE_DIR;
+}
+
+std::string shared_dir() {
+    if (const char *explicit_dir = std::getenv("DIGESTX_SHARED_DIR")) return explicit_dir;
+    std::filesystem::path candidate = std::filesystem::path(DIGESTX_SOURCE_DIR).parent_path() / "shared";
+    if (std::filesystem::is_directory(candidate / "conformance")) return candidate.string();
+    return {};
+}
+
+std::string read_file(const std::string &path) {
+    std::ifstream stream(path, std::ios::binary);
+    if (!stream) throw std::runtime_error("cannot read " + path);
+    std::ostringstream bytes;
+    bytes << stream.rdbuf();
+    return bytes.str();
+}
+
+} // namespace digestx::test
