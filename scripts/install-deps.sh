@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build git ca-certificates openssl
+  build-essential cmake ninja-build git ca-certificates openssl curl
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2 libexpected-dev
   # The CNCF distribution registry: the integration tests start real instances of it.
   docker-registry
