@@ -8,6 +8,9 @@
 
 namespace digestx::cli {
 
+/// `digest --file PATH`: the digest of a manifest document as a registry computes it.
+void setup_digest_command(CLI::App &app, Invocation &invocation);
+
 /// Set-up functions of every command, in the order `--help` lists them.
 const std::vector<CommandSetup> &all_commands();
 
