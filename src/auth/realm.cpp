@@ -9,7 +9,7 @@
 #include "digestx/core/text.hpp"
 #include "digestx/net/transport.hpp"
 #include "strings.hpp"
-#include "url_parts.hpp"
+#include "digestx/net/url.hpp"
 
 namespace digestx::auth {
 namespace {
@@ -60,7 +60,7 @@ std::string_view host_class_name(HostClass host_class) noexcept {
 }
 
 std::string realm_problem(std::string_view realm, const Origin &registry) {
-    auto parts = detail::parse_url(realm);
+    auto parts = net::parse_url(realm);
     if (!parts) return "not an absolute http(s) URL";
     if (parts->has_userinfo) return "the URL carries userinfo";
     if (registry.scheme == "https" && parts->scheme == "http") return "plain-http realm for an https registry";

@@ -2,7 +2,7 @@
 
 #include "digestx/auth/realm.hpp"
 #include "digestx/core/text.hpp"
-#include "url_parts.hpp"
+#include "digestx/net/url.hpp"
 
 namespace digestx::auth {
 namespace {
@@ -40,7 +40,7 @@ Result<Hop> follow(const TokenFetch &fetch, const Hop &hop, const net::HttpRespo
                            "token endpoint answered " + std::to_string(response.status) + " without a Location",
                            response.status);
     }
-    auto target = detail::resolve_reference(hop.url, *location);
+    auto target = net::resolve_reference(hop.url, *location);
     if (!target) {
         return with_status(ErrorCode::Auth, "token endpoint sent an invalid redirect location " + quoted(*location),
                            response.status);

@@ -8,7 +8,7 @@
 #include "digestx/core/text.hpp"
 #include "digestx/net/redirect_policy.hpp"
 #include "transfer.hpp"
-#include "url_parts.hpp"
+#include "digestx/net/url.hpp"
 
 namespace digestx::net::detail {
 namespace {

@@ -16,7 +16,7 @@
 #include "digestx/net/redirect_policy.hpp"
 #include "trace.hpp"
 #include "transfer.hpp"
-#include "url_parts.hpp"
+#include "digestx/net/url.hpp"
 
 namespace digestx::net {
 namespace {
@@ -55,7 +55,7 @@ std::optional<Error> invalid_request(const HttpRequest &request) {
     if (request.method != "GET" && request.method != "HEAD" && request.method != "POST") {
         return detail::make_error(ErrorCode::Internal, "unsupported HTTP method " + quoted(request.method));
     }
-    if (!detail::parse_url(request.url)) {
+    if (!parse_url(request.url)) {
         return detail::make_error(ErrorCode::Integrity, "not an http(s) URL: " + quoted(redact_url(request.url)));
     }
     for (const auto &[name, value] : request.headers) {
@@ -183,14 +183,14 @@ void CurlTransport::Impl::wait_idle(std::vector<Job> &jobs, Clock::time_point un
 
 void CurlTransport::Impl::start(Job &job) {
     if (Clock::now() + detail::deadline_slack >= options.deadline) {
-        return finish(job, fail(ErrorCode::Network, "timed out waiting for " + detail::display_host(job.hop.url) +
+        return finish(job, fail(ErrorCode::Network, "timed out waiting for " + display_host(job.hop.url) +
                                                         " (overall deadline reached)"));
     }
     if (options.trace != nullptr) detail::trace_request(*options.trace, job.hop);
     job.transfer = std::make_unique<detail::Transfer>(options, resolve, job.hop, &job);
     if (job.transfer->easy() == nullptr || curl_multi_add_handle(multi, job.transfer->easy()) != CURLM_OK) {
         job.transfer.reset();
-        finish(job, fail(ErrorCode::Internal, "cannot start a transfer to " + detail::display_host(job.hop.url)));
+        finish(job, fail(ErrorCode::Internal, "cannot start a transfer to " + display_host(job.hop.url)));
     }
 }
 
@@ -214,7 +214,7 @@ void CurlTransport::Impl::on_response(Job &job, HttpResponse response, Clock::ti
     if (response.status == 407) {
         // Origin servers never send 407: a proxy from the environment refused us (E3).
         return finish(
-            job, fail(ErrorCode::Network, "proxy error (407) while requesting " + detail::display_host(job.hop.url)));
+            job, fail(ErrorCode::Network, "proxy error (407) while requesting " + display_host(job.hop.url)));
     }
     if (job.hop.follow_redirects && is_redirect_status(response.status) && follow(job, response)) return;
     if (job.result) return; // a refused redirect

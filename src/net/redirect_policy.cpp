@@ -9,7 +9,7 @@
 
 #include "digestx/core/text.hpp"
 #include "digestx/net/transport.hpp"
-#include "url_parts.hpp"
+#include "digestx/net/url.hpp"
 
 namespace digestx::net {
 namespace {
@@ -48,7 +48,7 @@ bool is_redirect_status(int status) noexcept {
 }
 
 Result<std::string> resolve_location(std::string_view base_url, std::string_view location) {
-    auto resolved = detail::resolve_reference(base_url, location);
+    auto resolved = resolve_reference(base_url, location);
     if (!resolved) {
         return fail(ErrorCode::Integrity,
                     "invalid redirect location " + quoted(location) + " from " + redact_url(base_url));
@@ -57,13 +57,13 @@ Result<std::string> resolve_location(std::string_view base_url, std::string_view
 }
 
 std::string origin_of(std::string_view url) {
-    auto parts = detail::parse_url(url);
+    auto parts = parse_url(url);
     if (!parts) return {};
     return parts->scheme + "://" + parts->host + ":" + std::to_string(parts->port);
 }
 
 std::string host_of(std::string_view url) {
-    auto parts = detail::parse_url(url);
+    auto parts = parse_url(url);
     return parts ? parts->host : std::string();
 }
 
@@ -81,8 +81,8 @@ bool is_private_host(std::string_view host) {
 }
 
 Result<void> check_redirect(std::string_view from_url, std::string_view to_url, bool allow_plain_http) {
-    auto from = detail::parse_url(from_url);
-    auto to = detail::parse_url(to_url);
+    auto from = parse_url(from_url);
+    auto to = parse_url(to_url);
     std::string route = "from " + redact_url(from_url) + " to " + redact_url(to_url);
     if (!from || !to)
         return fail(ErrorCode::Integrity, "refusing redirect " + sanitize(route) + ": not an http(s) URL");

@@ -6,7 +6,7 @@
 
 #include "digestx/core/text.hpp"
 #include "digestx/net/interrupt.hpp"
-#include "url_parts.hpp"
+#include "digestx/net/url.hpp"
 
 namespace digestx::net::detail {
 namespace {

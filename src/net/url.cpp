@@ -1,4 +1,4 @@
-#include "url_parts.hpp"
+#include "digestx/net/url.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,7 +9,7 @@
 #include "digestx/core/text.hpp"
 #include "digestx/net/transport.hpp"
 
-namespace digestx::net::detail {
+namespace digestx::net {
 namespace {
 
 struct UrlDeleter {
@@ -33,27 +33,44 @@ std::string lowercase(std::string text) {
     return text;
 }
 
+// Control characters and spaces never belong in a URL digestx sends; libcurl would reject or
+// encode some of them, and refusing them here keeps every later decision simple.
+bool has_forbidden_bytes(std::string_view url) {
+    for (char c : url) {
+        auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte == 0x7F) return true;
+    }
+    return false;
+}
+
 std::optional<UrlParts> parts_of(CURLU *handle) {
     auto scheme = get_part(handle, CURLUPART_SCHEME);
     auto host = get_part(handle, CURLUPART_HOST);
     auto port = get_part(handle, CURLUPART_PORT, CURLU_DEFAULT_PORT);
     auto url = get_part(handle, CURLUPART_URL);
     if (!scheme || !host || !port || !url || host->empty()) return std::nullopt;
-    UrlParts parts{lowercase(*scheme), lowercase(*host), 0, *url};
+    UrlParts parts{lowercase(*scheme), lowercase(*host), 0, *url, false};
     if (parts.scheme != "http" && parts.scheme != "https") return std::nullopt;
+    if (auto zone = get_part(handle, CURLUPART_ZONEID); zone && parts.host.back() == ']') {
+        parts.host.insert(parts.host.size() - 1, "%25" + lowercase(*zone));
+    }
     try {
         parts.port = std::stoi(*port);
     } catch (const std::exception &) {
         return std::nullopt;
     }
+    if (parts.port <= 0 || parts.port > 65535) return std::nullopt;
+    parts.has_userinfo =
+        get_part(handle, CURLUPART_USER).has_value() || get_part(handle, CURLUPART_PASSWORD).has_value();
     return parts;
 }
 
 } // namespace
 
 std::optional<UrlParts> parse_url(std::string_view url) {
-    // curl_url_set needs a NUL-terminated string, and an embedded NUL must not cut the URL short.
-    if (url.find('\0') != std::string_view::npos) return std::nullopt;
+    // curl_url_set needs a NUL-terminated string: an embedded NUL (a forbidden byte) must not cut
+    // the URL short.
+    if (url.empty() || has_forbidden_bytes(url)) return std::nullopt;
     UrlHandle handle(curl_url());
     if (!handle) return std::nullopt;
     std::string text(url);
@@ -62,9 +79,7 @@ std::optional<UrlParts> parse_url(std::string_view url) {
 }
 
 std::optional<std::string> resolve_reference(std::string_view base, std::string_view reference) {
-    if (base.find('\0') != std::string_view::npos || reference.find('\0') != std::string_view::npos) {
-        return std::nullopt;
-    }
+    if (has_forbidden_bytes(base) || has_forbidden_bytes(reference)) return std::nullopt;
     UrlHandle handle(curl_url());
     if (!handle) return std::nullopt;
     std::string base_text(base);
@@ -93,4 +108,4 @@ std::string display_host(std::string_view url) {
     return default_port ? parts->host : parts->host + ":" + std::to_string(parts->port);
 }
 
-} // namespace digestx::net::detail
+} // namespace digestx::net
