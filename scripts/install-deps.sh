@@ -8,6 +8,8 @@ packages=(
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2 libexpected-dev
   # The CNCF distribution registry: the integration tests start real instances of it.
   docker-registry
+  # libcrypt's bcrypt writes the test registry's htpasswd file (no apache2-utils needed).
+  libcrypt-dev
 )
 if [[ "${DIGESTX_EXTRA_PACKAGES:-}" != "" ]]; then
   read -r -a extra <<<"$DIGESTX_EXTRA_PACKAGES"

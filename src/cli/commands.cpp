@@ -3,7 +3,7 @@
 namespace digestx::cli {
 
 const std::vector<CommandSetup> &all_commands() {
-    static const std::vector<CommandSetup> commands = {setup_ref_command};
+    static const std::vector<CommandSetup> commands = {setup_ref_command, setup_digest_command};
     return commands;
 }
 

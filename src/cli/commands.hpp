@@ -8,10 +8,13 @@
 
 namespace digestx::cli {
 
-/// Set-up functions of every command, in the order `--help` lists them.
-const std::vector<CommandSetup> &all_commands();
-
 /// `digestx ref REF`: how a reference parses and normalises (cmd_ref.cpp).
 void setup_ref_command(CLI::App &app, Invocation &invocation);
+
+/// `digestx digest --file PATH`: the digest of a manifest document as a registry computes it (cmd_digest.cpp).
+void setup_digest_command(CLI::App &app, Invocation &invocation);
+
+/// Set-up functions of every command, in the order `--help` lists them.
+const std::vector<CommandSetup> &all_commands();
 
 } // namespace digestx::cli

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -113,6 +114,7 @@ struct TestHttpServer::Impl {
     Handler handler;
     std::mutex mutex;
     std::vector<RecordedRequest> requests;
+    std::size_t connections = 0;
     std::atomic<bool> stopping{false};
     int listen_fd = -1;
     SSL_CTX *tls = nullptr;
@@ -132,6 +134,7 @@ void TestHttpServer::Impl::accept_loop() {
         int fd = ::accept(listen_fd, nullptr, nullptr);
         if (fd < 0) continue;
         std::lock_guard lock(mutex);
+        ++connections;
         workers.emplace_back([this, fd] { serve(fd); });
     }
 }
@@ -254,6 +257,9 @@ TestHttpServer::TestHttpServer(Handler handler, std::optional<TlsFiles> tls) : m
     m_impl->handler = std::move(handler);
     if (tls) {
         m_tls = true;
+        // OpenSSL's socket BIO writes with write(), not send(MSG_NOSIGNAL): a client that hangs
+        // up mid-handshake (as one refusing the certificate does) would kill the test process.
+        std::signal(SIGPIPE, SIG_IGN);
         m_impl->tls = SSL_CTX_new(TLS_server_method());
         if (SSL_CTX_use_certificate_chain_file(m_impl->tls, tls->certificate_chain.c_str()) != 1 ||
             SSL_CTX_use_PrivateKey_file(m_impl->tls, tls->private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
@@ -302,6 +308,11 @@ std::string TestHttpServer::host() const {
 std::vector<RecordedRequest> TestHttpServer::requests() const {
     std::lock_guard lock(m_impl->mutex);
     return m_impl->requests;
+}
+
+std::size_t TestHttpServer::connection_count() const {
+    std::lock_guard lock(m_impl->mutex);
+    return m_impl->connections;
 }
 
 void TestHttpServer::set_handler(Handler handler) {

@@ -72,6 +72,8 @@ public:
     [[nodiscard]] std::string host() const;
     /// Every request received so far.
     [[nodiscard]] std::vector<RecordedRequest> requests() const;
+    /// How many TCP connections were accepted so far (to observe connection reuse).
+    [[nodiscard]] std::size_t connection_count() const;
     /// Replaces the handler (for tests that script several phases).
     void set_handler(Handler handler);
 

@@ -36,7 +36,8 @@ struct HttpResponse {
     std::vector<Header> headers;        ///< final response headers, names lowercased, in order
     std::string body;                   ///< final body (at most max_body_bytes)
     std::string effective_url;          ///< the URL that answered (after redirects)
-    std::vector<std::string> redirects; ///< every URL redirected through, in order
+    std::vector<std::string> redirects; ///< every redirect target followed, in order (last = effective_url)
+    bool body_truncated = false;        ///< a non-2xx body was cut at the error-body cap (not an error)
 
     /// The first header with that (lowercase) name.
     [[nodiscard]] std::optional<std::string> header(std::string_view name) const;

@@ -1,0 +1,320 @@
+#include "digestx/auth/authenticator.hpp"
+
+#include <algorithm>
+
+#include "digestx/auth/realm.hpp"
+#include "digestx/core/text.hpp"
+#include "strings.hpp"
+
+namespace digestx::auth {
+
+/// One request of a batch on its way through at most three sends: the first, one answer to the
+/// registry's challenge, one answer to a redirect target's challenge.
+struct Authenticator::Slot {
+    net::HttpRequest request;                        ///< as sent, minus the Authorization added per send
+    std::string authorization;                       ///< the Authorization value to add, "" for none
+    std::optional<Origin> authorized_origin;         ///< the only origin `authorization` may go to
+    std::optional<TokenKey> key;                     ///< the token's key when `authorization` is Bearer
+    bool fresh = false;                              ///< the credential was obtained during this call
+    bool basic = false;                              ///< `authorization` is the registry's Basic credentials
+    bool foreign = false;                            ///< the retry goes to a redirect target (D12)
+    bool registry_retried = false;                   ///< the registry's challenge was answered once
+    bool foreign_retried = false;                    ///< a redirect target's challenge was answered once
+    std::optional<Result<net::HttpResponse>> result; ///< the latest answer, or the final error
+};
+
+namespace {
+
+bool is_authorization(const net::Header &header) {
+    return detail::ascii_lower(header.first) == "authorization";
+}
+
+bool unresolved_401(const std::optional<Result<net::HttpResponse>> &result) {
+    return result && *result && (*result)->status == 401;
+}
+
+Error auth_error(std::string message, int status) {
+    return Error{ErrorCode::Auth, std::move(message), {}, status, {}};
+}
+
+} // namespace
+
+std::string repository_scope(std::string_view repository, std::string_view actions) {
+    std::string scope = "repository:";
+    scope += repository;
+    scope += ':';
+    scope += actions;
+    return scope;
+}
+
+Authenticator::Authenticator(net::Transport &transport, Origin registry, std::optional<Credentials> credentials,
+                             const Clock &clock)
+    : m_transport(transport), m_registry(std::move(registry)), m_credentials(std::move(credentials)), m_clock(clock),
+      m_cache(clock) {}
+
+std::string Authenticator::identity() const {
+    return m_credentials ? m_credentials->username : std::string();
+}
+
+std::vector<Result<net::HttpResponse>> Authenticator::perform(const std::vector<net::HttpRequest> &batch,
+                                                              std::string_view scope) {
+    std::vector<Slot> slots(batch.size());
+    std::vector<std::size_t> all;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        slots[i].request = batch[i];
+        // Only this class decides where credentials go.
+        std::erase_if(slots[i].request.headers, is_authorization);
+        all.push_back(i);
+    }
+    attach_known(slots, scope);
+    std::vector<std::size_t> first;
+    std::copy_if(all.begin(), all.end(), std::back_inserter(first), [&](std::size_t i) { return !slots[i].result; });
+    send(slots, first);
+    // One answer to the registry's challenge and one to a redirect target's (the retry that got
+    // past the registry can meet the CDN's challenge): never more, so no 401 loop (rule 9).
+    for (int round = 0; round < 2; ++round) {
+        auto retried = plan_retries(slots, scope);
+        if (retried.empty()) break;
+        send(slots, retried);
+    }
+    finish_retried(slots);
+    std::vector<Result<net::HttpResponse>> results;
+    results.reserve(slots.size());
+    for (auto &slot : slots) {
+        results.push_back(slot.result ? std::move(*slot.result) : fail(ErrorCode::Internal, "request was never sent"));
+    }
+    return results;
+}
+
+Result<net::HttpResponse> Authenticator::perform_one(const net::HttpRequest &request, std::string_view scope) {
+    auto results = perform({request}, scope);
+    return std::move(results.front());
+}
+
+void Authenticator::attach_known(std::vector<Slot> &slots, std::string_view scope) {
+    if (!m_challenge) return;
+    std::vector<Slot *> targets;
+    for (auto &slot : slots) {
+        if (origin_of(slot.request.url) == m_registry) targets.push_back(&slot);
+    }
+    if (targets.empty()) return;
+    if (m_challenge->scheme == AuthScheme::Basic) {
+        if (!m_credentials) return;
+        for (auto *slot : targets) {
+            slot->authorization = basic_authorization(*m_credentials);
+            slot->authorized_origin = m_registry;
+            slot->basic = true;
+        }
+        return;
+    }
+    auto key = make_token_key(m_challenge->realm, m_challenge->service, {std::string(scope)}, identity());
+    auto cached = m_cache.find(key);
+    bool fresh = !cached;
+    if (!cached) {
+        TokenFetch fetch{TokenRequest{key.realm, key.service, key.scopes, m_credentials}, m_registry};
+        auto obtained = obtain({{key, fetch}});
+        auto &token = obtained.at(key);
+        if (!token) {
+            for (auto *slot : targets)
+                slot->result = fail(token.error());
+            return;
+        }
+        cached = *token;
+    }
+    for (auto *slot : targets) {
+        slot->authorization = "Bearer " + *cached;
+        slot->authorized_origin = m_registry;
+        slot->key = key;
+        slot->fresh = fresh;
+    }
+}
+
+void Authenticator::send(std::vector<Slot> &slots, const std::vector<std::size_t> &which) {
+    if (which.empty()) return;
+    std::vector<net::HttpRequest> batch;
+    batch.reserve(which.size());
+    for (std::size_t i : which) {
+        net::HttpRequest request = slots[i].request;
+        // The one place Authorization is added: only for the exact origin it belongs to.
+        if (!slots[i].authorization.empty() && slots[i].authorized_origin &&
+            origin_of(request.url) == slots[i].authorized_origin) {
+            request.headers.emplace_back("Authorization", slots[i].authorization);
+        }
+        batch.push_back(std::move(request));
+    }
+    auto answers = m_transport.perform(batch);
+    for (std::size_t k = 0; k < which.size(); ++k) {
+        slots[which[k]].result =
+            k < answers.size() ? std::move(answers[k]) : fail(ErrorCode::Internal, "transport lost a request");
+    }
+}
+
+std::vector<std::size_t> Authenticator::plan_retries(std::vector<Slot> &slots, std::string_view scope) {
+    TokenWants wants;
+    std::vector<std::size_t> retry;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        Slot &slot = slots[i];
+        if (!unresolved_401(slot.result)) continue;
+        const net::HttpResponse &response = **slot.result;
+        auto challenge = select_challenge(response.headers_named("www-authenticate"));
+        auto answered_by = origin_of(response.effective_url.empty() ? slot.request.url : response.effective_url);
+        bool from_registry = answered_by == m_registry;
+        if (from_registry ? slot.registry_retried : slot.foreign_retried) {
+            slot.result = fail(refused_after_retry(slot, response));
+        } else if (!from_registry) {
+            plan_foreign_retry(slot, challenge, answered_by, wants);
+        } else if (!challenge) {
+            Error error = std::move(challenge.error());
+            error.http_status = 401;
+            slot.result = fail(std::move(error).with_context("registry " + m_registry.display()));
+        } else {
+            plan_registry_retry(slot, *challenge, scope, wants);
+        }
+        if (unresolved_401(slot.result)) retry.push_back(i);
+    }
+    auto tokens = obtain(wants);
+    std::vector<std::size_t> ready;
+    for (std::size_t i : retry) {
+        Slot &slot = slots[i];
+        if (slot.key && !slot.basic) {
+            const auto &token = tokens.at(*slot.key);
+            if (!token) {
+                Error error = token.error();
+                if (slot.foreign && slot.authorized_origin) {
+                    error.context.push_back("redirect target " + slot.authorized_origin->display());
+                }
+                slot.result = fail(std::move(error));
+                continue;
+            }
+            slot.authorization = "Bearer " + *token;
+            slot.fresh = true;
+        }
+        ready.push_back(i);
+    }
+    return ready;
+}
+
+void Authenticator::plan_registry_retry(Slot &slot, const AuthChallenge &challenge, std::string_view scope,
+                                        TokenWants &wants) {
+    std::string host = m_registry.display();
+    if (challenge.scheme == AuthScheme::Basic) {
+        m_challenge = challenge;
+        if (!m_credentials) {
+            slot.result = fail(auth_error("registry " + host +
+                                              " requires authentication; no credentials given (use --username "
+                                              "and --password-stdin)",
+                                          401));
+        } else if (slot.basic) {
+            slot.result = fail(auth_error("credentials rejected by registry " + host, 401));
+        } else {
+            slot.authorization = basic_authorization(*m_credentials);
+            slot.authorized_origin = m_registry;
+            slot.basic = true;
+            slot.registry_retried = true;
+            slot.key.reset();
+        }
+        return;
+    }
+    if (auto valid = validate_realm(challenge.realm, m_registry); !valid) {
+        slot.result = fail(std::move(valid.error()));
+        return;
+    }
+    m_challenge = challenge;
+    auto scopes = challenge.scopes;
+    scopes.emplace_back(scope);
+    auto key = make_token_key(challenge.realm, challenge.service, std::move(scopes), identity());
+    if (slot.fresh && slot.key == key) {
+        // The token was obtained for exactly this challenge moments ago: asking again cannot help
+        // (containerd invalidAuthorization, regclient ErrNoNewChallenge).
+        slot.result = fail(refused_after_retry(slot, **slot.result));
+        return;
+    }
+    m_cache.erase(key);
+    wants.emplace_back(key, TokenFetch{TokenRequest{key.realm, key.service, key.scopes, m_credentials}, m_registry});
+    slot.registry_retried = true;
+    slot.key = key;
+    slot.authorized_origin = m_registry;
+    slot.basic = false;
+}
+
+void Authenticator::plan_foreign_retry(Slot &slot, const Result<AuthChallenge> &challenge,
+                                       const std::optional<Origin> &origin, TokenWants &wants) {
+    const net::HttpResponse &response = **slot.result;
+    std::string where =
+        "redirect target " + (origin ? origin->display() : quoted(net::redact_url(response.effective_url)));
+    if (!origin) {
+        slot.result = fail(auth_error(where + " answered 401 and is not a valid http(s) origin", 401));
+        return;
+    }
+    if (!challenge) {
+        Error error = challenge.error();
+        error.http_status = 401;
+        slot.result = fail(std::move(error).with_context(where));
+        return;
+    }
+    if (challenge->scheme != AuthScheme::Bearer) {
+        slot.result = fail(auth_error(where + " asks for Basic credentials; credentials for registry " +
+                                          m_registry.display() + " are never sent to another host",
+                                      401));
+        return;
+    }
+    // ggcr handleCrossHostChallenge: the other host may hand out an anonymous token for its own
+    // challenge; nothing of the registry's identity goes with the request.
+    auto key = make_token_key(challenge->realm, challenge->service, challenge->scopes, "");
+    wants.emplace_back(key, TokenFetch{TokenRequest{key.realm, key.service, key.scopes, std::nullopt}, *origin});
+    slot.request.url = response.effective_url;
+    slot.key = key;
+    slot.authorized_origin = origin;
+    slot.basic = false;
+    slot.foreign = true;
+    slot.foreign_retried = true;
+}
+
+void Authenticator::finish_retried(std::vector<Slot> &slots) {
+    for (auto &slot : slots) {
+        if (unresolved_401(slot.result)) slot.result = fail(refused_after_retry(slot, **slot.result));
+    }
+}
+
+Error Authenticator::refused_after_retry(const Slot &slot, const net::HttpResponse &response) const {
+    if (slot.basic) return auth_error("credentials rejected by registry " + m_registry.display(), 401);
+    auto challenge = select_challenge(response.headers_named("www-authenticate"));
+    std::string server;
+    if (challenge && !challenge->error.empty()) server = " (server: " + sanitize(challenge->error, 100) + ")";
+    std::string scopes = slot.key ? scope_text(*slot.key) : std::string("registry access");
+    if (slot.foreign && slot.authorized_origin) {
+        return auth_error("redirect target " + slot.authorized_origin->display() + " refused its anonymous token for " +
+                              scopes + server,
+                          401);
+    }
+    std::string message = "authorization failed for " + scopes + server;
+    // Docker Hub answers a missing repository with 401 insufficient_scope to anonymous clients
+    // (binderhub#1664); say so instead of suggesting only a permissions problem (C13).
+    if (!m_credentials) message += ": repository does not exist or requires authentication";
+    return auth_error(std::move(message), 401);
+}
+
+std::map<TokenKey, Result<std::string>> Authenticator::obtain(const TokenWants &wants) {
+    std::map<TokenKey, Result<std::string>> tokens;
+    std::vector<TokenFetch> fetches;
+    std::vector<TokenKey> keys;
+    for (const auto &[key, fetch] : wants) {
+        if (tokens.contains(key)) continue;
+        tokens.emplace(key, fail(ErrorCode::Internal, "token not fetched"));
+        fetches.push_back(fetch);
+        keys.push_back(key);
+    }
+    if (fetches.empty()) return tokens;
+    auto results = fetch_tokens(m_transport, fetches, m_clock);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (!results[i]) {
+            tokens.insert_or_assign(keys[i], fail(std::move(results[i].error())));
+            continue;
+        }
+        tokens.insert_or_assign(keys[i], results[i]->token);
+        m_cache.store(keys[i], std::move(*results[i]));
+    }
+    return tokens;
+}
+
+} // namespace digestx::auth

@@ -1,0 +1,48 @@
+#include "digestx/core/media_type.hpp"
+#include "digestx/core/model.hpp"
+
+namespace digestx {
+
+Document::Document(DocumentKind kind, std::string media_type, bool media_type_in_body, std::string bytes, Digest digest,
+                   Body body)
+    : m_kind(kind), m_media_type(std::move(media_type)), m_media_type_in_body(media_type_in_body),
+      m_bytes(std::move(bytes)), m_digest(std::move(digest)), m_body(std::move(body)) {}
+
+std::vector<DescriptorRef> Document::descriptors() const {
+    std::vector<DescriptorRef> refs;
+    if (const auto *index = std::get_if<Index>(&m_body)) {
+        for (std::size_t i = 0; i < index->manifests.size(); ++i)
+            refs.push_back({DescriptorRole::IndexEntry, i, &index->manifests[i]});
+    } else if (const auto *manifest = std::get_if<Manifest>(&m_body)) {
+        refs.push_back({DescriptorRole::Config, 0, &manifest->config});
+        for (std::size_t i = 0; i < manifest->layers.size(); ++i)
+            refs.push_back({DescriptorRole::Layer, i, &manifest->layers[i]});
+    }
+    if (const Descriptor *found = subject()) refs.push_back({DescriptorRole::Subject, 0, found});
+    return refs;
+}
+
+const Descriptor *Document::subject() const noexcept {
+    if (const auto *index = std::get_if<Index>(&m_body)) return index->subject ? &*index->subject : nullptr;
+    if (const auto *manifest = std::get_if<Manifest>(&m_body)) return manifest->subject ? &*manifest->subject : nullptr;
+    return nullptr;
+}
+
+std::string_view Document::artifact_type() const noexcept {
+    if (const auto *index = std::get_if<Index>(&m_body)) return index->artifact_type;
+    if (const auto *manifest = std::get_if<Manifest>(&m_body)) return manifest->artifact_type;
+    return {};
+}
+
+const std::map<std::string, std::string> &Document::annotations() const noexcept {
+    static const std::map<std::string, std::string> none;
+    if (const auto *index = std::get_if<Index>(&m_body)) return index->annotations;
+    if (const auto *manifest = std::get_if<Manifest>(&m_body)) return manifest->annotations;
+    return none;
+}
+
+bool Manifest::is_artifact() const {
+    return !artifact_type.empty() || media::essence(config.media_type) == media::oci_empty;
+}
+
+} // namespace digestx

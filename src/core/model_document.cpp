@@ -1,0 +1,263 @@
+#include <array>
+
+#include "digestx/core/json.hpp"
+#include "digestx/core/media_type.hpp"
+#include "digestx/core/model.hpp"
+#include "digestx/core/text.hpp"
+#include "model_fields.hpp"
+
+namespace digestx {
+namespace {
+
+using model_detail::json;
+
+// The fields that tell the kinds apart, as containers/image ValidateUnambiguousManifestFormat
+// detects them (CVE-2021-41190): case-insensitively, and a null counts as absent.
+constexpr std::array<std::string_view, 4> detector_fields{"config", "fsLayers", "layers", "manifests"};
+
+struct TypeDecision {
+    DocumentKind kind;
+    std::string media_type;
+    bool in_body;
+};
+
+std::string_view canonical_type(DocumentKind kind) {
+    switch (kind) {
+    case DocumentKind::OciIndex: return media::oci_index;
+    case DocumentKind::DockerManifestList: return media::docker_manifest_list;
+    case DocumentKind::OciManifest: return media::oci_manifest;
+    case DocumentKind::DockerManifest: return media::docker_manifest_v2;
+    case DocumentKind::Schema1Signed: return media::docker_manifest_v1_signed;
+    case DocumentKind::Schema1Unsigned: return media::docker_manifest_v1;
+    }
+    return media::oci_manifest;
+}
+
+bool is_signed_schema1(const json &root) {
+    // containers/image GuessMIMEType: a non-null `signatures` makes schema1 "signed", even when
+    // it is not an array (and then its digest cannot be computed).
+    return model_detail::find_field(root, "signatures") != nullptr;
+}
+
+// The kind a known manifest media type names; schema1 is refined by the signatures.
+DocumentKind kind_of_type(std::string_view type, const json &root) {
+    if (type == media::oci_index) return DocumentKind::OciIndex;
+    if (type == media::docker_manifest_list) return DocumentKind::DockerManifestList;
+    if (type == media::oci_manifest) return DocumentKind::OciManifest;
+    if (type == media::docker_manifest_v2) return DocumentKind::DockerManifest;
+    return is_signed_schema1(root) ? DocumentKind::Schema1Signed : DocumentKind::Schema1Unsigned;
+}
+
+// Without any media type, the structure decides, in the order containers/image guesses.
+Result<DocumentKind> infer_kind(const json &root, std::int64_t schema_version) {
+    if (schema_version == 1) return kind_of_type(media::docker_manifest_v1, root);
+    if (model_detail::has_field_folded(root, "manifests")) return DocumentKind::OciIndex;
+    if (model_detail::has_field_folded(root, "config") || model_detail::has_field_folded(root, "layers")) {
+        const json *config = model_detail::find_field(root, "config");
+        bool docker = false;
+        if (config != nullptr && config->is_object()) {
+            auto type = config->find("mediaType");
+            docker = type != config->end() && type->is_string() &&
+                     type->get_ref<const std::string &>() == media::docker_config;
+        }
+        return docker ? DocumentKind::DockerManifest : DocumentKind::OciManifest;
+    }
+    if (model_detail::has_field_folded(root, "fslayers")) return kind_of_type(media::docker_manifest_v1, root);
+    return fail(ErrorCode::Integrity, "unrecognised manifest: none of manifests, config, layers or fsLayers");
+}
+
+bool is_loose_schema1_type(std::string_view type) {
+    // Registries served schema1 as application/json or text/plain before the v1 types existed.
+    return type == "application/json" || type == "text/plain";
+}
+
+Result<TypeDecision> decide_type(const json &root, std::optional<std::string_view> declared_raw,
+                                 std::int64_t schema_version) {
+    std::string_view declared = declared_raw ? media::essence(*declared_raw) : std::string_view();
+    bool loose = is_loose_schema1_type(declared);
+    if (!declared.empty() && !loose && !media::is_manifest_type(declared)) {
+        return fail(ErrorCode::Integrity,
+                    "media type mismatch: Content-Type " + digestx::quoted(declared) + " is not a manifest type");
+    }
+    if (loose) declared = {};
+    auto body = model_detail::read_string(root, "mediaType", "the manifest");
+    if (!body) return fail(std::move(body.error()));
+    TypeDecision decision{DocumentKind::OciManifest, {}, !body->empty()};
+    if (!body->empty()) {
+        // The body names its type exactly: parameters belong to a Content-Type, not here.
+        if (media::essence(*body) != *body || !media::is_manifest_type(*body)) {
+            return fail(ErrorCode::Integrity, "unsupported manifest mediaType " + digestx::quoted(*body));
+        }
+        bool both_schema1 =
+            media::classify(declared) == media::Kind::Schema1 && media::classify(*body) == media::Kind::Schema1;
+        if (!declared.empty() && declared != *body && !both_schema1) {
+            return fail(ErrorCode::Integrity, "media type mismatch: Content-Type " + sanitize(declared) +
+                                                  " vs document mediaType " + sanitize(*body));
+        }
+        decision.kind = kind_of_type(*body, root);
+        decision.media_type = std::move(*body);
+    } else if (!declared.empty()) {
+        decision.kind = kind_of_type(declared, root);
+        decision.media_type = std::string(declared);
+    } else {
+        auto inferred = infer_kind(root, schema_version);
+        if (!inferred) return fail(std::move(inferred.error()));
+        decision.kind = *inferred;
+        decision.media_type = std::string(canonical_type(*inferred));
+    }
+    bool schema1 = decision.kind == DocumentKind::Schema1Signed || decision.kind == DocumentKind::Schema1Unsigned;
+    if (loose && !schema1) {
+        return fail(ErrorCode::Integrity, "media type mismatch: Content-Type " +
+                                              sanitize(media::essence(*declared_raw)) + " vs document mediaType " +
+                                              decision.media_type);
+    }
+    return decision;
+}
+
+Result<std::int64_t> read_schema_version(const json &root) {
+    const json *value = model_detail::find_field(root, "schemaVersion");
+    if (value == nullptr) return fail(ErrorCode::Integrity, "missing schemaVersion in manifest");
+    auto version = as_non_negative_integer(*value);
+    if (!version) return fail(ErrorCode::Integrity, "schemaVersion must be a non-negative integer");
+    if (*version != 1 && *version != 2) {
+        return fail(ErrorCode::Integrity, "unsupported schemaVersion " + std::to_string(*version));
+    }
+    return *version;
+}
+
+Result<void> check_unambiguous(const json &root, const TypeDecision &decision, std::int64_t schema_version) {
+    bool schema1 = decision.kind == DocumentKind::Schema1Signed || decision.kind == DocumentKind::Schema1Unsigned;
+    bool index = decision.kind == DocumentKind::OciIndex || decision.kind == DocumentKind::DockerManifestList;
+    std::string unexpected;
+    for (std::string_view field : detector_fields) {
+        bool allowed =
+            schema1 ? field == "fsLayers" : (index ? field == "manifests" : (field == "config" || field == "layers"));
+        if (allowed || !model_detail::has_field_folded(root, fold_json_key(field))) continue;
+        unexpected += unexpected.empty() ? "" : ", ";
+        unexpected += field;
+    }
+    if (!unexpected.empty()) {
+        return fail(ErrorCode::Integrity,
+                    "ambiguous manifest: unexpected fields [" + unexpected + "] in " + sanitize(decision.media_type));
+    }
+    if (schema_version != (schema1 ? 1 : 2)) {
+        return fail(ErrorCode::Integrity, "schemaVersion " + std::to_string(schema_version) + " is not valid for " +
+                                              sanitize(decision.media_type));
+    }
+    return {};
+}
+
+Result<Index> read_index(const json &root, const std::string &media_type) {
+    if (auto ok = model_detail::check_spelling(
+            root, {"schemaVersion", "mediaType", "artifactType", "manifests", "subject", "annotations"}, "");
+        !ok) {
+        return fail(std::move(ok.error()));
+    }
+    const json *manifests = model_detail::find_field(root, "manifests");
+    if (manifests == nullptr || !manifests->is_array()) {
+        return fail(ErrorCode::Integrity, "missing \"manifests\" array in " + sanitize(media_type));
+    }
+    Index index;
+    auto entries = model_detail::read_descriptors(root, "manifests", "index entry");
+    if (!entries) return fail(std::move(entries.error()));
+    index.manifests = std::move(*entries);
+    auto subject = model_detail::read_optional_descriptor(root, "subject", "subject descriptor");
+    if (!subject) return fail(std::move(subject.error()));
+    index.subject = std::move(*subject);
+    auto artifact_type = model_detail::read_string(root, "artifactType", "the index");
+    if (!artifact_type) return fail(std::move(artifact_type.error()));
+    index.artifact_type = std::move(*artifact_type);
+    auto annotations = model_detail::read_string_map(root, "annotations", "the index");
+    if (!annotations) return fail(std::move(annotations.error()));
+    index.annotations = std::move(*annotations);
+    return index;
+}
+
+Result<Manifest> read_manifest(const json &root, const std::string &media_type) {
+    if (auto ok = model_detail::check_spelling(
+            root, {"schemaVersion", "mediaType", "artifactType", "config", "layers", "subject", "annotations"}, "");
+        !ok) {
+        return fail(std::move(ok.error()));
+    }
+    const json *config_value = model_detail::find_field(root, "config");
+    if (config_value == nullptr) return fail(ErrorCode::Integrity, "missing \"config\" in " + sanitize(media_type));
+    auto config = model_detail::read_descriptor(*config_value, "config descriptor");
+    if (!config) return fail(std::move(config.error()));
+    Manifest manifest{std::move(*config), {}, {}, {}, {}};
+    auto layers = model_detail::read_descriptors(root, "layers", "layer");
+    if (!layers) return fail(std::move(layers.error()));
+    manifest.layers = std::move(*layers);
+    auto subject = model_detail::read_optional_descriptor(root, "subject", "subject descriptor");
+    if (!subject) return fail(std::move(subject.error()));
+    manifest.subject = std::move(*subject);
+    auto artifact_type = model_detail::read_string(root, "artifactType", "the manifest");
+    if (!artifact_type) return fail(std::move(artifact_type.error()));
+    manifest.artifact_type = std::move(*artifact_type);
+    auto annotations = model_detail::read_string_map(root, "annotations", "the manifest");
+    if (!annotations) return fail(std::move(annotations.error()));
+    manifest.annotations = std::move(*annotations);
+    return manifest;
+}
+
+} // namespace
+
+std::string_view document_kind_name(DocumentKind kind) noexcept {
+    switch (kind) {
+    case DocumentKind::OciIndex: return "oci-index";
+    case DocumentKind::DockerManifestList: return "docker-manifest-list";
+    case DocumentKind::OciManifest: return "oci-manifest";
+    case DocumentKind::DockerManifest: return "docker-manifest";
+    case DocumentKind::Schema1Signed: return "schema1-signed";
+    case DocumentKind::Schema1Unsigned: return "schema1-unsigned";
+    }
+    return "unknown";
+}
+
+Result<Document> parse_document(std::string bytes, std::optional<std::string_view> declared_media_type) {
+    auto root = parse_json_strict(bytes, JsonReadOptions{"manifest", json_max_depth, false});
+    if (!root) return fail(std::move(root.error()));
+    if (!root->is_object()) return fail(ErrorCode::Integrity, "manifest is not a JSON object");
+    auto version = read_schema_version(*root);
+    if (!version) return fail(std::move(version.error()));
+    auto decision = decide_type(*root, declared_media_type, *version);
+    if (!decision) return fail(std::move(decision.error()));
+    if (auto ok = check_unambiguous(*root, *decision, *version); !ok) return fail(std::move(ok.error()));
+
+    Document::Body body;
+    switch (decision->kind) {
+    case DocumentKind::OciIndex:
+    case DocumentKind::DockerManifestList: {
+        auto index = read_index(*root, decision->media_type);
+        if (!index) return fail(std::move(index.error()));
+        body = std::move(*index);
+        break;
+    }
+    case DocumentKind::OciManifest:
+    case DocumentKind::DockerManifest: {
+        auto manifest = read_manifest(*root, decision->media_type);
+        if (!manifest) return fail(std::move(manifest.error()));
+        body = std::move(*manifest);
+        break;
+    }
+    case DocumentKind::Schema1Signed:
+    case DocumentKind::Schema1Unsigned: {
+        auto schema1 = model_detail::read_schema1(bytes, *root, decision->kind == DocumentKind::Schema1Signed);
+        if (!schema1) return fail(std::move(schema1.error()));
+        body = std::move(*schema1);
+        break;
+    }
+    }
+    Digest digest = Digest::compute(decision->kind == DocumentKind::Schema1Signed
+                                        ? std::string_view(std::get<Schema1Manifest>(body).payload)
+                                        : std::string_view(bytes));
+    return Document(decision->kind, std::move(decision->media_type), decision->in_body, std::move(bytes),
+                    std::move(digest), std::move(body));
+}
+
+Result<Digest> manifest_digest(std::string_view bytes) {
+    auto document = parse_document(std::string(bytes));
+    if (!document) return fail(std::move(document.error()));
+    return document->digest();
+}
+
+} // namespace digestx

@@ -1,0 +1,209 @@
+#include "transfer.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "digestx/core/text.hpp"
+#include "digestx/net/interrupt.hpp"
+#include "url_parts.hpp"
+
+namespace digestx::net::detail {
+namespace {
+
+std::string lowercase(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n')) {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+bool has_header(const std::vector<Header> &headers, std::string_view lower_name) {
+    return std::any_of(headers.begin(), headers.end(),
+                       [&](const Header &header) { return lowercase(header.first) == lower_name; });
+}
+
+} // namespace
+
+Transfer::Transfer(const TransportOptions &options, curl_slist *resolve, const HttpRequest &hop, void *owner)
+    : m_hop(hop), m_error_body_cap(std::min(options.max_error_body_bytes, hop.max_body_bytes)),
+      m_header_cap(options.max_header_bytes), m_started(std::chrono::steady_clock::now()) {
+    m_easy = curl_easy_init();
+    if (m_easy != nullptr) set_options(options, resolve, owner);
+}
+
+Transfer::~Transfer() {
+    if (m_easy != nullptr) curl_easy_cleanup(m_easy);
+    curl_slist_free_all(m_header_list);
+}
+
+void Transfer::set_options(const TransportOptions &options, curl_slist *resolve, void *owner) {
+    CURL *e = m_easy;
+    curl_easy_setopt(e, CURLOPT_URL, m_hop.url.c_str());
+    curl_easy_setopt(e, CURLOPT_PRIVATE, owner);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, m_error_buffer.data());
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    // Redirects are followed by hand (redirect_policy); pin curl down anyway (rule 8).
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
+    curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED));
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_limit);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
+    auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(options.deadline - m_started).count();
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(remaining, 1)));
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L);
+    if (!options.ca_file.empty()) {
+        // CAINFO alone would replace the system bundle; the hashed directory keeps it trusted.
+        curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
+        curl_easy_setopt(e, CURLOPT_CAPATH, options.system_ca_path.c_str());
+    }
+    if (resolve != nullptr) curl_easy_setopt(e, CURLOPT_RESOLVE, resolve);
+    // CURLOPT_PROXY stays unset so that libcurl reads the proxy environment variables.
+    for (const auto &[name, value] : m_hop.headers) {
+        std::string line = value.empty() ? name + ";" : name + ": " + value;
+        m_header_list = curl_slist_append(m_header_list, line.c_str());
+    }
+    // curl waits a second for "100 Continue" on larger POSTs; registries never need it.
+    m_header_list = curl_slist_append(m_header_list, "Expect:");
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, m_header_list);
+    if (!has_header(m_hop.headers, "user-agent")) curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
+    if (m_hop.method == "HEAD") {
+        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    } else if (m_hop.method == "POST") {
+        curl_easy_setopt(e, CURLOPT_POST, 1L);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(m_hop.body.size()));
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, m_hop.body.data());
+    } else {
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    }
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, this);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, this);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, this);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+}
+
+std::size_t Transfer::on_header(char *data, std::size_t size, std::size_t count, void *self) {
+    return static_cast<Transfer *>(self)->header_line(std::string_view(data, size * count));
+}
+
+std::size_t Transfer::header_line(std::string_view line) {
+    m_header_bytes += line.size();
+    if (m_header_bytes > m_header_cap) {
+        m_abort = make_error(ErrorCode::Integrity,
+                             "response headers from " + display_host(m_hop.url) + " exceed " +
+                                 std::to_string(m_header_cap) + "-byte limit",
+                             m_status);
+        return 0;
+    }
+    if (line.starts_with("HTTP/")) {
+        // A new status line (after 1xx responses): only the final response's headers count.
+        auto space = line.find(' ');
+        int status = 0;
+        if (space != std::string_view::npos) {
+            auto digits = line.substr(space + 1, 3);
+            std::from_chars(digits.data(), digits.data() + digits.size(), status);
+        }
+        m_status = status;
+        m_headers.clear();
+        return line.size();
+    }
+    if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
+        // Obsolete line folding (RFC 9112 §5.2): a continuation of the previous value.
+        if (!m_headers.empty() && !trim(line).empty()) m_headers.back().second += " " + std::string(trim(line));
+        return line.size();
+    }
+    auto colon = line.find(':');
+    if (colon == std::string_view::npos) return line.size(); // the blank line ending the headers
+    std::string name = lowercase(trim(line.substr(0, colon)));
+    std::string value(trim(line.substr(colon + 1)));
+    if (name.empty()) return line.size(); // not a header: nothing can ask for it by name
+    if (name == "content-length" && m_status >= 200 && m_status < 300 && m_hop.method != "HEAD") {
+        // Fail fast rather than stream up to the cap; never allocate from this number.
+        unsigned long long declared = 0;
+        auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), declared);
+        if (error == std::errc::result_out_of_range || (error == std::errc() && declared > m_hop.max_body_bytes)) {
+            m_abort = make_error(ErrorCode::Integrity,
+                                 "response body from " + display_host(m_hop.url) + " exceeds " +
+                                     std::to_string(m_hop.max_body_bytes) +
+                                     "-byte limit (Content-Length: " + sanitize(value, 40) + ")",
+                                 m_status);
+            return 0;
+        }
+    }
+    m_headers.emplace_back(std::move(name), std::move(value));
+    return line.size();
+}
+
+std::size_t Transfer::on_body(char *data, std::size_t size, std::size_t count, void *self) {
+    auto &t = *static_cast<Transfer *>(self);
+    std::size_t n = size * count;
+    t.m_received += n;
+    if (t.m_status >= 200 && t.m_status < 300) {
+        if (t.m_body.size() + n > t.m_hop.max_body_bytes) {
+            t.m_abort = make_error(ErrorCode::Integrity,
+                                   "response body from " + display_host(t.m_hop.url) + " exceeds " +
+                                       std::to_string(t.m_hop.max_body_bytes) + "-byte limit",
+                                   t.m_status);
+            return 0;
+        }
+        t.m_body.append(data, n);
+        return n;
+    }
+    // Error and redirect bodies only matter for their first bytes (a registry error message):
+    // keep those and stop reading, so a 50 MB error page costs nothing (C9).
+    std::size_t room = t.m_error_body_cap - std::min(t.m_error_body_cap, t.m_body.size());
+    if (n > room) {
+        t.m_body.append(data, room);
+        t.m_truncated = true;
+        return 0;
+    }
+    t.m_body.append(data, n);
+    return n;
+}
+
+int Transfer::on_progress(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return interrupted() ? 1 : 0;
+}
+
+Outcome Transfer::finish(CURLcode code, std::chrono::steady_clock::time_point deadline) {
+    if (code == CURLE_OK || (code == CURLE_WRITE_ERROR && m_truncated && !m_abort)) {
+        HttpResponse response;
+        response.status = m_status;
+        response.headers = std::move(m_headers);
+        response.body = std::move(m_body);
+        response.effective_url = m_hop.url;
+        response.body_truncated = m_truncated;
+        return {std::move(response), false};
+    }
+    if (m_abort) return {fail(std::move(*m_abort)), false};
+    bool retryable = false;
+    Error error = failure(code, deadline, retryable);
+    return {fail(std::move(error)), retryable};
+}
+
+Error Transfer::failure(CURLcode code, std::chrono::steady_clock::time_point deadline, bool &retryable) const {
+    std::string_view message(m_error_buffer.data());
+    if (message.empty()) message = curl_easy_strerror(code);
+    return classify_failure(code, m_easy, m_hop.url, message, m_started, deadline, m_received, retryable);
+}
+
+} // namespace digestx::net::detail

@@ -1,0 +1,82 @@
+#pragma once
+// Internal: one attempt of one redirect hop, as a libcurl easy handle with digestx's callbacks
+// (caps enforced while receiving, interruption checked while waiting).
+
+#include <array>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <curl/curl.h>
+
+#include "digestx/net/curl_transport.hpp"
+
+namespace digestx::net::detail {
+
+// A deadline this close counts as reached: curl's timers fire a little early, and a request with
+// a few milliseconds left can only send a request whose answer is never read.
+inline constexpr std::chrono::milliseconds deadline_slack{50};
+
+// An Error with a code, a message and, when a response caused it, the HTTP status.
+inline Error make_error(ErrorCode code, std::string message, int http_status = 0) {
+    Error error;
+    error.code = code;
+    error.message = std::move(message);
+    error.http_status = http_status;
+    return error;
+}
+
+// What one finished attempt amounts to.
+struct Outcome {
+    Result<HttpResponse> result; // a response (any status) or a transport Error
+    bool retryable = false;      // the Error is transient (reset, EOF, stall) and worth repeating
+};
+
+// One easy handle and the bytes it received. Callbacks point at the object: never moved.
+class Transfer {
+public:
+    // Sets up the handle for `hop`; `resolve` is the transport's shared --resolve list.
+    Transfer(const TransportOptions &options, curl_slist *resolve, const HttpRequest &hop, void *owner);
+    ~Transfer();
+    Transfer(const Transfer &) = delete;
+    Transfer &operator=(const Transfer &) = delete;
+
+    // The easy handle, or nullptr when curl could not create one.
+    [[nodiscard]] CURL *easy() const noexcept { return m_easy; }
+    // When the attempt started.
+    [[nodiscard]] std::chrono::steady_clock::time_point started() const noexcept { return m_started; }
+    // Turns curl's completion code and what was received into an Outcome.
+    Outcome finish(CURLcode code, std::chrono::steady_clock::time_point deadline);
+
+private:
+    static std::size_t on_header(char *data, std::size_t size, std::size_t count, void *self);
+    static std::size_t on_body(char *data, std::size_t size, std::size_t count, void *self);
+    static int on_progress(void *self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+    std::size_t header_line(std::string_view line);
+    void set_options(const TransportOptions &options, curl_slist *resolve, void *owner);
+    [[nodiscard]] Error failure(CURLcode code, std::chrono::steady_clock::time_point deadline, bool &retryable) const;
+
+    CURL *m_easy = nullptr;
+    curl_slist *m_header_list = nullptr;
+    HttpRequest m_hop;
+    std::size_t m_error_body_cap;
+    std::size_t m_header_cap;
+    std::array<char, CURL_ERROR_SIZE> m_error_buffer{};
+    std::chrono::steady_clock::time_point m_started;
+    int m_status = 0;
+    std::vector<Header> m_headers;
+    std::string m_body;
+    std::size_t m_header_bytes = 0;
+    std::size_t m_received = 0;
+    bool m_truncated = false;
+    std::optional<Error> m_abort; // why a callback stopped the transfer
+};
+
+// The transport's error for a curl failure (connect, TLS, timeout, reset...), and whether it is
+// transient. `received`/`expected` are body byte counts (expected < 0 when unknown).
+Error classify_failure(CURLcode code, CURL *easy, std::string_view url, std::string_view curl_message,
+                       std::chrono::steady_clock::time_point started, std::chrono::steady_clock::time_point deadline,
+                       std::size_t received, bool &retryable);
+
+} // namespace digestx::net::detail
