@@ -7,3 +7,4 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)" --target digestx
 set -x
 ./build/digestx --version
+./build/digestx inspect oci:examples/alpine-3.12:3.12
