@@ -17,9 +17,8 @@ constexpr std::string_view nested_sentence =
     "an index inside an index; docker follows it to find a platform, and pinning it pins "
     "everything below it";
 constexpr std::string_view config_sentence =
-    "the image ID: `docker images` shows it as IMAGE ID with the classic image store (the "
-    "containerd image store shows the index or manifest digest there instead); it names the "
-    "content, not where it was pulled from";
+    "the image ID: the IMAGE ID `docker images` shows with the classic image store (the "
+    "containerd image store shows the pulled index or manifest digest instead)";
 constexpr std::string_view artifact_config_sentence =
     "the artifact's config, not an image config; its digest is not an image ID";
 constexpr std::string_view attestation_config_sentence =

@@ -84,7 +84,7 @@ TEST_CASE("inspect names every digest of the example and what it is", "[inspect]
         INFO(line);
         CHECK_THAT(text.out, Catch::Contains(line));
     }
-    CHECK_THAT(text.out, Catch::Contains("the image ID: `docker images` shows it as IMAGE ID"));
+    CHECK_THAT(text.out, Catch::Contains("the image ID: the IMAGE ID `docker images` shows"));
     CHECK_THAT(text.out, Catch::Contains("cost: 0 requests; 0 counted as Docker Hub pulls"));
 
     ProcessResult json = inspect({example, "-o", "json"});
