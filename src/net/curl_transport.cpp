@@ -183,8 +183,8 @@ void CurlTransport::Impl::wait_idle(std::vector<Job> &jobs, Clock::time_point un
 
 void CurlTransport::Impl::start(Job &job) {
     if (Clock::now() + detail::deadline_slack >= options.deadline) {
-        return finish(job, fail(ErrorCode::Network, "timed out waiting for " + display_host(job.hop.url) +
-                                                        " (overall deadline reached)"));
+        return finish(job, fail(ErrorCode::Network,
+                                "timed out waiting for " + display_host(job.hop.url) + " (overall deadline reached)"));
     }
     if (options.trace != nullptr) detail::trace_request(*options.trace, job.hop);
     job.transfer = std::make_unique<detail::Transfer>(options, resolve, job.hop, &job);
@@ -213,8 +213,7 @@ void CurlTransport::Impl::on_response(Job &job, HttpResponse response, Clock::ti
     }
     if (response.status == 407) {
         // Origin servers never send 407: a proxy from the environment refused us (E3).
-        return finish(
-            job, fail(ErrorCode::Network, "proxy error (407) while requesting " + display_host(job.hop.url)));
+        return finish(job, fail(ErrorCode::Network, "proxy error (407) while requesting " + display_host(job.hop.url)));
     }
     if (job.hop.follow_redirects && is_redirect_status(response.status) && follow(job, response)) return;
     if (job.result) return; // a refused redirect
