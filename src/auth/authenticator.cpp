@@ -26,7 +26,7 @@ struct Authenticator::Slot {
 namespace {
 
 bool is_authorization(const net::Header &header) {
-    return detail::ascii_lower(header.first) == "authorization";
+    return ascii_lowercase(header.first) == "authorization";
 }
 
 bool unresolved_401(const std::optional<Result<net::HttpResponse>> &result) {

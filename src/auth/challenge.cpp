@@ -10,8 +10,6 @@
 namespace digestx::auth {
 namespace {
 
-using detail::ascii_lower;
-
 // RFC 9110 §5.6.2 tchar.
 bool is_tchar(char c) {
     auto byte = static_cast<unsigned char>(c);
@@ -74,7 +72,7 @@ private:
 
     Result<Challenge> read_challenge() {
         Challenge challenge;
-        challenge.scheme = ascii_lower(read_token());
+        challenge.scheme = ascii_lowercase(read_token());
         if (challenge.scheme.empty())
             return malformed("expected an auth scheme, found " + quoted(m_text.substr(m_pos, 1)));
         if (at_end() || peek() == ',') return challenge;
@@ -121,7 +119,7 @@ private:
 
     Result<void> read_params(Challenge &challenge) {
         while (true) {
-            std::string name = ascii_lower(read_token());
+            std::string name = ascii_lowercase(read_token());
             if (name.empty()) return malformed("expected a parameter name");
             skip_spaces();
             if (peek() != '=') return malformed("expected '=' after parameter " + quoted(name));

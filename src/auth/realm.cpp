@@ -36,7 +36,7 @@ HostClass classify_ipv6(const std::array<std::uint8_t, 16> &a) {
 } // namespace
 
 HostClass classify_host(std::string_view host) {
-    std::string name = detail::ascii_lower(host);
+    std::string name = ascii_lowercase(host);
     if (name.size() >= 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
     if (auto zone = name.find('%'); zone != std::string::npos) name.erase(zone);
     if (!name.empty() && name.back() == '.') name.pop_back();

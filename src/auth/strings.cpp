@@ -4,14 +4,6 @@
 
 namespace digestx::auth::detail {
 
-std::string ascii_lower(std::string_view text) {
-    std::string out(text);
-    for (auto &c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
 std::string percent_encode(std::string_view text) {
     static constexpr std::string_view hex = "0123456789ABCDEF";
     std::string out;

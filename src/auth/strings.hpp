@@ -6,9 +6,6 @@
 
 namespace digestx::auth::detail {
 
-// Lowercases ASCII letters only (header names, schemes, hosts); other bytes are kept.
-std::string ascii_lower(std::string_view text);
-
 // Percent-encodes every byte outside RFC 3986 "unreserved", as Go's url.QueryEscape does for the
 // token request parameters (so `repository:a/b:pull` becomes `repository%3Aa%2Fb%3Apull`).
 std::string percent_encode(std::string_view text);

@@ -2,6 +2,7 @@
 // platforms.go) so that digestx names a platform the way docker does.
 
 #include "digestx/core/platform.hpp"
+#include "digestx/core/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,13 +10,6 @@
 
 namespace digestx {
 namespace {
-
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 bool all_digits(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -68,8 +62,8 @@ std::string join_parts(const std::string &os, const Platform &platform) {
 } // namespace
 
 std::pair<std::string, std::string> normalize_arch(std::string_view architecture, std::string_view variant) {
-    std::string arch = lowercase(architecture);
-    std::string var = lowercase(variant);
+    std::string arch = ascii_lowercase(architecture);
+    std::string var = ascii_lowercase(variant);
     if (arch == "i386") return {"386", ""};
     if (arch == "x86_64" || arch == "x86-64" || arch == "amd64") return {"amd64", var == "v1" ? "" : var};
     if (arch == "aarch64" || arch == "arm64") return {"arm64", normalize_arm64_variant(var)};
@@ -83,7 +77,7 @@ std::pair<std::string, std::string> normalize_arch(std::string_view architecture
 }
 
 std::string normalize_os(std::string_view os) {
-    std::string out = lowercase(os);
+    std::string out = ascii_lowercase(os);
     if (out == "macos") return "darwin";
     return out;
 }
@@ -103,7 +97,7 @@ bool equivalent(const Platform &a, const Platform &b) {
 }
 
 bool is_unknown_platform(const Platform &platform) {
-    return normalize_os(platform.os) == "unknown" && lowercase(platform.architecture) == "unknown";
+    return normalize_os(platform.os) == "unknown" && ascii_lowercase(platform.architecture) == "unknown";
 }
 
 std::string format_platform(const Platform &platform) {

@@ -2,6 +2,7 @@
 // the OS and architecture, /proc/cpuinfo for the ARM variant and the x86-64 level.
 
 #include "digestx/core/platform.hpp"
+#include "digestx/core/text.hpp"
 
 #include <sys/utsname.h>
 
@@ -13,13 +14,6 @@
 
 namespace digestx {
 namespace {
-
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 std::string_view trim(std::string_view text) {
     while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
@@ -37,7 +31,7 @@ bool has_all_flags(const std::vector<std::string_view> &flags, std::initializer_
 
 // uname machine → GOARCH spelling, for the names Linux and the BSDs report.
 std::string architecture_from_machine(std::string_view machine) {
-    std::string name = lowercase(machine);
+    std::string name = ascii_lowercase(machine);
     if (name.starts_with("armv") || name == "arm") return "arm";
     if (name.size() == 4 && name.front() == 'i' && name.ends_with("86")) return "386";
     if (name == "ppc64le" || name == "s390x" || name == "riscv64" || name == "mips64") return name;
@@ -54,10 +48,10 @@ std::string arm_variant(const HostFacts &facts, const std::string &architecture)
     // Raspberry Pi ARMv6 boards report "CPU architecture: 7"; the model name tells the truth.
     // https://www.raspberrypi.org/forums/viewtopic.php?t=12614
     if (architecture == "arm" && number == "7" &&
-        lowercase(cpuinfo_value(facts.cpuinfo, "model name")).starts_with("armv6-compatible")) {
+        ascii_lowercase(cpuinfo_value(facts.cpuinfo, "model name")).starts_with("armv6-compatible")) {
         number = "6";
     }
-    number = lowercase(number);
+    number = ascii_lowercase(number);
     if (number == "8" || number == "aarch64") return "v8";
     static constexpr std::array<std::string_view, 8> kSeven = {"7",     "7m",    "?(12)", "?(13)",
                                                                "?(14)", "?(15)", "?(16)", "?(17)"};
@@ -80,7 +74,7 @@ std::string read_text_file(const char *path) {
 } // namespace
 
 std::optional<std::string> cpu_variant_from_machine(std::string_view machine) {
-    std::string name = lowercase(machine);
+    std::string name = ascii_lowercase(machine);
     if (name == "aarch64") return "8";
     if (name.size() < 5 || !name.starts_with("armv")) return std::nullopt;
     char version = name[4];
@@ -89,13 +83,13 @@ std::optional<std::string> cpu_variant_from_machine(std::string_view machine) {
 }
 
 std::string cpuinfo_value(std::string_view cpuinfo, std::string_view name) {
-    std::string wanted = lowercase(name);
+    std::string wanted = ascii_lowercase(name);
     std::size_t start = 0;
     while (start < cpuinfo.size()) {
         std::size_t end = cpuinfo.find('\n', start);
         std::string_view line = cpuinfo.substr(start, end == std::string_view::npos ? cpuinfo.npos : end - start);
         auto colon = line.find(':');
-        if (colon != std::string_view::npos && lowercase(trim(line.substr(0, colon))) == wanted) {
+        if (colon != std::string_view::npos && ascii_lowercase(trim(line.substr(0, colon))) == wanted) {
             std::string_view value = line.substr(colon + 1);
             // containerd splits on every ':' and keeps the second field only.
             return std::string(trim(value.substr(0, value.find(':'))));

@@ -61,7 +61,7 @@ std::optional<Fault> check_registry_pieces(std::string_view text, RegistryPieces
     // normalize.go checks case before the grammar, so "docker/Docker" is a case error, not a format
     // one; when lowercasing would not make the path valid either, the grammar's fault says more.
     if (auto upper = first_uppercase(pieces.remote, pieces.remote_offset)) {
-        if (!check_path(ascii_lower(pieces.remote), pieces.remote_offset)) {
+        if (!check_path(ascii_lowercase(pieces.remote), pieces.remote_offset)) {
             return Fault{"repository name must be lowercase (" + describe_char(text, *upper) + " at " +
                          position(*upper) + ")"};
         }

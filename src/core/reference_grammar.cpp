@@ -215,13 +215,6 @@ std::optional<Fault> match_parts(std::string_view text, ReferenceParts &parts) {
     return std::nullopt;
 }
 
-std::string ascii_lower(std::string_view text) {
-    std::string lower(text);
-    for (char &c : lower)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return lower;
-}
-
 std::string position(std::size_t offset) {
     return "position " + std::to_string(offset + 1);
 }

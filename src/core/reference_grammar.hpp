@@ -73,9 +73,6 @@ std::optional<Fault> split_name(std::string_view name, std::size_t base, Referen
 /// The anchored reference regexp (digest by pattern only) into `parts`.
 std::optional<Fault> match_parts(std::string_view text, ReferenceParts &parts);
 
-/// ASCII lowercase, as the peer's uppercase diagnosis needs (Go's ToLower on ASCII input).
-std::string ascii_lower(std::string_view text);
-
 /// The offset of the first ASCII uppercase letter of `text` (which starts at `base`), if any.
 std::optional<std::size_t> first_uppercase(std::string_view text, std::size_t base);
 

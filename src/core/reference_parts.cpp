@@ -28,7 +28,7 @@ Result<ReferenceParts> parse_reference_parts(std::string_view text) {
     ReferenceParts parts;
     if (auto fault = match_parts(text, parts)) {
         // reference.go: when only lowercasing makes it parse, the repository has uppercase letters.
-        std::string lower = ascii_lower(text);
+        std::string lower = ascii_lowercase(text);
         ReferenceParts lowered;
         if (lower != text && !match_parts(lower, lowered)) {
             std::size_t path_offset = lowered.domain.empty() ? 0 : lowered.domain.size() + 1;

@@ -103,6 +103,14 @@ std::string quoted(std::string_view text, std::size_t max_bytes) {
     return out;
 }
 
+std::string ascii_lowercase(std::string_view text) {
+    std::string out(text);
+    for (char &c : out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
 std::string human_size(unsigned long long bytes) {
     if (bytes < 1000ULL) return std::to_string(bytes) + " B";
     static constexpr std::array<const char *, 5> units{"kB", "MB", "GB", "TB", "PB"};

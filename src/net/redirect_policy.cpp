@@ -14,12 +14,6 @@
 namespace digestx::net {
 namespace {
 
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
 bool is_private_ipv4(const std::array<std::uint8_t, 4> &a) {
     return a[0] == 127 ||                           // loopback
            a[0] == 10 ||                            // private
@@ -68,7 +62,7 @@ std::string host_of(std::string_view url) {
 }
 
 bool is_private_host(std::string_view host) {
-    std::string name = lowercase(host);
+    std::string name = ascii_lowercase(host);
     if (name.size() >= 2 && name.front() == '[' && name.back() == ']') name = name.substr(1, name.size() - 2);
     if (!name.empty() && name.back() == '.') name.pop_back();
     // RFC 6761 §6.3: localhost and every name below it are loopback, whatever DNS says.
@@ -99,7 +93,7 @@ Result<void> check_redirect(std::string_view from_url, std::string_view to_url, 
 }
 
 bool is_credential_header(std::string_view name) {
-    std::string lower = lowercase(name);
+    std::string lower = ascii_lowercase(name);
     return lower == "authorization" || lower == "proxy-authorization" || lower == "cookie";
 }
 

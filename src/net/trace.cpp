@@ -12,12 +12,6 @@
 namespace digestx::net::detail {
 namespace {
 
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
 // Request headers whose values say something useful and never carry a secret.
 bool is_shown_request_header(std::string_view name) {
     constexpr std::array shown{"accept", "content-type", "content-length", "user-agent", "range", "if-none-match"};
@@ -37,7 +31,7 @@ bool is_shown_response_header(std::string_view name) {
 void trace_request(std::ostream &out, const HttpRequest &hop) {
     out << "> " << sanitize(hop.method, 16) << ' ' << sanitize(redact_url(hop.url)) << '\n';
     for (const auto &[name, value] : hop.headers) {
-        std::string lower = lowercase(name);
+        std::string lower = ascii_lowercase(name);
         if (is_shown_request_header(lower)) {
             out << ">   " << sanitize(lower, 64) << ": " << sanitize(value, 300) << '\n';
         } else {

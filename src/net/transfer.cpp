@@ -11,12 +11,6 @@
 namespace digestx::net::detail {
 namespace {
 
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-    return out;
-}
-
 std::string_view trim(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
         text.remove_prefix(1);
@@ -28,7 +22,7 @@ std::string_view trim(std::string_view text) {
 
 bool has_header(const std::vector<Header> &headers, std::string_view lower_name) {
     return std::any_of(headers.begin(), headers.end(),
-                       [&](const Header &header) { return lowercase(header.first) == lower_name; });
+                       [&](const Header &header) { return ascii_lowercase(header.first) == lower_name; });
 }
 
 } // namespace
@@ -133,7 +127,7 @@ std::size_t Transfer::header_line(std::string_view line) {
     }
     auto colon = line.find(':');
     if (colon == std::string_view::npos) return line.size(); // the blank line ending the headers
-    std::string name = lowercase(trim(line.substr(0, colon)));
+    std::string name = ascii_lowercase(trim(line.substr(0, colon)));
     std::string value(trim(line.substr(colon + 1)));
     if (name.empty()) return line.size(); // not a header: nothing can ask for it by name
     if (name == "content-length" && m_status >= 200 && m_status < 300 && m_hop.method != "HEAD") {

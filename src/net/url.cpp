@@ -28,11 +28,6 @@ std::optional<std::string> get_part(CURLU *handle, CURLUPart part, unsigned int 
     return std::string(raw);
 }
 
-std::string lowercase(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-}
-
 // Control characters and spaces never belong in a URL digestx sends; libcurl would reject or
 // encode some of them, and refusing them here keeps every later decision simple.
 bool has_forbidden_bytes(std::string_view url) {
@@ -49,10 +44,10 @@ std::optional<UrlParts> parts_of(CURLU *handle) {
     auto port = get_part(handle, CURLUPART_PORT, CURLU_DEFAULT_PORT);
     auto url = get_part(handle, CURLUPART_URL);
     if (!scheme || !host || !port || !url || host->empty()) return std::nullopt;
-    UrlParts parts{lowercase(*scheme), lowercase(*host), 0, *url, false};
+    UrlParts parts{ascii_lowercase(*scheme), ascii_lowercase(*host), 0, *url, false};
     if (parts.scheme != "http" && parts.scheme != "https") return std::nullopt;
     if (auto zone = get_part(handle, CURLUPART_ZONEID); zone && parts.host.back() == ']') {
-        parts.host.insert(parts.host.size() - 1, "%25" + lowercase(*zone));
+        parts.host.insert(parts.host.size() - 1, "%25" + ascii_lowercase(*zone));
     }
     try {
         parts.port = std::stoi(*port);

@@ -13,13 +13,6 @@
 namespace digestx::pinning::detail {
 namespace {
 
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 bool is_arg_name(std::string_view name) {
     if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])) != 0) return false;
     return std::all_of(name.begin(), name.end(), [](unsigned char c) { return c == '_' || std::isalnum(c) != 0; });
@@ -66,8 +59,8 @@ void DockerfileScanner::run() {
     for (const auto &instruction : m_doc.instructions) {
         Current at{&instruction, split_words(instruction.text.text, m_doc.escape)};
         if (keyword_of(instruction, at.words) == "FROM" && at.words.size() >= 4 &&
-            lowercase(at.word(at.words.size() - 2)) == "as") {
-            m_all_stages.insert(lowercase(at.word(at.words.size() - 1)));
+            ascii_lowercase(at.word(at.words.size() - 2)) == "as") {
+            m_all_stages.insert(ascii_lowercase(at.word(at.words.size() - 1)));
         }
         instructions.push_back(std::move(at));
     }
@@ -135,15 +128,15 @@ void DockerfileScanner::from(const Current &at) {
         if (!value.dynamic) context.platform_value = value.value.text;
     }
     auto label = "stage " + std::to_string(m_stage_count++);
-    if (k + 3 == at.words.size() && lowercase(at.word(k + 1)) == "as") {
-        context.name = lowercase(at.word(k + 2));
+    if (k + 3 == at.words.size() && ascii_lowercase(at.word(k + 1)) == "as") {
+        context.name = ascii_lowercase(at.word(k + 2));
         label = context.name;
     } else if (k + 1 < at.words.size()) {
         m_out.warn(at.offset(k + 1), "unexpected words after the FROM image; expected `AS name`");
     }
     if (k < at.words.size()) {
         auto value = expand_word(at.instruction->text, at.words[k].begin, at.words[k].end, m_doc.escape, m_global);
-        auto name = lowercase(value.value.text);
+        auto name = ascii_lowercase(value.value.text);
         if (value.dynamic || (name != "scratch" && !m_stages_so_far.contains(name))) {
             report(at, k, 0, value, context);
         }
@@ -164,7 +157,7 @@ void DockerfileScanner::copy(const Current &at) {
         const auto &text = value.value.text;
         bool index = !text.empty() &&
                      std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
-        if (!value.dynamic && (index || m_all_stages.contains(lowercase(text)))) continue;
+        if (!value.dynamic && (index || m_all_stages.contains(ascii_lowercase(text)))) continue;
         Context context{
             ContextKind::DockerfileCopyFrom, "", m_stage_label, "COPY --from", at.instruction->line, "", std::nullopt};
         report(at, k, 7, value, std::move(context));

@@ -12,13 +12,6 @@
 namespace digestx::pinning {
 namespace {
 
-std::string lowercase(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 bool is_yaml_name(std::string_view name) {
     return name.ends_with(".yml") || name.ends_with(".yaml");
 }
@@ -30,7 +23,7 @@ bool is_compose_name(std::string_view name) {
 }
 
 bool is_dockerfile_name(std::string_view name) {
-    auto lower = lowercase(name);
+    auto lower = ascii_lowercase(name);
     for (std::string_view base : {"dockerfile", "containerfile"}) {
         if (lower == base || (lower.starts_with(base) && lower[base.size()] == '.')) return true;
         if (lower.size() > base.size() && lower.ends_with(base) && lower[lower.size() - base.size() - 1] == '.') {

@@ -17,6 +17,10 @@ std::string sanitize(std::string_view text, std::size_t max_bytes = 500);
 /// Quotes a string for an error message: `"…"` with sanitize() applied.
 std::string quoted(std::string_view text, std::size_t max_bytes = 200);
 
+/// ASCII-only lower case (`A`–`Z` folded, every other byte kept): how hosts, schemes, header
+/// names and media types compare, independent of the C locale.
+std::string ascii_lowercase(std::string_view text);
+
 /// Formats a byte count for people: "528 B", "2.68 MB" (decimal units, as Docker Hub shows sizes).
 std::string human_size(unsigned long long bytes);
 
