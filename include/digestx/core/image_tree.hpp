@@ -1,0 +1,97 @@
+#pragma once
+/// @file
+/// The resolved digest graph of one reference: every document below it, how each was obtained,
+/// and what went wrong where. Produced by resolve (src/resolve), read by explain and render; the
+/// types are plain values so the pure core can read them without linking any I/O.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "digestx/core/error.hpp"
+#include "digestx/core/model.hpp"
+#include "digestx/core/platform.hpp"
+#include "digestx/core/reference.hpp"
+
+namespace digestx {
+
+/// What was asked and what answered for one document: the record `inspect` shows per node.
+struct FetchNote {
+    std::string method;                       ///< "GET", "HEAD" or "read" (a file)
+    std::string location;                     ///< redacted URL, or path inside a layout
+    std::string accept;                       ///< Accept header sent; empty for files and blobs
+    std::string content_type;                 ///< Content-Type received (or the descriptor's type)
+    std::optional<std::string> header_digest; ///< Docker-Content-Digest as received, sanitized
+    std::string answered_by;                  ///< host that answered after redirects, or "oci-layout"
+    int status = 0;                           ///< HTTP status; 0 for files
+};
+
+/// Counters for the cost summary line of `inspect`.
+struct SourceStats {
+    std::size_t requests = 0;                       ///< HTTP requests sent (0 for local sources)
+    std::size_t manifest_gets = 0;                  ///< manifest GETs: what Docker Hub counts as pulls
+    std::size_t manifest_heads = 0;                 ///< manifest HEADs: free on Docker Hub
+    std::size_t blob_gets = 0;                      ///< blob GETs (configs)
+    std::size_t bytes_received = 0;                 ///< body bytes received
+    std::optional<std::string> ratelimit_limit;     ///< `ratelimit-limit` as last sent, sanitized
+    std::optional<std::string> ratelimit_remaining; ///< `ratelimit-remaining` as last sent, sanitized
+};
+
+/// What a node holds.
+enum class NodeKind {
+    Index,    ///< an OCI index or Docker manifest list
+    Manifest, ///< an image or artifact manifest (OCI or Docker schema2)
+    Schema1,  ///< a legacy Docker schema1 manifest
+    Config,   ///< an image config (its digest is the image ID)
+    Unknown,  ///< a descriptor digestx did not read (unknown media type, skipped, failed)
+};
+
+/// One document of the graph.
+struct TreeNode {
+    std::size_t id = 0;                   ///< position in ImageTree::nodes
+    std::optional<std::size_t> parent;    ///< the node that refers to this one; none for the root
+    std::size_t depth = 0;                ///< 0 for the root
+    NodeKind kind = NodeKind::Unknown;    ///< what it holds
+    std::optional<Descriptor> descriptor; ///< how the parent refers to it; none for the root
+    std::optional<std::size_t> entry;     ///< position in the parent's `manifests`, for index entries
+    std::optional<Document> document;     ///< the parsed manifest or index, when read
+    std::optional<ImageConfig> config;    ///< the parsed image config, when read
+    std::optional<Platform> platform;     ///< the platform the parent's entry declares (normalised)
+    std::optional<Error> error;           ///< why this node could not be read or trusted
+    std::string skipped;                  ///< why it was deliberately not read ("" when read)
+    std::optional<FetchNote> note;        ///< how it was obtained, when a fetch happened
+    std::vector<std::size_t> children;    ///< nodes this one refers to, in document order
+
+    /// The node's digest: the document's or config's computed digest, else the descriptor's
+    /// (only as written, when nothing was read).
+    [[nodiscard]] std::string digest_text() const;
+};
+
+/// How serious a finding is.
+enum class FindingLevel { Info, Warning, Error };
+
+/// Something a user should know about the graph beyond the digests themselves.
+struct Finding {
+    FindingLevel level = FindingLevel::Info; ///< how serious
+    std::string code;                        ///< stable identifier for JSON ("header-digest-mismatch")
+    std::string message;                     ///< one sanitized sentence
+    std::optional<std::size_t> node;         ///< the node it is about
+};
+
+/// The whole resolved graph of one reference.
+struct ImageTree {
+    Reference reference;                 ///< what was resolved
+    std::vector<TreeNode> nodes;         ///< nodes[0] is the root; parents before children
+    std::vector<Finding> findings;       ///< in the order they were found
+    SourceStats stats;                   ///< the source's counters after the walk
+    std::optional<Platform> platform;    ///< the --platform filter, normalised, when given
+    std::optional<std::size_t> selected; ///< the node --platform selected
+
+    /// The root node.
+    [[nodiscard]] const TreeNode &root() const { return nodes.front(); }
+    /// The most serious error on any node (the exit code reflects it), or none.
+    [[nodiscard]] std::optional<Error> worst_error() const;
+};
+
+} // namespace digestx

@@ -1,0 +1,29 @@
+#pragma once
+/// @file
+/// The walk from one reference to its whole digest graph, through a Source.
+
+#include <cstddef>
+#include <optional>
+
+#include "digestx/core/image_tree.hpp"
+#include "digestx/core/platform.hpp"
+#include "digestx/source/source.hpp"
+
+namespace digestx {
+
+/// Limits and choices of a walk.
+struct ResolveOptions {
+    bool fetch_configs = true;                       ///< read image configs (--no-config turns it off)
+    bool attestations = true;                        ///< read attestation manifests (--no-attestations)
+    std::optional<Platform> platform;                ///< only this platform's branch (--platform), normalised
+    MatchMode platform_mode = MatchMode::Compatible; ///< how --platform matches
+    std::size_t max_depth = 4;                       ///< index→index nesting limit (fault catalogue B12)
+    std::size_t max_entries = 10000;                 ///< index entries examined in all (B12, cosign CVE-2023-46737)
+    std::size_t max_total_bytes = 64U << 20U;        ///< bytes read in all documents together
+};
+
+/// Resolves the reference once and walks everything below it by digest, breadth-first, one
+/// concurrent batch per level. The root failing is an error; a child failing stays on its node.
+Result<ImageTree> resolve(Source &source, const Reference &reference, const ResolveOptions &options);
+
+} // namespace digestx

@@ -1,0 +1,37 @@
+#pragma once
+/// @file
+/// The `oci:DIR[:TAG|@DIGEST]` source: an OCI image layout directory (image-spec layout.md:
+/// `oci-layout`, `index.json`, `blobs/<alg>/<encoded>`), every blob verified as it is read.
+
+#include <cstddef>
+#include <string>
+
+#include "digestx/source/source.hpp"
+
+namespace digestx {
+
+/// Reads documents from an OCI image layout directory.
+class OciLayoutSource final : public Source {
+public:
+    /// A source over `directory`; nothing is read until the first fetch.
+    explicit OciLayoutSource(std::string directory, std::size_t max_document_bytes = max_manifest_bytes);
+
+    /// The entry of index.json named by the reference's tag (annotation
+    /// `org.opencontainers.image.ref.name`), or the blob with its digest; with neither, the only
+    /// entry of index.json (a layout with several entries needs a tag, as skopeo requires).
+    Result<Fetched> fetch_reference(const Reference &reference) override;
+    /// Reads each blob, refusing one that is missing, too large, or does not hash to its name.
+    std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items) override;
+    /// Local reads make no requests; only bytes are counted.
+    [[nodiscard]] SourceStats stats() const override { return m_stats; }
+
+private:
+    Result<std::string> read_blob(const Digest &digest);
+    Result<Document> read_index();
+
+    std::string m_directory;
+    std::size_t m_max_document_bytes;
+    SourceStats m_stats;
+};
+
+} // namespace digestx

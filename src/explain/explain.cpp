@@ -1,0 +1,227 @@
+#include "digestx/explain/explain.hpp"
+
+#include "digestx/core/media_type.hpp"
+#include "digestx/core/text.hpp"
+
+namespace digestx {
+namespace {
+
+// The sentences are the product: each says which tool shows the digest and what pinning it does.
+constexpr std::string_view index_sentence =
+    "what `docker pull` prints as Digest: and RepoDigests records; pin this one and every "
+    "platform keeps working";
+constexpr std::string_view single_sentence =
+    "what `docker pull` prints as Digest: and RepoDigests records; there is no index above it, "
+    "so the image exists for one platform only";
+constexpr std::string_view nested_sentence =
+    "an index inside an index; docker follows it to find a platform, and pinning it pins "
+    "everything below it";
+constexpr std::string_view config_sentence =
+    "the image ID: `docker images` shows it as IMAGE ID with the classic image store (the "
+    "containerd image store shows the index or manifest digest there instead); it names the "
+    "content, not where it was pulled from";
+constexpr std::string_view artifact_config_sentence =
+    "the artifact's config, not an image config; it is not an image ID and is not read";
+constexpr std::string_view schema1_sentence =
+    "a legacy Docker schema1 manifest: its digest is the hash of the payload without its "
+    "signatures; current docker and containerd refuse to pull it";
+
+std::string platform_text(const TreeNode &node) {
+    if (node.platform) return display_platform(*node.platform);
+    if (node.config) {
+        return display_platform(normalize(
+            Platform{node.config->os, node.config->architecture, node.config->variant, node.config->os_version, {}}));
+    }
+    return "unknown platform";
+}
+
+const TreeNode *parent_of(const ImageTree &tree, const TreeNode &node) {
+    return node.parent ? &tree.nodes[*node.parent] : nullptr;
+}
+
+bool is_attestation(const TreeNode &node) {
+    return node.descriptor && node.descriptor->is_attestation();
+}
+
+std::optional<std::size_t> attested_node(const ImageTree &tree, const TreeNode &node) {
+    auto attests = node.descriptor->attests();
+    if (!attests || !node.parent) return std::nullopt;
+    for (std::size_t sibling : tree.nodes[*node.parent].children) {
+        const TreeNode &candidate = tree.nodes[sibling];
+        if (&candidate != &node && candidate.descriptor && candidate.descriptor->digest == *attests) return sibling;
+    }
+    return std::nullopt;
+}
+
+std::string artifact_type_of(const TreeNode &node) {
+    if (node.document && !node.document->artifact_type().empty()) return std::string(node.document->artifact_type());
+    if (node.descriptor && !node.descriptor->artifact_type.empty()) return node.descriptor->artifact_type;
+    if (node.document && node.document->is_manifest()) return node.document->manifest().config.media_type;
+    return "unknown type";
+}
+
+NodeExplanation explain_manifest_node(const ImageTree &tree, const TreeNode &node) {
+    NodeExplanation out;
+    const TreeNode *parent = parent_of(tree, node);
+    bool artifact = node.document && node.document->is_manifest() && node.document->manifest().is_artifact();
+    if (is_attestation(node)) {
+        out.role = Role::Attestation;
+        out.title = "attestation manifest";
+        out.attests = attested_node(tree, node);
+        std::string target =
+            out.attests ? platform_text(tree.nodes[*out.attests]) + " image" : "an image manifest not in this index";
+        out.sentence =
+            "a buildx attestation (provenance or SBOM) about the " + target + "; not a platform, never pulled or run";
+    } else if (artifact) {
+        out.role = Role::Artifact;
+        out.title = "artifact manifest";
+        out.sentence = "an OCI artifact of type " + sanitize(artifact_type_of(node), 120) + ", not a runnable image";
+    } else if (node.kind == NodeKind::Schema1) {
+        out.role = Role::Schema1;
+        out.title = "schema1 manifest";
+        out.sentence = std::string(schema1_sentence);
+    } else if (parent == nullptr) {
+        out.role = Role::SingleManifest;
+        out.title = "image manifest";
+        out.sentence = std::string(single_sentence);
+    } else {
+        out.role = Role::PlatformManifest;
+        std::string platform = platform_text(node);
+        out.title = platform + " manifest";
+        out.sentence = "what Docker Hub lists for " + platform + "; pinning it pins " + platform +
+                       " only, and other platforms stop working";
+    }
+    return out;
+}
+
+void attach_layers(const ImageTree &tree, const TreeNode &node, NodeExplanation &out) {
+    if (!node.document || !node.document->is_manifest() || out.role == Role::Artifact) return;
+    const ImageConfig *config = nullptr;
+    for (std::size_t child : node.children) {
+        if (tree.nodes[child].config) config = &*tree.nodes[child].config;
+    }
+    const auto &layers = node.document->manifest().layers;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        LayerRow row{i, &layers[i], std::nullopt};
+        if (config && i < config->diff_ids.size()) row.diff_id = config->diff_ids[i];
+        out.layers.push_back(row);
+    }
+}
+
+NodeExplanation explain_node(const ImageTree &tree, const TreeNode &node) {
+    if (node.kind == NodeKind::Config) {
+        const TreeNode &manifest = tree.nodes[*node.parent];
+        bool artifact = manifest.document && manifest.document->manifest().is_artifact();
+        if (artifact || media::classify(node.descriptor->media_type) != media::Kind::Config) {
+            return {Role::ArtifactConfig, "artifact config", std::string(artifact_config_sentence), {}, {}};
+        }
+        return {Role::ImageConfig, "image config", std::string(config_sentence), {}, {}};
+    }
+    if (!node.document) {
+        std::string reason = !node.skipped.empty() ? node.skipped : node.error ? node.error->message : "not read";
+        NodeExplanation out{Role::NotRead, "not read", "not read: " + reason, {}, {}};
+        if (is_attestation(node)) {
+            out.title = "attestation manifest";
+            out.attests = attested_node(tree, node);
+        }
+        return out;
+    }
+    if (node.kind == NodeKind::Index) {
+        if (node.parent) return {Role::NestedIndex, "nested index", std::string(nested_sentence), {}, {}};
+        bool list = node.document->kind() == DocumentKind::DockerManifestList;
+        return {Role::IndexDigest, list ? "manifest list" : "image index", std::string(index_sentence), {}, {}};
+    }
+    NodeExplanation out = explain_manifest_node(tree, node);
+    attach_layers(tree, node, out);
+    return out;
+}
+
+// A registry answers the same tag differently depending on Accept (distribution's manifest
+// handler; Docker Hub did the same for alpine:3.12): say so where it changes the digest a client sees.
+void accept_findings(const ImageTree &tree, Explanation &explanation) {
+    const TreeNode &root = tree.root();
+    if (tree.reference.source() != SourceKind::Registry || !root.document || !root.document->is_index()) return;
+    if (root.document->kind() == DocumentKind::DockerManifestList) {
+        for (std::size_t child : root.children) {
+            const TreeNode &node = tree.nodes[child];
+            if (node.platform && node.platform->os == "linux" && node.platform->architecture == "amd64" &&
+                node.platform->variant.empty() && !is_attestation(node)) {
+                explanation.findings.push_back(
+                    {FindingLevel::Info, "accept-dependent",
+                     "a client that accepts only the Docker schema2 manifest type is given the linux/amd64 "
+                     "manifest " +
+                         node.digest_text() + " for this tag instead of the list, and records that digest",
+                     child});
+                return;
+            }
+        }
+    } else {
+        explanation.findings.push_back({FindingLevel::Info, "accept-dependent",
+                                        "a client whose Accept header lacks the OCI index type gets 404 for this tag "
+                                        "from the distribution registry",
+                                        std::size_t{0}});
+    }
+}
+
+} // namespace
+
+std::string_view role_name(Role role) noexcept {
+    switch (role) {
+    case Role::IndexDigest: return "index";
+    case Role::SingleManifest: return "single-manifest";
+    case Role::PlatformManifest: return "platform-manifest";
+    case Role::NestedIndex: return "nested-index";
+    case Role::Attestation: return "attestation";
+    case Role::Artifact: return "artifact";
+    case Role::Schema1: return "schema1";
+    case Role::ImageConfig: return "image-config";
+    case Role::ArtifactConfig: return "artifact-config";
+    case Role::NotRead: return "not-read";
+    }
+    return "not-read";
+}
+
+Explanation explain(const ImageTree &tree) {
+    Explanation explanation;
+    explanation.findings = tree.findings;
+    for (const auto &node : tree.nodes)
+        explanation.nodes.push_back(explain_node(tree, node));
+    for (const auto &node : tree.nodes) {
+        if (node.kind == NodeKind::Schema1 && node.note && node.note->accept.find("v2+json") != std::string::npos) {
+            explanation.findings.push_back({FindingLevel::Warning, "schema1-conversion",
+                                            "the registry answered with schema1 although the request accepted "
+                                            "schema2 and OCI types: it converted the manifest",
+                                            node.id});
+        }
+        if (node.note && node.note->answered_by != "oci-layout" && node.parent == std::nullopt &&
+            !tree.reference.registry().empty() && !node.note->answered_by.empty() &&
+            node.note->answered_by != tree.reference.endpoint()) {
+            explanation.findings.push_back({FindingLevel::Info, "served-elsewhere",
+                                            "the answer came from " + sanitize(node.note->answered_by, 120) +
+                                                ", not from " + tree.reference.endpoint(),
+                                            node.id});
+        }
+    }
+    accept_findings(tree, explanation);
+    return explanation;
+}
+
+std::vector<DigestLocation> locate(const ImageTree &tree, const Explanation &explanation, std::string_view digest) {
+    std::vector<DigestLocation> found;
+    for (const auto &node : tree.nodes) {
+        const NodeExplanation &words = explanation.nodes[node.id];
+        if (node.digest_text() == digest) found.push_back({node.id, words.role, words.title});
+        for (const auto &row : words.layers) {
+            if (row.layer->digest.str() == digest) {
+                found.push_back({node.id, words.role, "layer " + std::to_string(row.position) + " of " + words.title});
+            }
+            if (row.diff_id && row.diff_id->str() == digest) {
+                found.push_back(
+                    {node.id, words.role, "diff_id " + std::to_string(row.position) + " of " + words.title});
+            }
+        }
+    }
+    return found;
+}
+
+} // namespace digestx

@@ -1,0 +1,143 @@
+#include "digestx/source/oci_layout_source.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "digestx/core/json.hpp"
+#include "digestx/core/media_type.hpp"
+#include "digestx/core/text.hpp"
+
+namespace digestx {
+namespace {
+
+// image-spec annotations.md: the tag of a layout entry.
+constexpr std::string_view ref_name_annotation = "org.opencontainers.image.ref.name";
+
+Result<std::string> read_bounded(const std::filesystem::path &path, std::size_t limit, const std::string &what) {
+    std::error_code error;
+    auto size = std::filesystem::file_size(path, error);
+    if (error) return fail(ErrorCode::NotFound, what + " not found in layout (" + sanitize(path.string()) + ")");
+    if (size > limit) {
+        return fail(ErrorCode::Integrity, what + " exceeds " + std::to_string(limit) + "-byte limit");
+    }
+    std::ifstream stream(path, std::ios::binary);
+    if (!stream) return fail(ErrorCode::Usage, "cannot read " + sanitize(path.string()));
+    std::string bytes(size, '\0');
+    stream.read(bytes.data(), static_cast<std::streamsize>(size));
+    if (static_cast<std::size_t>(stream.gcount()) != size) {
+        return fail(ErrorCode::Integrity, "short read of " + sanitize(path.string()));
+    }
+    return bytes;
+}
+
+FetchNote note_for(const std::string &location, const std::string &media_type) {
+    return FetchNote{"read", location, {}, media_type, std::nullopt, "oci-layout", 0};
+}
+
+} // namespace
+
+OciLayoutSource::OciLayoutSource(std::string directory, std::size_t max_document_bytes)
+    : m_directory(std::move(directory)), m_max_document_bytes(max_document_bytes) {}
+
+Result<Document> OciLayoutSource::read_index() {
+    std::filesystem::path root(m_directory);
+    if (!std::filesystem::is_directory(root)) {
+        return fail(ErrorCode::NotFound, "no OCI layout directory at " + digestx::quoted(m_directory));
+    }
+    auto marker = read_bounded(root / "oci-layout", 4096, "oci-layout file");
+    if (!marker)
+        return fail(ErrorCode::NotFound, digestx::quoted(m_directory) + " is not an OCI layout (no oci-layout file)");
+    JsonReadOptions options;
+    options.what = "oci-layout file";
+    auto layout = parse_json_strict(*marker, options);
+    if (!layout || !layout->is_object() || !layout->contains("imageLayoutVersion") ||
+        !(*layout)["imageLayoutVersion"].is_string()) {
+        return fail(ErrorCode::Integrity, "malformed oci-layout file in " + digestx::quoted(m_directory));
+    }
+    auto bytes = read_bounded(root / "index.json", m_max_document_bytes, "index.json");
+    if (!bytes) return fail(std::move(bytes.error()));
+    m_stats.bytes_received += bytes->size();
+    auto index = parse_document(std::move(*bytes), media::oci_index);
+    if (!index) return fail(std::move(index.error()).with_context("index.json of " + digestx::quoted(m_directory)));
+    if (!index->is_index()) return fail(ErrorCode::Integrity, "index.json is not an image index");
+    return index;
+}
+
+Result<std::string> OciLayoutSource::read_blob(const Digest &digest) {
+    std::filesystem::path path =
+        std::filesystem::path(m_directory) / "blobs" / std::string(algorithm_name(digest.algorithm())) / digest.hex();
+    auto bytes = read_bounded(path, m_max_document_bytes, "blob " + digest.str());
+    if (!bytes) return bytes;
+    if (!digest.matches(*bytes)) {
+        return fail(ErrorCode::Integrity, "integrity failure: layout blob " + digest.str() + " hashes to " +
+                                              Digest::compute(*bytes, digest.algorithm()).str());
+    }
+    m_stats.bytes_received += bytes->size();
+    return bytes;
+}
+
+Result<Fetched> OciLayoutSource::fetch_reference(const Reference &reference) {
+    auto index = read_index();
+    if (!index) return fail(std::move(index.error()));
+    const auto &entries = index->index().manifests;
+    if (reference.digest()) {
+        auto bytes = read_blob(*reference.digest());
+        if (!bytes) return fail(std::move(bytes.error()));
+        std::string media_type;
+        for (const auto &entry : entries) {
+            if (entry.digest.str() == reference.digest()->str()) media_type = entry.media_type;
+        }
+        return Fetched{std::move(*bytes), media_type, note_for("blobs/" + reference.digest()->str(), media_type)};
+    }
+    const Descriptor *chosen = nullptr;
+    std::string available;
+    for (const auto &entry : entries) {
+        auto name = entry.annotation(ref_name_annotation);
+        if (name) available += (available.empty() ? "" : ", ") + sanitize(*name, 80);
+        if (reference.tag() && name && *name == *reference.tag()) {
+            chosen = &entry;
+            break;
+        }
+    }
+    if (!reference.tag()) {
+        if (entries.size() != 1) {
+            return fail(ErrorCode::Usage,
+                        "layout " + digestx::quoted(m_directory) + " holds " + std::to_string(entries.size()) +
+                            " images; name one as oci:DIR:TAG (tags: " + (available.empty() ? "none" : available) +
+                            ")");
+        }
+        chosen = &entries.front();
+    }
+    if (chosen == nullptr) {
+        return fail(ErrorCode::NotFound, "tag " + digestx::quoted(*reference.tag()) + " not found in layout " +
+                                             digestx::quoted(m_directory) +
+                                             " (tags: " + (available.empty() ? "none" : available) + ")");
+    }
+    auto digest = chosen->digest.require_verifiable();
+    if (!digest) return fail(std::move(digest.error()));
+    auto bytes = read_blob(*digest);
+    if (!bytes) return fail(std::move(bytes.error()));
+    if (static_cast<std::int64_t>(bytes->size()) != chosen->size) {
+        return fail(ErrorCode::Integrity, "layout blob " + digest->str() + " has " + std::to_string(bytes->size()) +
+                                              " bytes; index.json says " + std::to_string(chosen->size));
+    }
+    return Fetched{std::move(*bytes), chosen->media_type, note_for("blobs/" + digest->str(), chosen->media_type)};
+}
+
+std::vector<Result<Fetched>> OciLayoutSource::fetch_by_digest(const std::vector<FetchItem> &items) {
+    std::vector<Result<Fetched>> results;
+    results.reserve(items.size());
+    for (const auto &item : items) {
+        auto bytes = read_blob(item.digest);
+        if (!bytes) {
+            results.emplace_back(fail(std::move(bytes.error())));
+            continue;
+        }
+        results.emplace_back(
+            Fetched{std::move(*bytes), item.media_type, note_for("blobs/" + item.digest.str(), item.media_type)});
+    }
+    return results;
+}
+
+} // namespace digestx

@@ -1,0 +1,45 @@
+#include "support/memory_source.hpp"
+
+namespace digestx::test {
+
+std::string MemorySource::add(const std::string &bytes, const std::string &media_type) {
+    std::string digest = Digest::compute(bytes).str();
+    m_documents[digest] = bytes;
+    m_media_types[digest] = media_type;
+    return digest;
+}
+
+Result<Fetched> MemorySource::serve(const std::string &digest, const std::string &media_type) {
+    ++m_stats.requests;
+    if (auto failure = m_failures.find(digest); failure != m_failures.end()) return fail(failure->second);
+    auto found = m_documents.find(digest);
+    if (found == m_documents.end()) return fail(ErrorCode::NotFound, "manifest unknown: " + digest);
+    auto expected = Digest::parse(digest);
+    if (!expected || !expected->matches(found->second)) {
+        return fail(ErrorCode::Integrity, "integrity failure: content does not hash to " + digest);
+    }
+    m_stats.bytes_received += found->second.size();
+    std::string type = media_type.empty() ? m_media_types[digest] : media_type;
+    return Fetched{found->second, type, FetchNote{"GET", "memory/" + digest, {}, type, digest, "memory", 200}};
+}
+
+Result<Fetched> MemorySource::fetch_reference(const Reference &reference) {
+    m_batches.push_back({reference.familiar()});
+    if (reference.digest()) return serve(reference.digest()->str(), {});
+    auto tag = m_tags.find(reference.tag().value_or("latest"));
+    if (tag == m_tags.end()) return fail(ErrorCode::NotFound, "manifest unknown: tag not found");
+    return serve(tag->second, {});
+}
+
+std::vector<Result<Fetched>> MemorySource::fetch_by_digest(const std::vector<FetchItem> &items) {
+    std::vector<Result<Fetched>> results;
+    std::vector<std::string> batch;
+    for (const auto &item : items) {
+        batch.push_back(item.digest.str());
+        results.push_back(serve(item.digest.str(), item.media_type));
+    }
+    m_batches.push_back(batch);
+    return results;
+}
+
+} // namespace digestx::test

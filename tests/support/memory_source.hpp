@@ -1,0 +1,46 @@
+#pragma once
+/// @file
+/// An in-memory Source for resolver and explain tests: documents by digest, tags pointing at
+/// digests, and injectable failures, with a record of every batch requested.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "digestx/source/source.hpp"
+
+namespace digestx::test {
+
+/// Documents held in memory, served by digest and by tag.
+class MemorySource final : public Source {
+public:
+    /// Stores bytes and returns their sha256 digest text.
+    std::string add(const std::string &bytes, const std::string &media_type = {});
+    /// Points `tag` at a stored digest.
+    void tag(const std::string &tag, const std::string &digest) { m_tags[tag] = digest; }
+    /// Makes fetches of `digest` fail with `error`.
+    void fail_on(const std::string &digest, Error error) { m_failures[digest] = std::move(error); }
+    /// Serves `bytes` for `digest` even though they do not hash to it (a lying registry).
+    void corrupt(const std::string &digest, const std::string &bytes) { m_documents[digest] = bytes; }
+
+    /// The tag's document, or the digest's.
+    Result<Fetched> fetch_reference(const Reference &reference) override;
+    /// Each item's document, verified as a real source would.
+    std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items) override;
+    /// Counts requests as a registry would: one per reference or item.
+    [[nodiscard]] SourceStats stats() const override { return m_stats; }
+
+    /// The batches requested so far (digests per batch), to check one batch per level.
+    [[nodiscard]] const std::vector<std::vector<std::string>> &batches() const { return m_batches; }
+
+private:
+    Result<Fetched> serve(const std::string &digest, const std::string &media_type);
+    std::map<std::string, std::string> m_documents;
+    std::map<std::string, std::string> m_media_types;
+    std::map<std::string, std::string> m_tags;
+    std::map<std::string, Error> m_failures;
+    std::vector<std::vector<std::string>> m_batches;
+    SourceStats m_stats;
+};
+
+} // namespace digestx::test

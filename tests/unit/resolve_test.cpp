@@ -1,0 +1,335 @@
+#include <catch2/catch.hpp>
+
+#include "digestx/core/media_type.hpp"
+#include "digestx/explain/explain.hpp"
+#include "digestx/resolve/resolve.hpp"
+#include "support/documents.hpp"
+#include "support/memory_source.hpp"
+
+using namespace digestx;
+using digestx::test::EntrySpec;
+using digestx::test::MemorySource;
+
+namespace {
+
+Reference ref(const std::string &text) {
+    auto parsed = parse_reference(text);
+    REQUIRE(parsed);
+    return *parsed;
+}
+
+struct Image {
+    std::string manifest;
+    std::string manifest_digest;
+    std::string config_digest;
+    std::string layer_digest;
+    std::string diff_id;
+};
+
+// Adds one image (config + manifest) for a platform to the source.
+Image add_image(MemorySource &source, const std::string &platform, const std::string &media_type) {
+    Image image;
+    image.layer_digest = test::sha256_of("layer " + platform);
+    image.diff_id = test::sha256_of("diff " + platform);
+    std::string config = test::make_config(platform, {image.diff_id});
+    image.config_digest = source.add(config);
+    image.manifest = test::make_manifest(media_type, image.config_digest, config.size(), {{image.layer_digest, 1234}});
+    image.manifest_digest = source.add(image.manifest, media_type);
+    return image;
+}
+
+EntrySpec entry_for(const Image &image, const std::string &media_type, const std::string &platform) {
+    return EntrySpec{media_type, image.manifest_digest, image.manifest.size(), platform, {}};
+}
+
+} // namespace
+
+TEST_CASE("a manifest list resolves level by level: list, manifests, configs", "[resolve]") {
+    MemorySource source;
+    std::string type(media::docker_manifest_v2);
+    Image amd64 = add_image(source, "linux/amd64", type);
+    Image arm64 = add_image(source, "linux/arm64/v8", type);
+    std::string list =
+        test::make_index(std::string(media::docker_manifest_list),
+                         {entry_for(amd64, type, "linux/amd64"), entry_for(arm64, type, "linux/arm64/v8")});
+    std::string list_digest = source.add(list, std::string(media::docker_manifest_list));
+    source.tag("3.12", list_digest);
+
+    auto tree = resolve(source, ref("registry.test/library/alpine:3.12"), ResolveOptions{});
+    REQUIRE(tree);
+    REQUIRE(tree->nodes.size() == 5);
+    CHECK(tree->root().kind == NodeKind::Index);
+    CHECK(tree->root().digest_text() == list_digest);
+    CHECK(tree->nodes[1].digest_text() == amd64.manifest_digest);
+    CHECK(tree->nodes[2].digest_text() == arm64.manifest_digest);
+    CHECK(tree->nodes[3].kind == NodeKind::Config);
+    CHECK(tree->nodes[3].digest_text() == amd64.config_digest);
+    CHECK(tree->nodes[3].parent == std::size_t{1});
+    CHECK(display_platform(*tree->nodes[2].platform) == "linux/arm64");
+    CHECK_FALSE(tree->worst_error());
+    // One batch per level: the tag, the two manifests, the two configs.
+    REQUIRE(source.batches().size() == 3);
+    CHECK(source.batches()[1].size() == 2);
+    CHECK(source.batches()[2].size() == 2);
+
+    Explanation words = explain(*tree);
+    CHECK(words.nodes[0].role == Role::IndexDigest);
+    CHECK(words.nodes[0].title == "manifest list");
+    CHECK_THAT(words.nodes[0].sentence, Catch::Contains("docker pull"));
+    CHECK(words.nodes[1].role == Role::PlatformManifest);
+    CHECK(words.nodes[1].title == "linux/amd64 manifest");
+    CHECK_THAT(words.nodes[2].sentence, Catch::Contains("pins linux/arm64 only"));
+    CHECK(words.nodes[3].role == Role::ImageConfig);
+    CHECK_THAT(words.nodes[3].sentence, Catch::Contains("IMAGE ID"));
+    REQUIRE(words.nodes[1].layers.size() == 1);
+    CHECK(words.nodes[1].layers[0].layer->digest.str() == amd64.layer_digest);
+    REQUIRE(words.nodes[1].layers[0].diff_id);
+    CHECK(words.nodes[1].layers[0].diff_id->str() == amd64.diff_id);
+
+    auto places = locate(*tree, words, amd64.diff_id);
+    REQUIRE(places.size() == 1);
+    CHECK(places[0].what == "diff_id 0 of linux/amd64 manifest");
+    CHECK(locate(*tree, words, list_digest).at(0).role == Role::IndexDigest);
+}
+
+TEST_CASE("attestations are tied to their image and never counted as a platform", "[resolve][explain]") {
+    MemorySource source;
+    std::string type(media::oci_manifest);
+    Image amd64 = add_image(source, "linux/amd64", type);
+    Image arm64 = add_image(source, "linux/arm64", type);
+    std::string empty = "{}";
+    std::string empty_digest = source.add(empty);
+    std::string attestation = test::make_manifest(type, empty_digest, 2, {{test::sha256_of("provenance"), 99}},
+                                                  std::string(media::oci_config));
+    std::string attestation_digest = source.add(attestation, type);
+    EntrySpec attestation_entry{type, attestation_digest, attestation.size(), {}, arm64.manifest_digest};
+    std::string index =
+        test::make_index(std::string(media::oci_index), {entry_for(amd64, type, "linux/amd64"),
+                                                         entry_for(arm64, type, "linux/arm64"), attestation_entry});
+    source.tag("1.0", source.add(index, std::string(media::oci_index)));
+
+    SECTION("walked by default") {
+        auto tree = resolve(source, ref("registry.test/org/team/app:1.0"), ResolveOptions{});
+        REQUIRE(tree);
+        Explanation words = explain(*tree);
+        CHECK(words.nodes[3].role == Role::Attestation);
+        REQUIRE(words.nodes[3].attests);
+        CHECK(*words.nodes[3].attests == 2);
+        CHECK_THAT(words.nodes[3].sentence, Catch::Contains("linux/arm64 image"));
+        CHECK_THAT(words.nodes[3].sentence, Catch::Contains("not a platform"));
+    }
+    SECTION("skipped with attestations off") {
+        ResolveOptions options;
+        options.attestations = false;
+        auto tree = resolve(source, ref("registry.test/org/team/app:1.0"), options);
+        REQUIRE(tree);
+        CHECK(tree->nodes[3].skipped == "attestations not requested");
+        CHECK_FALSE(tree->nodes[3].document);
+        CHECK(explain(*tree).nodes[3].title == "attestation manifest");
+    }
+    SECTION("--platform keeps the chosen image and its attestation") {
+        ResolveOptions options;
+        options.platform = normalize(Platform{"linux", "arm64", "v8", {}, {}});
+        auto tree = resolve(source, ref("registry.test/org/team/app:1.0"), options);
+        REQUIRE(tree);
+        REQUIRE(tree->root().children.size() == 2);
+        REQUIRE(tree->selected);
+        CHECK(tree->nodes[*tree->selected].digest_text() == arm64.manifest_digest);
+        CHECK(tree->nodes[tree->root().children[1]].digest_text() == attestation_digest);
+    }
+}
+
+TEST_CASE("--platform selection follows containerd's matching", "[resolve][platform]") {
+    MemorySource source;
+    std::string type(media::docker_manifest_v2);
+    Image v6 = add_image(source, "linux/arm/v6", type);
+    Image v7 = add_image(source, "linux/arm/v7", type);
+    Image arm64 = add_image(source, "linux/arm64/v8", type);
+    Image plain = add_image(source, "linux/amd64", type);
+    std::string list =
+        test::make_index(std::string(media::docker_manifest_list),
+                         {entry_for(plain, type, "linux/amd64"), entry_for(v6, type, "linux/arm/v6"),
+                          entry_for(v7, type, "linux/arm/v7"), entry_for(arm64, type, "linux/arm64/v8")});
+    source.tag("latest", source.add(list, std::string(media::docker_manifest_list)));
+
+    struct Case {
+        std::string wanted;
+        std::string expected;
+    };
+    std::vector<Case> cases = {{"linux/arm64", arm64.manifest_digest},  {"linux/arm64/v8", arm64.manifest_digest},
+                               {"linux/arm", v7.manifest_digest},       {"linux/arm/v7", v7.manifest_digest},
+                               {"linux/arm/v6", v6.manifest_digest},    {"linux/amd64", plain.manifest_digest},
+                               {"linux/x86_64", plain.manifest_digest}, {"linux/aarch64", arm64.manifest_digest}};
+    for (const auto &c : cases) {
+        INFO("platform " << c.wanted);
+        ResolveOptions options;
+        options.platform = normalize(*parse_platform(c.wanted));
+        auto tree = resolve(source, ref("registry.test/app"), options);
+        REQUIRE(tree);
+        REQUIRE(tree->selected);
+        CHECK(tree->nodes[*tree->selected].digest_text() == c.expected);
+        CHECK_FALSE(tree->worst_error());
+    }
+
+    ResolveOptions options;
+    options.platform = normalize(*parse_platform("linux/s390x"));
+    auto tree = resolve(source, ref("registry.test/app"), options);
+    REQUIRE(tree);
+    auto error = tree->worst_error();
+    REQUIRE(error);
+    CHECK(error->code == ErrorCode::NotFound);
+    CHECK_THAT(error->message, Catch::Contains("no manifest for linux/s390x"));
+    CHECK_THAT(error->message, Catch::Contains("linux/arm/v6"));
+}
+
+TEST_CASE("a single-platform image that does not match --platform is not found, naming its platform",
+          "[resolve][platform]") {
+    MemorySource source;
+    Image image = add_image(source, "linux/amd64", std::string(media::oci_manifest));
+    source.tag("single", image.manifest_digest);
+    ResolveOptions options;
+    options.platform = normalize(*parse_platform("linux/arm64"));
+    options.fetch_configs = false; // the config is read anyway: it is the only place the platform is written
+    auto tree = resolve(source, ref("registry.test/hello:single"), options);
+    REQUIRE(tree);
+    auto error = tree->worst_error();
+    REQUIRE(error);
+    CHECK(error->code == ErrorCode::NotFound);
+    CHECK_THAT(error->message, Catch::Contains("single-platform linux/amd64"));
+
+    options.platform = normalize(*parse_platform("linux/amd64"));
+    auto matching = resolve(source, ref("registry.test/hello:single"), options);
+    REQUIRE(matching);
+    CHECK_FALSE(matching->worst_error());
+    CHECK(matching->selected == std::size_t{0});
+    CHECK(explain(*matching).nodes[0].role == Role::SingleManifest);
+}
+
+TEST_CASE("a failing child stays on its node and the rest of the tree is still walked", "[resolve]") {
+    MemorySource source;
+    std::string type(media::docker_manifest_v2);
+    Image good = add_image(source, "linux/amd64", type);
+    Image missing = add_image(source, "linux/arm64", type);
+    Image corrupt = add_image(source, "linux/ppc64le", type);
+    source.fail_on(missing.manifest_digest, Error{ErrorCode::NotFound, "manifest unknown", {}, 404, {}});
+    source.corrupt(corrupt.manifest_digest, good.manifest);
+    std::string list = test::make_index(std::string(media::docker_manifest_list),
+                                        {entry_for(good, type, "linux/amd64"), entry_for(missing, type, "linux/arm64"),
+                                         entry_for(corrupt, type, "linux/ppc64le")});
+    source.tag("latest", source.add(list));
+    auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+    REQUIRE(tree);
+    CHECK(tree->nodes[1].document);
+    REQUIRE(tree->nodes[2].error);
+    CHECK(tree->nodes[2].error->code == ErrorCode::NotFound);
+    REQUIRE(tree->nodes[3].error);
+    CHECK(tree->nodes[3].error->code == ErrorCode::Integrity);
+    CHECK(tree->nodes.size() == 5); // the good manifest's config was still read
+    CHECK(tree->worst_error()->code == ErrorCode::Integrity);
+    CHECK(explain(*tree).nodes[2].role == Role::NotRead);
+}
+
+TEST_CASE("descriptor sizes, media types and depth are enforced", "[resolve]") {
+    std::string type(media::docker_manifest_v2);
+    SECTION("size differing from the descriptor") {
+        MemorySource source;
+        Image image = add_image(source, "linux/amd64", type);
+        EntrySpec entry = entry_for(image, type, "linux/amd64");
+        entry.size += 1;
+        source.tag("latest", source.add(test::make_index(std::string(media::docker_manifest_list), {entry})));
+        auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+        REQUIRE(tree);
+        REQUIRE(tree->nodes[1].error);
+        CHECK_THAT(tree->nodes[1].error->message, Catch::Contains("differs from descriptor size"));
+    }
+    SECTION("descriptor media type disagreeing with the document (B4)") {
+        MemorySource source;
+        Image image = add_image(source, "linux/amd64", type);
+        EntrySpec entry = entry_for(image, std::string(media::oci_manifest), "linux/amd64");
+        source.tag("latest", source.add(test::make_index(std::string(media::oci_index), {entry})));
+        auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+        REQUIRE(tree);
+        REQUIRE(tree->nodes[1].error);
+        CHECK(tree->nodes[1].error->code == ErrorCode::Integrity);
+        CHECK_THAT(tree->nodes[1].error->message, Catch::Contains("media type mismatch"));
+    }
+    SECTION("unknown entry types are skipped, not errors (B14)") {
+        MemorySource source;
+        Image image = add_image(source, "linux/amd64", type);
+        EntrySpec odd{"application/vnd.example.future+json", test::sha256_of("future"), 6, {}, {}};
+        source.tag("latest", source.add(test::make_index(std::string(media::oci_index),
+                                                         {entry_for(image, type, "linux/amd64"), odd})));
+        auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+        REQUIRE(tree);
+        CHECK_THAT(tree->nodes[2].skipped, Catch::Contains("not a manifest type"));
+        CHECK_FALSE(tree->worst_error());
+    }
+    SECTION("index nesting deeper than the limit (B12)") {
+        MemorySource source;
+        Image image = add_image(source, "linux/amd64", type);
+        std::string inner = test::make_index(std::string(media::oci_index), {entry_for(image, type, "linux/amd64")});
+        for (int level = 0; level < 6; ++level) {
+            std::string digest = source.add(inner);
+            inner = test::make_index(std::string(media::oci_index),
+                                     {EntrySpec{std::string(media::oci_index), digest, inner.size(), {}, {}}});
+        }
+        source.tag("deep", source.add(inner));
+        auto tree = resolve(source, ref("registry.test/app:deep"), ResolveOptions{});
+        REQUIRE(tree);
+        auto error = tree->worst_error();
+        REQUIRE(error);
+        CHECK(error->code == ErrorCode::Integrity);
+        CHECK(error->message == "index nesting deeper than 4");
+    }
+    SECTION("a manifest listed twice is fetched once") {
+        MemorySource source;
+        Image image = add_image(source, "linux/amd64", type);
+        EntrySpec entry = entry_for(image, type, "linux/amd64");
+        source.tag("latest", source.add(test::make_index(std::string(media::docker_manifest_list), {entry, entry})));
+        auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+        REQUIRE(tree);
+        CHECK(source.batches()[1].size() == 1);
+        CHECK(tree->nodes[1].document);
+        CHECK(tree->nodes[2].document);
+    }
+}
+
+TEST_CASE("a header digest that differs from the content is a warning finding (B2)", "[resolve]") {
+    class LyingHeader final : public Source {
+    public:
+        explicit LyingHeader(std::string bytes) : m_bytes(std::move(bytes)) {}
+        Result<Fetched> fetch_reference(const Reference &) override {
+            FetchNote note{"GET", "x", {}, std::string(media::oci_manifest), "sha256:" + std::string(64, 'a'),
+                           "h",   200};
+            return Fetched{m_bytes, std::string(media::oci_manifest), note};
+        }
+        std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items) override {
+            return std::vector<Result<Fetched>>(items.size(), fail(ErrorCode::NotFound, "absent"));
+        }
+        [[nodiscard]] SourceStats stats() const override { return {}; }
+
+    private:
+        std::string m_bytes;
+    };
+    std::string config = test::make_config("linux/amd64", {});
+    LyingHeader source(
+        test::make_manifest(std::string(media::oci_manifest), test::sha256_of(config), config.size(), {}));
+    auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+    REQUIRE(tree);
+    REQUIRE(tree->findings.size() == 1);
+    CHECK(tree->findings[0].code == "header-digest-mismatch");
+    CHECK(tree->findings[0].level == FindingLevel::Warning);
+}
+
+TEST_CASE("the root failing is the command's error", "[resolve]") {
+    MemorySource source;
+    auto missing = resolve(source, ref("registry.test/app:nope"), ResolveOptions{});
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().code == ErrorCode::NotFound);
+
+    std::string junk = "{\"schemaVersion\":2,\"manifests\":[],\"layers\":[]}";
+    source.tag("junk", source.add(junk));
+    auto ambiguous = resolve(source, ref("registry.test/app:junk"), ResolveOptions{});
+    REQUIRE_FALSE(ambiguous);
+    CHECK(ambiguous.error().code == ErrorCode::Integrity);
+}
