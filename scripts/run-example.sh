@@ -13,3 +13,6 @@ for ref in alpine:3.12 docker.io/library/alpine:3.12@sha256:d9459083f962de6bd980
 done
 echo "\$ digestx digest --file examples/alpine-3.12/blobs/sha256/74e5ad84a67e9b8ed7609b32dc2460b76175020923d7f494a73a851446222d18"
 ./build/digestx digest --file examples/alpine-3.12/blobs/sha256/74e5ad84a67e9b8ed7609b32dc2460b76175020923d7f494a73a851446222d18
+set -x
+./build/digestx --version
+./build/digestx inspect oci:examples/alpine-3.12:3.12

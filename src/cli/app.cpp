@@ -92,6 +92,7 @@ int run(const std::vector<std::string> &args, Context &ctx) {
         ctx.err << "digestx: error: " << sanitize(outcome.error().describe(), 2000) << "\n";
         return exit_code(outcome.error().code);
     }
+    // An exit code (0, 1, or a partial failure's) keeps the output the command wrote.
     ctx.out << buffered.str();
     ctx.out.flush();
     return *outcome;

@@ -27,7 +27,10 @@ struct GlobalOptions {
     bool no_color = false;       ///< --no-color
 };
 
-/// A parsed command ready to run: returns the exit code (0 or 1) or an Error.
+/// A parsed command ready to run. Returning an Error means total failure: the driver drops the
+/// buffered stdout and prints one line on stderr. Returning an exit code means the output is
+/// worth keeping: 0, 1 (verification mismatch), or the exit_code() of the worst error of a
+/// partial failure (`inspect` prints the readable rest of a graph and exits 5 for one bad blob).
 using CommandRun = std::function<Result<int>(Context &, const GlobalOptions &)>;
 
 /// Where a command's set-up function stores the run function of the command that was chosen.

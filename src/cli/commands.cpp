@@ -3,7 +3,7 @@
 namespace digestx::cli {
 
 const std::vector<CommandSetup> &all_commands() {
-    static const std::vector<CommandSetup> commands = {setup_ref_command, setup_digest_command};
+    static const std::vector<CommandSetup> commands = {setup_ref_command, setup_digest_command, setup_inspect_command};
     return commands;
 }
 

@@ -14,6 +14,9 @@ void setup_ref_command(CLI::App &app, Invocation &invocation);
 /// `digestx digest --file PATH`: the digest of a manifest document as a registry computes it (cmd_digest.cpp).
 void setup_digest_command(CLI::App &app, Invocation &invocation);
 
+/// `digestx inspect REF`: the whole digest graph, every digest explained (cmd_inspect.cpp).
+void setup_inspect_command(CLI::App &app, Invocation &invocation);
+
 /// Set-up functions of every command, in the order `--help` lists them.
 const std::vector<CommandSetup> &all_commands();
 

@@ -21,7 +21,9 @@ constexpr std::string_view config_sentence =
     "containerd image store shows the index or manifest digest there instead); it names the "
     "content, not where it was pulled from";
 constexpr std::string_view artifact_config_sentence =
-    "the artifact's config, not an image config; it is not an image ID and is not read";
+    "the artifact's config, not an image config; its digest is not an image ID";
+constexpr std::string_view attestation_config_sentence =
+    "the attestation's config; it is not the image ID of anything that runs";
 constexpr std::string_view schema1_sentence =
     "a legacy Docker schema1 manifest: its digest is the hash of the payload without its "
     "signatures; current docker and containerd refuse to pull it";
@@ -43,14 +45,46 @@ bool is_attestation(const TreeNode &node) {
     return node.descriptor && node.descriptor->is_attestation();
 }
 
-std::optional<std::size_t> attested_node(const ImageTree &tree, const TreeNode &node) {
-    auto attests = node.descriptor->attests();
-    if (!attests || !node.parent) return std::nullopt;
+std::optional<std::size_t> sibling_with(const ImageTree &tree, const TreeNode &node,
+                                        const std::optional<DeclaredDigest> &digest) {
+    if (!digest || !node.parent) return std::nullopt;
     for (std::size_t sibling : tree.nodes[*node.parent].children) {
         const TreeNode &candidate = tree.nodes[sibling];
-        if (&candidate != &node && candidate.descriptor && candidate.descriptor->digest == *attests) return sibling;
+        if (&candidate != &node && candidate.descriptor && candidate.descriptor->digest == *digest) return sibling;
     }
     return std::nullopt;
+}
+
+std::optional<std::size_t> attested_node(const ImageTree &tree, const TreeNode &node) {
+    return sibling_with(tree, node, node.descriptor->attests());
+}
+
+// image-spec: a config of a type other than an image config makes the manifest an artifact
+// (Helm charts, for one, predate `artifactType`).
+bool is_artifact_manifest(const TreeNode &node) {
+    if (!node.document || !node.document->is_manifest()) return false;
+    const Manifest &manifest = node.document->manifest();
+    return manifest.is_artifact() || media::classify(manifest.config.media_type) != media::Kind::Config;
+}
+
+// An index entry that is not a platform although it is a manifest: another buildx reference
+// type (regclient's "builder" entries) or the unknown/unknown platform docker never selects.
+bool is_side_entry(const TreeNode &node) {
+    if (!node.descriptor || node.descriptor->is_attestation()) return false;
+    return !node.descriptor->reference_type().empty() || (node.platform && is_unknown_platform(*node.platform));
+}
+
+NodeExplanation explain_side_entry(const ImageTree &tree, const TreeNode &node) {
+    NodeExplanation out;
+    out.role = Role::Artifact;
+    std::string type = sanitize(node.descriptor->reference_type(), 60);
+    out.title = type.empty() ? "unknown/unknown manifest" : type + " manifest";
+    auto target = sibling_with(tree, node, node.descriptor->reference_digest);
+    std::string about = target ? " about the " + platform_text(tree.nodes[*target]) + " image" : "";
+    out.sentence = (type.empty() ? "an index entry for platform unknown/unknown"
+                                 : "an index entry of vnd.docker.reference.type " + digestx::quoted(type)) +
+                   about + "; not a platform, never pulled or run";
+    return out;
 }
 
 std::string artifact_type_of(const TreeNode &node) {
@@ -63,7 +97,8 @@ std::string artifact_type_of(const TreeNode &node) {
 NodeExplanation explain_manifest_node(const ImageTree &tree, const TreeNode &node) {
     NodeExplanation out;
     const TreeNode *parent = parent_of(tree, node);
-    bool artifact = node.document && node.document->is_manifest() && node.document->manifest().is_artifact();
+    if (is_side_entry(node)) return explain_side_entry(tree, node);
+    bool artifact = is_artifact_manifest(node);
     if (is_attestation(node)) {
         out.role = Role::Attestation;
         out.title = "attestation manifest";
@@ -111,18 +146,30 @@ void attach_layers(const ImageTree &tree, const TreeNode &node, NodeExplanation 
 NodeExplanation explain_node(const ImageTree &tree, const TreeNode &node) {
     if (node.kind == NodeKind::Config) {
         const TreeNode &manifest = tree.nodes[*node.parent];
-        bool artifact = manifest.document && manifest.document->manifest().is_artifact();
+        bool artifact = is_artifact_manifest(manifest) || is_side_entry(manifest);
         if (artifact || media::classify(node.descriptor->media_type) != media::Kind::Config) {
             return {Role::ArtifactConfig, "artifact config", std::string(artifact_config_sentence), {}, {}};
+        }
+        // buildx gives attestation manifests an image config type, but nothing runs from them:
+        // calling that digest an image ID would send users after an image that does not exist.
+        if (is_attestation(manifest)) {
+            return {Role::ArtifactConfig, "attestation config", std::string(attestation_config_sentence), {}, {}};
         }
         return {Role::ImageConfig, "image config", std::string(config_sentence), {}, {}};
     }
     if (!node.document) {
         std::string reason = !node.skipped.empty() ? node.skipped : node.error ? node.error->message : "not read";
         NodeExplanation out{Role::NotRead, "not read", "not read: " + reason, {}, {}};
+        // The title still says what the entry was meant to be, so a failed platform stays findable.
         if (is_attestation(node)) {
             out.title = "attestation manifest";
             out.attests = attested_node(tree, node);
+        } else if (node.platform && !is_unknown_platform(*node.platform)) {
+            out.title = display_platform(*node.platform) + " manifest";
+        } else if (media::classify(node.descriptor->media_type) == media::Kind::Index) {
+            out.title = "nested index";
+        } else if (node.entry) {
+            out.title = "index entry";
         }
         return out;
     }

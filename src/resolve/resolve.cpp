@@ -155,7 +155,8 @@ void Walker::plan_index(std::size_t node, std::vector<Pending> &pending) {
                                   {}});
             return;
         }
-        const Descriptor &entry = index.manifests[position];
+        // A copy: add_child grows m_tree.nodes, which moves the index that `index` refers to.
+        const Descriptor entry = m_tree.nodes[node].document->index().manifests[position];
         std::size_t child = add_child(node, entry, position);
         if (selection.best == position && !m_tree.selected) m_tree.selected = child;
         media::Kind kind = media::classify(entry.media_type);
@@ -177,13 +178,16 @@ void Walker::plan_index(std::size_t node, std::vector<Pending> &pending) {
 }
 
 void Walker::plan_manifest(std::size_t node, std::vector<Pending> &pending) {
+    // Read before add_child: growing m_tree.nodes moves the manifest this node holds.
     const Manifest &manifest = m_tree.nodes[node].document->manifest();
+    bool artifact = manifest.is_artifact();
+    std::string config_type = manifest.config.media_type;
     std::size_t child = add_child(node, manifest.config, std::nullopt);
     m_tree.nodes[child].kind = NodeKind::Config;
     bool root_needs_platform = node == 0 && m_options.platform.has_value();
-    if (manifest.is_artifact() || media::classify(manifest.config.media_type) != media::Kind::Config) {
+    if (artifact || media::classify(config_type) != media::Kind::Config) {
         // image-spec: implementations MUST NOT parse a config whose media type they do not know.
-        m_tree.nodes[child].skipped = "artifact config (" + sanitize(manifest.config.media_type, 120) + ") not read";
+        m_tree.nodes[child].skipped = "artifact config (" + sanitize(config_type, 120) + ") not read";
     } else if (!m_options.fetch_configs && !root_needs_platform) {
         m_tree.nodes[child].skipped = "configs not requested";
     } else {
@@ -268,7 +272,8 @@ void Walker::check_config_platform(std::size_t config_node) {
     const TreeNode &manifest = m_tree.nodes[*config.parent];
     Platform actual = normalize(Platform{config.config->os, config.config->architecture, config.config->variant,
                                          config.config->os_version, config.config->os_features});
-    if (manifest.platform &&
+    // unknown/unknown entries (attestations, buildx references) describe no platform to compare.
+    if (manifest.platform && !is_unknown_platform(*manifest.platform) &&
         !equivalent(
             Platform{manifest.platform->os, manifest.platform->architecture, manifest.platform->variant, {}, {}},
             Platform{actual.os, actual.architecture, actual.variant, {}, {}})) {

@@ -139,7 +139,7 @@ TEST_CASE("attestations are tied to their image and never counted as a platform"
     }
 }
 
-TEST_CASE("--platform selection follows containerd's matching", "[resolve][platform]") {
+TEST_CASE("platform selection (--platform) follows containerd's matching", "[resolve][platform]") {
     MemorySource source;
     std::string type(media::docker_manifest_v2);
     Image v6 = add_image(source, "linux/arm/v6", type);

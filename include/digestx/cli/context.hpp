@@ -25,8 +25,8 @@ struct Context {
 Context process_context();
 
 /// Runs digestx with `args` (args[0] is the program name) and returns the exit code. Results are
-/// buffered and written to ctx.out only when the command succeeds (exit 0) or reports a
-/// verification mismatch (exit 1): stdout stays empty on failure. Errors are one line on ctx.err.
+/// buffered and written to ctx.out only when the command returns an exit code rather than an
+/// Error (see CommandRun): stdout stays empty on failure. Errors are one line on ctx.err.
 int run(const std::vector<std::string> &args, Context &ctx);
 
 } // namespace digestx::cli

@@ -1,0 +1,18 @@
+#pragma once
+/// @file
+/// Which Source reads a reference: the one place that maps a reference's kind to an
+/// implementation, so commands never construct sources themselves.
+
+#include <memory>
+
+#include "command.hpp"
+#include "digestx/core/reference.hpp"
+#include "digestx/source/source.hpp"
+
+namespace digestx::cli {
+
+/// The source for `reference`: an OciLayoutSource for `oci:DIR`. Kinds this build cannot read
+/// are ErrorCode::Usage errors that name the kind.
+Result<std::unique_ptr<Source>> make_source(const Reference &reference, const GlobalOptions &globals, Context &ctx);
+
+} // namespace digestx::cli

@@ -1,0 +1,151 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "digestx/core/media_type.hpp"
+#include "digestx/explain/explain.hpp"
+#include "digestx/resolve/resolve.hpp"
+#include "support/documents.hpp"
+#include "support/memory_source.hpp"
+
+using namespace digestx;
+using digestx::test::EntrySpec;
+using digestx::test::MemorySource;
+
+namespace {
+
+const std::string oci_manifest(media::oci_manifest);
+const std::string oci_index(media::oci_index);
+
+struct Built {
+    std::string bytes;
+    std::string digest;
+};
+
+Built add_image(MemorySource &source, const std::string &platform, const std::string &config_type = {}) {
+    std::string config = test::make_config(platform, {test::sha256_of("diff " + platform)});
+    std::string manifest = test::make_manifest(oci_manifest, source.add(config), config.size(),
+                                               {{test::sha256_of("layer " + platform), 10}}, config_type);
+    return {manifest, source.add(manifest, oci_manifest)};
+}
+
+ImageTree walk(MemorySource &source, const nlohmann::ordered_json &index, const ResolveOptions &options = {}) {
+    source.tag("t", source.add(index.dump(), oci_index));
+    auto reference = parse_reference("registry.test/app:t");
+    REQUIRE(reference);
+    auto tree = resolve(source, *reference, options);
+    REQUIRE(tree);
+    return std::move(*tree);
+}
+
+nlohmann::ordered_json entry(const Built &image, const std::string &os, const std::string &architecture) {
+    return {{"mediaType", oci_manifest},
+            {"digest", image.digest},
+            {"size", image.bytes.size()},
+            {"platform", {{"architecture", architecture}, {"os", os}}}};
+}
+
+} // namespace
+
+TEST_CASE("index entries that are not platforms are never explained as platforms", "[explain]") {
+    MemorySource source;
+    Built amd64 = add_image(source, "linux/amd64");
+    Built builder = add_image(source, "unknown/unknown");
+    Built stray = add_image(source, "unknown/unknown");
+    nlohmann::ordered_json index{{"schemaVersion", 2}, {"mediaType", oci_index}};
+    index["manifests"] = {entry(amd64, "linux", "amd64"), entry(builder, "unknown", "unknown"),
+                          entry(stray, "unknown", "unknown")};
+    // regclient's testrepo:v1 carries such "builder" references beside its images.
+    index["manifests"][1]["annotations"] = {{"vnd.docker.reference.digest", amd64.digest},
+                                            {"vnd.docker.reference.type", "builder"}};
+    ImageTree tree = walk(source, index);
+    Explanation words = explain(tree);
+    struct Case {
+        std::size_t node;
+        Role role;
+        std::string title;
+        std::string sentence;
+    };
+    std::vector<Case> cases = {
+        {1, Role::PlatformManifest, "linux/amd64 manifest", "what Docker Hub lists for linux/amd64"},
+        {2, Role::Artifact, "builder manifest",
+         "an index entry of vnd.docker.reference.type \"builder\" about the linux/amd64 image; not a platform"},
+        {3, Role::Artifact, "unknown/unknown manifest", "an index entry for platform unknown/unknown; not a platform"},
+        {5, Role::ArtifactConfig, "artifact config", "not an image ID"},
+        {6, Role::ArtifactConfig, "artifact config", "not an image ID"},
+    };
+    for (const auto &c : cases) {
+        INFO("node " << c.node);
+        CHECK(words.nodes[c.node].role == c.role);
+        CHECK(words.nodes[c.node].title == c.title);
+        CHECK_THAT(words.nodes[c.node].sentence, Catch::Contains(c.sentence));
+    }
+    CHECK(words.nodes[4].role == Role::ImageConfig);
+    CHECK(words.nodes[2].layers.empty());
+    // Comparing unknown/unknown with the config's platform says nothing: no platform-mismatch.
+    CHECK(tree.findings.empty());
+}
+
+TEST_CASE("a manifest with a config that is not an image config is an artifact", "[explain]") {
+    MemorySource source;
+    Built helm = add_image(source, "linux/amd64", "application/vnd.cncf.helm.config.v1+json");
+    source.tag("chart", helm.digest);
+    auto reference = parse_reference("registry.test/chart:chart");
+    REQUIRE(reference);
+    auto tree = resolve(source, *reference, ResolveOptions{});
+    REQUIRE(tree);
+    Explanation words = explain(*tree);
+    CHECK(words.nodes[0].role == Role::Artifact);
+    CHECK_THAT(words.nodes[0].sentence, Catch::Contains("application/vnd.cncf.helm.config.v1+json"));
+    CHECK(words.nodes[0].layers.empty());
+    CHECK(words.nodes[1].role == Role::ArtifactConfig);
+    CHECK_THAT(tree->nodes[1].skipped, Catch::Contains("not read"));
+}
+
+TEST_CASE("nodes that were not read keep a title that says what they were meant to be", "[explain]") {
+    MemorySource source;
+    Built arm64 = add_image(source, "linux/arm64");
+    nlohmann::ordered_json index{{"schemaVersion", 2}, {"mediaType", oci_index}};
+    index["manifests"] = {
+        entry(arm64, "linux", "arm64"),
+        {{"mediaType", oci_index}, {"digest", test::sha256_of("absent index")}, {"size", 10}},
+        {{"mediaType", "application/vnd.example.future+json"}, {"digest", test::sha256_of("x")}, {"size", 1}},
+    };
+    source.fail_on(arm64.digest, Error{ErrorCode::NotFound, "manifest unknown", {}, 404, {}});
+    ImageTree tree = walk(source, index);
+    Explanation words = explain(tree);
+    std::vector<std::string> titles = {"linux/arm64 manifest", "nested index", "index entry"};
+    for (std::size_t i = 0; i < titles.size(); ++i) {
+        INFO("entry " << i);
+        CHECK(words.nodes[i + 1].role == Role::NotRead);
+        CHECK(words.nodes[i + 1].title == titles[i]);
+    }
+    CHECK_THAT(words.nodes[1].sentence, Catch::Contains("manifest unknown"));
+    CHECK_THAT(words.nodes[3].sentence, Catch::Contains("not a manifest type"));
+}
+
+TEST_CASE("an index with many entries keeps every entry's descriptor while the tree grows", "[resolve]") {
+    // Nodes are added while an index is walked; the entries must not be read through references
+    // into the growing node list (ASan caught exactly that).
+    MemorySource source;
+    nlohmann::ordered_json index{{"schemaVersion", 2}, {"mediaType", oci_index}};
+    std::vector<std::string> digests;
+    for (int i = 0; i < 40; ++i) {
+        std::string variant = "v" + std::to_string(i);
+        Built image = add_image(source, "linux/riscv64/" + variant);
+        digests.push_back(image.digest);
+        index["manifests"].push_back(entry(image, "linux", "riscv64"));
+        index["manifests"].back()["platform"]["variant"] = variant;
+    }
+    ImageTree tree = walk(source, index);
+    REQUIRE(tree.nodes.size() == 81);
+    for (std::size_t i = 0; i < digests.size(); ++i) {
+        INFO("entry " << i);
+        CHECK(tree.nodes[i + 1].descriptor->digest.str() == digests[i]);
+        CHECK(tree.nodes[i + 1].document);
+        CHECK(tree.nodes[41 + i].kind == NodeKind::Config);
+        CHECK(tree.nodes[41 + i].config);
+        CHECK(tree.nodes[41 + i].skipped.empty());
+    }
+    CHECK_FALSE(tree.worst_error());
+}
