@@ -1,0 +1,30 @@
+#pragma once
+/// @file
+/// Finds the image references in a file's bytes. Pure: the caller reads the file (see
+/// pinning/file_io.hpp) and passes the name it wants in messages.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "digestx/core/error.hpp"
+#include "digestx/pinning/occurrence.hpp"
+
+namespace digestx::pinning {
+
+/// The kind a file name implies, or nullopt when the name says nothing (`values.yaml`, `README`).
+/// Only the last path element counts, except that `.github/workflows/*.y*ml` is a workflow.
+std::optional<FileKind> kind_from_name(std::string_view path);
+
+/// The kind of a file: kind_from_name() when the name decides; otherwise YAML is sniffed
+/// (`services` → Compose, `jobs` with `on` → Workflow, `apiVersion`/`kind` → Kubernetes) and text
+/// whose first instruction is FROM or ARG is a Dockerfile. Anything else is a PlainList, which is
+/// how a file passed explicitly with one reference per line is read.
+FileKind detect_kind(std::string_view path, std::string_view bytes);
+
+/// Scans `bytes` as a file of `kind` (detect_kind() when nullopt). Never throws for bad input: a
+/// file that is not well-formed YAML is a Usage error naming the file, line and column; problems
+/// with one reference (it does not parse, it is templated) are reported on that occurrence.
+Result<FileScan> scan_file(std::string_view path, std::string_view bytes, std::optional<FileKind> kind = std::nullopt);
+
+} // namespace digestx::pinning
