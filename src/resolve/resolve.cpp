@@ -134,7 +134,8 @@ Walker::Selection Walker::select_entries(std::size_t node) {
 }
 
 void Walker::plan_index(std::size_t node, std::vector<Pending> &pending) {
-    const Index &index = m_tree.nodes[node].document->index();
+    // A copy: adding children grows m_tree.nodes, which would leave a reference into it dangling.
+    const Index index = m_tree.nodes[node].document->index();
     Selection selection = select_entries(node);
     if (m_options.platform && selection.entries.empty()) {
         std::vector<std::optional<Platform>> platforms;
@@ -178,8 +179,8 @@ void Walker::plan_index(std::size_t node, std::vector<Pending> &pending) {
 }
 
 void Walker::plan_manifest(std::size_t node, std::vector<Pending> &pending) {
-    // Read before add_child: growing m_tree.nodes moves the manifest this node holds.
-    const Manifest &manifest = m_tree.nodes[node].document->manifest();
+    // A copy: adding the config node grows m_tree.nodes, which would leave a reference dangling.
+    const Manifest manifest = m_tree.nodes[node].document->manifest();
     bool artifact = manifest.is_artifact();
     std::string config_type = manifest.config.media_type;
     std::size_t child = add_child(node, manifest.config, std::nullopt);
