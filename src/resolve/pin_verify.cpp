@@ -108,9 +108,7 @@ Result<PinVerdict> tag_gone(PinReader &reader, const Reference &reference, const
     auto content = reader.documents().fetch_reference(at_digest(reference, pinned));
     if (content) return fail(std::move(error).with_context("the pinned content still exists"));
     if (content.error().code != ErrorCode::NotFound) return fail(std::move(error));
-    PinVerdict verdict = verdict_for(pinned, PinStatus::Missing);
-    verdict.note = "the tag no longer exists either";
-    return verdict;
+    return verdict_for(pinned, PinStatus::Missing);
 }
 
 } // namespace
