@@ -13,8 +13,8 @@ namespace {
 
 // The order statuses are counted and listed in.
 const std::vector<std::string> &status_order() {
-    static const std::vector<std::string> order = {"current", "exists", "platform-pin", "unpinned", "drifted",
-                                                   "missing", "skipped", "invalid", "error"};
+    static const std::vector<std::string> order = {"current", "exists",  "platform-pin", "unpinned", "drifted",
+                                                   "missing", "skipped", "invalid",      "error"};
     return order;
 }
 
@@ -63,7 +63,8 @@ nlohmann::ordered_json row_json(const CheckRow &row) {
     out["file"] = row.file->path;
     const pinning::Occurrence *occurrence = row.occurrence;
     out["line"] = occurrence != nullptr ? nlohmann::ordered_json(occurrence->line) : nlohmann::ordered_json(nullptr);
-    out["column"] = occurrence != nullptr ? nlohmann::ordered_json(occurrence->column) : nlohmann::ordered_json(nullptr);
+    out["column"] =
+        occurrence != nullptr ? nlohmann::ordered_json(occurrence->column) : nlohmann::ordered_json(nullptr);
     out["fileKind"] = row.file->scan ? nlohmann::ordered_json(pinning::file_kind_name(row.file->scan->kind))
                                      : nlohmann::ordered_json(nullptr);
     if (occurrence != nullptr) {

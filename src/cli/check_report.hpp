@@ -20,21 +20,21 @@ enum class Severity { Ok, Warning, Error };
 
 /// One checked reference (or a file the scanner refused).
 struct CheckRow {
-    const ScannedFile *file = nullptr;                 ///< the file
-    const pinning::Occurrence *occurrence = nullptr;   ///< the reference; null for a refused file
-    std::string status;                                ///< "current", "unpinned", "drifted", "error", ...
-    Severity severity = Severity::Ok;                  ///< ok, warning or error
-    std::string detail;                                ///< one line, sanitized pieces
-    std::vector<std::string> more;                     ///< further lines (per-platform changes)
-    std::optional<PinVerdict> verdict;                 ///< the verification, when one ran
-    std::optional<Error> error;                        ///< what stopped the reference from being checked
+    const ScannedFile *file = nullptr;               ///< the file
+    const pinning::Occurrence *occurrence = nullptr; ///< the reference; null for a refused file
+    std::string status;                              ///< "current", "unpinned", "drifted", "error", ...
+    Severity severity = Severity::Ok;                ///< ok, warning or error
+    std::string detail;                              ///< one line, sanitized pieces
+    std::vector<std::string> more;                   ///< further lines (per-platform changes)
+    std::optional<PinVerdict> verdict;               ///< the verification, when one ran
+    std::optional<Error> error;                      ///< what stopped the reference from being checked
 };
 
 /// What the rows add up to.
 struct CheckSummary {
-    std::size_t files = 0;      ///< files scanned
-    std::size_t distinct = 0;   ///< distinct pinned references resolved
-    int exit_code = 0;          ///< the command's exit code
+    std::size_t files = 0;    ///< files scanned
+    std::size_t distinct = 0; ///< distinct pinned references resolved
+    int exit_code = 0;        ///< the command's exit code
 };
 
 /// The rows as an aligned table and a summary line.

@@ -81,8 +81,8 @@ CheckRow verdict_row(CheckRow row, const Result<PinVerdict> &verdict, const Chec
     case PinStatus::Current:
     case PinStatus::Exists: row.severity = Severity::Ok; break;
     case PinStatus::PlatformPin:
-        row.severity = options.require_index || verdict->level != PinLevel::PlatformManifest ? Severity::Error
-                                                                                               : Severity::Warning;
+        row.severity =
+            options.require_index || verdict->level != PinLevel::PlatformManifest ? Severity::Error : Severity::Warning;
         break;
     case PinStatus::Drifted:
     case PinStatus::Missing: row.severity = Severity::Error; break;
@@ -163,13 +163,25 @@ Result<int> run_check(const CheckOptions &options, Context &ctx, const GlobalOpt
     for (const auto &file : *files) {
         if (!file.scan && !file.named) {
             // Found while searching a directory (a Helm template, say): not what was asked about.
-            rows.push_back({&file, nullptr, "skipped", Severity::Warning,
-                            "not scanned: " + sanitize(file.error->describe(), 600), {}, std::nullopt, std::nullopt});
+            rows.push_back({&file,
+                            nullptr,
+                            "skipped",
+                            Severity::Warning,
+                            "not scanned: " + sanitize(file.error->describe(), 600),
+                            {},
+                            std::nullopt,
+                            std::nullopt});
             continue;
         }
         if (!file.scan) {
-            rows.push_back({&file, nullptr, "error", Severity::Error, sanitize(file.error->describe(), 600), {},
-                            std::nullopt, file.error});
+            rows.push_back({&file,
+                            nullptr,
+                            "error",
+                            Severity::Error,
+                            sanitize(file.error->describe(), 600),
+                            {},
+                            std::nullopt,
+                            file.error});
             continue;
         }
         for (const auto &warning : file.scan->warnings)

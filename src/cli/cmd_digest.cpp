@@ -99,8 +99,8 @@ Result<int> run_reference_digest(const DigestOptions &options, Context &ctx, con
         out["reference"] = reference->canonical();
         out["digest"] = target->digest.str();
         out["fullRef"] = pasted;
-        out["mediaType"] = target->media_type.empty() ? nlohmann::ordered_json(nullptr)
-                                                      : nlohmann::ordered_json(target->media_type);
+        out["mediaType"] =
+            target->media_type.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(target->media_type);
         out["level"] = pin_level_name(target->level);
         out["platform"] = target->platform ? nlohmann::ordered_json(display_platform(*target->platform))
                                            : nlohmann::ordered_json(nullptr);
@@ -120,8 +120,8 @@ Result<int> run_digest(const DigestOptions &options, Context &ctx, const GlobalO
         return fail(ErrorCode::Usage, "digest needs REF or --file PATH");
     }
     if (!options.reference.empty() && !options.file.empty()) {
-        return fail(ErrorCode::Usage, "digest takes REF or --file PATH, not both (REF " +
-                                          digestx::quoted(options.reference) + ")");
+        return fail(ErrorCode::Usage,
+                    "digest takes REF or --file PATH, not both (REF " + digestx::quoted(options.reference) + ")");
     }
     if (!options.reference.empty()) return run_reference_digest(options, ctx, globals);
     if (options.full_ref) return fail(ErrorCode::Usage, "--full-ref needs REF (a file has no name)");

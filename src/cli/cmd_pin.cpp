@@ -52,7 +52,7 @@ struct Outcome {
     std::vector<Change> changes;
     std::vector<Problem> problems;
     std::map<std::string, std::string> diffs; // file → diff (dry run)
-    std::size_t current = 0;                  // pins already right
+    std::size_t kept = 0;                     // references pinned already (and right, with --update)
 };
 
 Result<Plan> plan_pins(const std::vector<ScannedFile> &files, bool update) {
@@ -90,11 +90,16 @@ std::optional<std::string> rewrite_file(const ScannedFile &file, const Plan &pla
     std::vector<Change> changes;
     for (const auto &occurrence : file.scan->occurrences) {
         if (occurrence.status == pinning::OccurrenceStatus::Invalid) {
-            outcome.problems.push_back({&file, &occurrence, occurrence.error.value_or(Error{ErrorCode::Usage, "not an image reference", {}, 0, {}})});
+            outcome.problems.push_back(
+                {&file, &occurrence,
+                 occurrence.error.value_or(Error{ErrorCode::Usage, "not an image reference", {}, 0, {}})});
             continue;
         }
         auto slot = plan.slot.find(&occurrence);
-        if (slot == plan.slot.end()) continue;
+        if (slot == plan.slot.end()) {
+            if (occurrence.reference && occurrence.reference->digest()) ++outcome.kept;
+            continue;
+        }
         const Result<PinTarget> &target = *targets[slot->second];
         if (!target) {
             outcome.problems.push_back({&file, &occurrence, target.error()});
@@ -107,7 +112,7 @@ std::optional<std::string> rewrite_file(const ScannedFile &file, const Plan &pla
             continue;
         }
         if (*text == occurrence.text) {
-            ++outcome.current;
+            ++outcome.kept;
             continue;
         }
         auto edit = pinning::edit_for(occurrence, *text);
@@ -167,7 +172,7 @@ void write_json(std::ostream &out, const Outcome &outcome, const PinOptions &opt
                                        {"to", change.to},
                                        {"digest", change.digest.str()}});
     }
-    document["alreadyCurrent"] = outcome.current;
+    document["alreadyPinned"] = outcome.kept;
     document["errors"] = nlohmann::ordered_json::array();
     for (const auto &problem : outcome.problems) {
         nlohmann::ordered_json item{{"file", problem.file->path}};
@@ -196,7 +201,7 @@ void write_text(Context &ctx, const Outcome &outcome, const PinOptions &options,
     std::size_t changed_files = outcome.diffs.size();
     report << (options.dry_run ? "would pin " : "pinned ") << outcome.changes.size() << " reference"
            << (outcome.changes.size() == 1 ? "" : "s") << " in " << changed_files << " of " << files << " file"
-           << (files == 1 ? "" : "s") << "; " << outcome.current << " already current\n";
+           << (files == 1 ? "" : "s") << "; " << outcome.kept << " already pinned\n";
 }
 
 Result<int> run_pin(const PinOptions &options, Context &ctx, const GlobalOptions &globals) {

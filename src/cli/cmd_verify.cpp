@@ -39,8 +39,8 @@ Result<Pin> read_pin(const VerifyOptions &options) {
     auto pinned = Digest::parse(options.digest);
     if (!pinned) return fail(std::move(pinned.error()).with_context("--digest"));
     if (reference->digest() && *reference->digest() != *pinned) {
-        return fail(ErrorCode::Usage, "the reference is pinned to " + reference->digest()->str() +
-                                          " but --digest says " + pinned->str());
+        return fail(ErrorCode::Usage,
+                    "the reference is pinned to " + reference->digest()->str() + " but --digest says " + pinned->str());
     }
     return Pin{*reference, *pinned};
 }
@@ -91,7 +91,8 @@ Result<int> run_verify(const VerifyOptions &options, Context &ctx, const GlobalO
     auto reader = make_pin_reader(pin->reference, globals, ctx);
     if (!reader) return fail(std::move(reader.error()));
     auto verdict = verify_pin((*reader)->reader(), pin->reference, pin->pinned);
-    if (!verdict) return fail(std::move(verdict.error()).with_context("verifying " + sanitize(pin->reference.familiar(), 300)));
+    if (!verdict)
+        return fail(std::move(verdict.error()).with_context("verifying " + sanitize(pin->reference.familiar(), 300)));
     bool ok = passes(*verdict, options.require_index);
     if (verdict->status == PinStatus::PlatformPin) {
         ctx.err << "digestx: " << (ok ? "warning" : "error") << ": " << shown(pin->reference) << " "

@@ -14,11 +14,11 @@ namespace digestx::cli {
 
 /// One file read and scanned.
 struct ScannedFile {
-    std::string path;                       ///< as given, or as found below a given directory
-    std::string bytes;                      ///< its content
-    std::optional<pinning::FileScan> scan;  ///< what the scanner found, unless it refused the file
-    std::optional<Error> error;             ///< why the scanner refused it (not well-formed YAML)
-    bool named = true;                      ///< named on the command line, not found in a directory
+    std::string path;                      ///< as given, or as found below a given directory
+    std::string bytes;                     ///< its content
+    std::optional<pinning::FileScan> scan; ///< what the scanner found, unless it refused the file
+    std::optional<Error> error;            ///< why the scanner refused it (not well-formed YAML)
+    bool named = true;                     ///< named on the command line, not found in a directory
 };
 
 /// Reads and scans every file the paths name. A file named explicitly is always scanned (as a

@@ -51,7 +51,8 @@ Result<PinReaderFactory> PinReaderFactory::create(const GlobalOptions &globals, 
         // Spelt as people write it (index.docker.io, docker.io, host:port): normalised like a reference's.
         auto probe = parse_reference(auth_registry + "/probe");
         if (!probe || probe->source() != SourceKind::Registry || probe->repository() != "probe") {
-            return fail(ErrorCode::Usage, "--auth-registry " + digestx::quoted(auth_registry) + " is not a registry host");
+            return fail(ErrorCode::Usage,
+                        "--auth-registry " + digestx::quoted(auth_registry) + " is not a registry host");
         }
         auth_registry = probe->registry();
     }
@@ -72,8 +73,8 @@ Result<std::unique_ptr<OwnedPinReader>> PinReaderFactory::make(const Reference &
     // Credentials stay on their host (fault catalogue rule 7): only the registry they are for gets them.
     std::optional<auth::Credentials> credentials;
     if (m_auth_registry.empty() || m_auth_registry == reference.registry()) credentials = m_settings.credentials;
-    auto client = std::make_unique<registry::RegistryClient>(**transport, reference.endpoint(),
-                                                             std::move(credentials), std::move(client_options));
+    auto client = std::make_unique<registry::RegistryClient>(**transport, reference.endpoint(), std::move(credentials),
+                                                             std::move(client_options));
     auto reader = std::make_unique<RegistryPinReader>(std::move(client), reference.repository(),
                                                       std::unique_ptr<net::Transport>(std::move(*transport)));
     return std::unique_ptr<OwnedPinReader>(std::make_unique<RegistryHolder>(std::move(reader)));

@@ -17,7 +17,6 @@
 
 namespace digestx::cli {
 
-
 /// A reader for the one reference of `digest` and `verify`; diagnostics go to ctx.err.
 Result<std::unique_ptr<OwnedPinReader>> make_pin_reader(const Reference &reference, const GlobalOptions &globals,
                                                         Context &ctx);

@@ -72,9 +72,9 @@ inline const FixtureManifest &platform_manifest(const std::vector<FixtureManifes
 
 /// Puts `manifest` under `tag` in its repository of `bed` (an open bed), as `docker push` would.
 inline long put_manifest(const RegistryBed &bed, const FixtureManifest &manifest, const std::string &tag,
-                        const std::string &repository = {}) {
-    HttpCall call = bed.call("PUT", "/v2/" + (repository.empty() ? manifest.repository : repository) +
-                                        "/manifests/" + tag);
+                         const std::string &repository = {}) {
+    HttpCall call =
+        bed.call("PUT", "/v2/" + (repository.empty() ? manifest.repository : repository) + "/manifests/" + tag);
     call.headers.push_back("Content-Type: " + manifest.media_type);
     call.body = manifest.bytes;
     return http_call(call).status;
@@ -82,7 +82,7 @@ inline long put_manifest(const RegistryBed &bed, const FixtureManifest &manifest
 
 /// Puts raw document bytes under `tag` of `repository`.
 inline long put_document(const RegistryBed &bed, const std::string &repository, const std::string &tag,
-                        const std::string &media_type, const std::string &bytes) {
+                         const std::string &media_type, const std::string &bytes) {
     HttpCall call = bed.call("PUT", "/v2/" + repository + "/manifests/" + tag);
     call.headers.push_back("Content-Type: " + media_type);
     call.body = bytes;

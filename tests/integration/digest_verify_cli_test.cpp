@@ -71,7 +71,8 @@ TEST_CASE("digest --platform reads the index once and never the child", "[cli][d
     };
     for (const auto &c : cases) {
         INFO(c.reference << " " << c.platform);
-        auto result = run_digestx({"-v", "--plain-http", "digest", bed.reference(c.reference), "--platform", c.platform});
+        auto result =
+            run_digestx({"-v", "--plain-http", "digest", bed.reference(c.reference), "--platform", c.platform});
         INFO(result.err);
         CHECK(result.exit_code == 0);
         CHECK(result.out == c.digest + "\n");
@@ -120,8 +121,8 @@ TEST_CASE("digest --platform never answers silently for another platform", "[cli
 }
 
 TEST_CASE("digest REF reads an OCI layout too", "[cli][digest]") {
-    auto result = run_digestx({"digest", "oci:" + source_dir() + "/examples/alpine-3.12:3.12", "--platform",
-                               "linux/amd64"});
+    auto result =
+        run_digestx({"digest", "oci:" + source_dir() + "/examples/alpine-3.12:3.12", "--platform", "linux/amd64"});
     CHECK(result.exit_code == 0);
     CHECK(result.out == "sha256:74e5ad84a67e9b8ed7609b32dc2460b76175020923d7f494a73a851446222d18\n");
 }
@@ -141,16 +142,24 @@ TEST_CASE("verify says at which level a pin matches", "[cli][verify][bed]") {
     std::vector<Case> cases = {
         {{"verify", alpine + "@" + list}, 0, "MATCH " + alpine + ": the index: right for every architecture", ""},
         {{"verify", alpine, "--digest", list}, 0, "MATCH " + alpine, ""},
-        {{"verify", bed.reference("library/hello:single@" + catalog.hello.digest)}, 0,
-         "MATCH " + bed.reference("library/hello:single") + ": the tag's only manifest", ""},
-        {{"verify", alpine + "@" + arm64}, 0, "PLATFORM " + alpine + ": the linux/arm64 manifest inside index " + list,
+        {{"verify", bed.reference("library/hello:single@" + catalog.hello.digest)},
+         0,
+         "MATCH " + bed.reference("library/hello:single") + ": the tag's only manifest",
+         ""},
+        {{"verify", alpine + "@" + arm64},
+         0,
+         "PLATFORM " + alpine + ": the linux/arm64 manifest inside index " + list,
          "warning: " + alpine + " pins the linux/arm64 manifest only"},
         {{"verify", "--require-index", alpine + "@" + arm64}, 1, "PLATFORM " + alpine, "error: "},
-        {{"verify", bed.reference("library/alpine:3.12.9@" + catalog.hello.digest)}, 1,
-         "MISSING " + bed.reference("library/alpine:3.12.9"), ""},
+        {{"verify", bed.reference("library/alpine:3.12.9@" + catalog.hello.digest)},
+         1,
+         "MISSING " + bed.reference("library/alpine:3.12.9"),
+         ""},
         {{"verify", bed.reference("library/alpine@" + list)}, 0, "EXISTS ", ""},
-        {{"verify", bed.reference("library/gone:1@" + list)}, 1,
-         "MISSING " + bed.reference("library/gone:1") + ": the pinned content no longer exists, and neither does the tag",
+        {{"verify", bed.reference("library/gone:1@" + list)},
+         1,
+         "MISSING " + bed.reference("library/gone:1") +
+             ": the pinned content no longer exists, and neither does the tag",
          ""},
     };
     for (const auto &c : cases) {
@@ -196,9 +205,9 @@ TEST_CASE("verify refuses bad input and reports what stopped it", "[cli][verify]
     std::vector<Case> cases = {
         {{"verify", bed.reference("library/alpine:3.12")}, 2, "needs a pinned digest"},
         {{"verify", bed.reference("library/alpine:3.12"), "--digest", "sha256:abc"}, 2, "--digest"},
-        {{"verify", bed.reference("library/alpine:3.12@" + list), "--digest",
-          fixture_catalog().hello.digest},
-         2, "but --digest says"},
+        {{"verify", bed.reference("library/alpine:3.12@" + list), "--digest", fixture_catalog().hello.digest},
+         2,
+         "but --digest says"},
         {{"verify", bed.reference("library/alpine@" + fixture_catalog().app_index.digest)}, 3, "not found"},
         {{"verify", bed.reference("library/alpine:nope@" + list)}, 3, "the pinned content still exists"},
         {{"-o", "dot", "verify", bed.reference("library/alpine:3.12@" + list)}, 2, "text or json"},
