@@ -1,7 +1,8 @@
-// `digestx digest --file PATH`: the digest of a manifest document exactly as a registry computes
-// it (sha256 of the bytes, or of the signed payload of a schema1 manifest), like
-// `skopeo manifest-digest`. The registry form `digest REF` will be a second source feeding the
-// same output: a positional option beside --file and a branch in run_digest.
+// `digestx digest REF [--platform P] [--full-ref]`: the digest a pin should use, HEAD first (as
+// `crane digest` does: Docker Hub does not count a HEAD as a pull); with --platform, one read of
+// the index and the entry's digest taken from it. `digestx digest --file PATH`: the digest of a
+// manifest document exactly as a registry computes it (sha256 of the bytes, or of the signed
+// payload of a schema1 manifest), like `skopeo manifest-digest`.
 
 #include <cerrno>
 #include <cstring>
@@ -15,14 +16,18 @@
 
 #include "command.hpp"
 #include "commands.hpp"
+#include "pin_readers.hpp"
 #include "digestx/core/model.hpp"
 #include "digestx/core/text.hpp"
+#include "digestx/resolve/pin_check.hpp"
 
 namespace digestx::cli {
 namespace {
 
 struct DigestOptions {
-    std::string file; ///< --file PATH, or "-" for stdin
+    std::string reference; ///< REF
+    std::string file;      ///< --file PATH, or "-" for stdin
+    bool full_ref = false; ///< --full-ref: print name@digest
 };
 
 Error too_large() {
@@ -67,10 +72,60 @@ Result<std::string> read_path(const std::string &path) {
     return bytes;
 }
 
+// The name as a pin writes it, ready to paste: the fully qualified repository, as `crane digest
+// --full-ref` prints it, or the source for a layout.
+std::string full_ref(const Reference &reference, const Digest &digest) {
+    if (reference.source() == SourceKind::Registry) return reference.name() + "@" + digest.str();
+    return reference.without_tag().with_digest(digest).canonical();
+}
+
+Result<int> run_reference_digest(const DigestOptions &options, Context &ctx, const GlobalOptions &globals) {
+    auto reference = parse_reference(options.reference);
+    if (!reference) return fail(std::move(reference.error()));
+    TargetOptions target_options;
+    if (!globals.platform.empty()) {
+        auto platform = parse_platform(globals.platform);
+        if (!platform) return fail(std::move(platform.error()).with_context("--platform"));
+        target_options.platform = normalize(*platform);
+    }
+    auto reader = make_pin_reader(*reference, globals, ctx);
+    if (!reader) return fail(std::move(reader.error()));
+    auto target = pin_target((*reader)->reader(), *reference, target_options);
+    if (!target) return fail(std::move(target.error()));
+    std::string pasted = full_ref(*reference, target->digest);
+    if (globals.output == "json") {
+        nlohmann::ordered_json out;
+        out["schemaVersion"] = 1;
+        out["reference"] = reference->canonical();
+        out["digest"] = target->digest.str();
+        out["fullRef"] = pasted;
+        out["mediaType"] =
+            target->media_type.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(target->media_type);
+        out["level"] = pin_level_name(target->level);
+        out["platform"] = target->platform ? nlohmann::ordered_json(display_platform(*target->platform))
+                                           : nlohmann::ordered_json(nullptr);
+        out["method"] = target->method;
+        ctx.out << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    } else {
+        ctx.out << (options.full_ref ? sanitize(pasted, 2000) : target->digest.str()) << "\n";
+    }
+    return 0;
+}
+
 Result<int> run_digest(const DigestOptions &options, Context &ctx, const GlobalOptions &globals) {
     if (globals.output != "text" && globals.output != "json") {
         return fail(ErrorCode::Usage, "digest prints text or json, not " + digestx::quoted(globals.output));
     }
+    if (options.reference.empty() && options.file.empty()) {
+        return fail(ErrorCode::Usage, "digest needs REF or --file PATH");
+    }
+    if (!options.reference.empty() && !options.file.empty()) {
+        return fail(ErrorCode::Usage,
+                    "digest takes REF or --file PATH, not both (REF " + digestx::quoted(options.reference) + ")");
+    }
+    if (!options.reference.empty()) return run_reference_digest(options, ctx, globals);
+    if (options.full_ref) return fail(ErrorCode::Usage, "--full-ref needs REF (a file has no name)");
+    if (!globals.platform.empty()) return fail(ErrorCode::Usage, "--platform needs REF (--file hashes one document)");
     bool from_stdin = options.file == "-";
     auto bytes = from_stdin ? read_stream(ctx.in) : read_path(options.file);
     if (!bytes) return fail(std::move(bytes.error()));
@@ -94,8 +149,12 @@ Result<int> run_digest(const DigestOptions &options, Context &ctx, const GlobalO
 void setup_digest_command(CLI::App &app, Invocation &invocation) {
     auto options = std::make_shared<DigestOptions>();
     CLI::App *command = app.add_subcommand(
-        "digest", "Print the digest of a manifest document exactly as a registry computes it (schema1 included)");
-    command->add_option("--file", options->file, "Manifest document to hash; - reads stdin")->required();
+        "digest", "Print the digest a pin should use (HEAD first; --platform: that platform's manifest), or with "
+                  "--file the digest of a manifest document exactly as a registry computes it");
+    command->add_option("REF", options->reference, "Image reference, or oci:DIR[:TAG|@DIGEST]");
+    command->add_option("--file", options->file, "Manifest document to hash; - reads stdin");
+    command->add_flag("--full-ref", options->full_ref, "Print name@digest, ready to paste into a pin");
+    command->footer("A single-platform image that is not of --platform is exit 3, never a silent answer.");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_digest(*options, ctx, globals);

@@ -179,8 +179,8 @@ void Walker::plan_index(std::size_t node, std::vector<Pending> &pending) {
 }
 
 void Walker::plan_manifest(std::size_t node, std::vector<Pending> &pending) {
-    // Read before add_child: growing m_tree.nodes moves the manifest this node holds.
-    const Manifest &manifest = m_tree.nodes[node].document->manifest();
+    // A copy: adding the config node grows m_tree.nodes, which would leave a reference dangling.
+    const Manifest manifest = m_tree.nodes[node].document->manifest();
     bool artifact = manifest.is_artifact();
     std::string config_type = manifest.config.media_type;
     std::size_t child = add_child(node, manifest.config, std::nullopt);

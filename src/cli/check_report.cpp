@@ -1,0 +1,148 @@
+#include "check_report.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "pin_report.hpp"
+#include "digestx/core/text.hpp"
+
+namespace digestx::cli {
+namespace {
+
+// The order statuses are counted and listed in.
+const std::vector<std::string> &status_order() {
+    static const std::vector<std::string> order = {"current", "exists",  "platform-pin", "unpinned", "drifted",
+                                                   "missing", "skipped", "invalid",      "error"};
+    return order;
+}
+
+std::string location(const CheckRow &row) {
+    std::string where = sanitize(row.file->path, 300);
+    if (row.occurrence != nullptr) {
+        where += ":" + std::to_string(row.occurrence->line) + ":" + std::to_string(row.occurrence->column);
+    }
+    return where;
+}
+
+std::string shown_text(const CheckRow &row) {
+    return row.occurrence != nullptr ? sanitize(row.occurrence->text, 300) : "-";
+}
+
+std::string summary_line(const std::vector<CheckRow> &rows, const CheckSummary &summary) {
+    std::map<std::string, std::size_t> counts;
+    std::size_t references = 0;
+    for (const auto &row : rows) {
+        ++counts[row.status];
+        if (row.occurrence != nullptr) ++references;
+    }
+    std::string line = std::to_string(references) + " reference" + (references == 1 ? "" : "s") + " in " +
+                       std::to_string(summary.files) + " file" + (summary.files == 1 ? "" : "s") + " (" +
+                       std::to_string(summary.distinct) + " distinct pinned)";
+    std::string separator = ": ";
+    for (const auto &status : status_order()) {
+        auto found = counts.find(status);
+        if (found == counts.end()) continue;
+        line += separator + std::to_string(found->second) + " " + status;
+        separator = ", ";
+    }
+    return line + (summary.exit_code == 0 ? " — ok" : " — failed (exit " + std::to_string(summary.exit_code) + ")");
+}
+
+std::string pad(const std::string &text, std::size_t width) {
+    // Display width: UTF-8 continuation bytes take no column.
+    std::size_t columns = 0;
+    for (unsigned char c : text)
+        columns += (c & 0xC0U) != 0x80U ? 1 : 0;
+    return text + std::string(columns < width ? width - columns + 2 : 2, ' ');
+}
+
+nlohmann::ordered_json row_json(const CheckRow &row) {
+    nlohmann::ordered_json out;
+    out["file"] = row.file->path;
+    const pinning::Occurrence *occurrence = row.occurrence;
+    out["line"] = occurrence != nullptr ? nlohmann::ordered_json(occurrence->line) : nlohmann::ordered_json(nullptr);
+    out["column"] =
+        occurrence != nullptr ? nlohmann::ordered_json(occurrence->column) : nlohmann::ordered_json(nullptr);
+    out["fileKind"] = row.file->scan ? nlohmann::ordered_json(pinning::file_kind_name(row.file->scan->kind))
+                                     : nlohmann::ordered_json(nullptr);
+    if (occurrence != nullptr) {
+        out["use"] = pinning::context_kind_name(occurrence->context.kind);
+        out["name"] = occurrence->context.name;
+        out["text"] = occurrence->text;
+        out["reference"] = occurrence->reference ? nlohmann::ordered_json(occurrence->reference->canonical())
+                                                 : nlohmann::ordered_json(nullptr);
+    }
+    out["severity"] = row.severity == Severity::Ok ? "ok" : row.severity == Severity::Warning ? "warning" : "error";
+    if (row.verdict) {
+        add_verdict_json(out, *row.verdict);
+    } else {
+        out["status"] = row.status;
+    }
+    out["message"] = row.detail;
+    out["error"] = row.error ? error_json(*row.error) : nlohmann::ordered_json(nullptr);
+    return out;
+}
+
+} // namespace
+
+void write_check_text(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary) {
+    std::size_t where_width = 8;
+    std::size_t status_width = 6;
+    std::size_t text_width = 9;
+    for (const auto &row : rows) {
+        where_width = std::max(where_width, std::min<std::size_t>(location(row).size(), 50));
+        status_width = std::max(status_width, row.status.size());
+        text_width = std::max(text_width, std::min<std::size_t>(shown_text(row).size(), 110));
+    }
+    if (!rows.empty()) {
+        out << pad("LOCATION", where_width) << pad("STATUS", status_width) << pad("REFERENCE", text_width)
+            << "DETAIL\n";
+    }
+    for (const auto &row : rows) {
+        out << pad(location(row), where_width) << pad(row.status, status_width) << pad(shown_text(row), text_width)
+            << row.detail << "\n";
+        for (const auto &line : row.more)
+            out << "    " << line << "\n";
+    }
+    out << summary_line(rows, summary) << "\n";
+}
+
+void write_check_json(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary) {
+    nlohmann::ordered_json document;
+    document["schemaVersion"] = 1;
+    document["command"] = "check";
+    document["ok"] = summary.exit_code == 0;
+    document["exitCode"] = summary.exit_code;
+    nlohmann::ordered_json counts;
+    counts["files"] = summary.files;
+    counts["references"] = std::count_if(rows.begin(), rows.end(), [](const auto &r) { return r.occurrence; });
+    counts["distinct"] = summary.distinct;
+    for (const auto &status : status_order())
+        counts[status] = std::count_if(rows.begin(), rows.end(), [&](const auto &r) { return r.status == status; });
+    document["summary"] = counts;
+    document["results"] = nlohmann::ordered_json::array();
+    for (const auto &row : rows)
+        document["results"].push_back(row_json(row));
+    out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+void write_check_github(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary) {
+    for (const auto &row : rows) {
+        if (row.severity == Severity::Ok) continue;
+        out << "::" << (row.severity == Severity::Error ? "error" : "warning")
+            << " file=" << github_property(sanitize(row.file->path, 1000));
+        if (row.occurrence != nullptr) {
+            out << ",line=" << row.occurrence->line << ",col=" << row.occurrence->column;
+        }
+        out << ",title=" << github_property("digestx: " + row.status) << "::";
+        std::string message = shown_text(row) + ": " + row.detail;
+        for (const auto &line : row.more)
+            message += "\n" + line;
+        out << github_data(message) << "\n";
+    }
+    out << summary_line(rows, summary) << "\n";
+}
+
+} // namespace digestx::cli

@@ -1,0 +1,50 @@
+#pragma once
+/// @file
+/// The outcome of `digestx check`, one row per image reference found, and its three renderings:
+/// a text table, the versioned JSON document and GitHub workflow annotations.
+
+#include <cstddef>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "pin_files.hpp"
+#include "digestx/core/error.hpp"
+#include "digestx/resolve/pin_check.hpp"
+
+namespace digestx::cli {
+
+/// How much a row matters.
+enum class Severity { Ok, Warning, Error };
+
+/// One checked reference (or a file the scanner refused).
+struct CheckRow {
+    const ScannedFile *file = nullptr;               ///< the file
+    const pinning::Occurrence *occurrence = nullptr; ///< the reference; null for a refused file
+    std::string status;                              ///< "current", "unpinned", "drifted", "error", ...
+    Severity severity = Severity::Ok;                ///< ok, warning or error
+    std::string detail;                              ///< one line, sanitized pieces
+    std::vector<std::string> more;                   ///< further lines (per-platform changes)
+    std::optional<PinVerdict> verdict;               ///< the verification, when one ran
+    std::optional<Error> error;                      ///< what stopped the reference from being checked
+};
+
+/// What the rows add up to.
+struct CheckSummary {
+    std::size_t files = 0;    ///< files scanned
+    std::size_t distinct = 0; ///< distinct pinned references resolved
+    int exit_code = 0;        ///< the command's exit code
+};
+
+/// The rows as an aligned table and a summary line.
+void write_check_text(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary);
+
+/// The rows as one JSON document (`"schemaVersion": 1`), every digest in full.
+void write_check_json(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary);
+
+/// `::error file=…,line=…,col=…,title=…::…` / `::warning …` for every row that is not ok, then the
+/// summary line. Properties and messages are escaped as the Actions runner decodes them.
+void write_check_github(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary);
+
+} // namespace digestx::cli

@@ -1,0 +1,230 @@
+// `digestx check PATH...`: are the image references in these files pinned, and are the pins
+// current? Each distinct pinned reference is verified once (resolve/pin_check), concurrently per
+// repository; the outcome is a table, JSON, or GitHub workflow annotations.
+
+#include <map>
+#include <memory>
+#include <set>
+
+#include "check_report.hpp"
+#include "command.hpp"
+#include "commands.hpp"
+#include "pin_files.hpp"
+#include "pin_jobs.hpp"
+#include "pin_readers.hpp"
+#include "pin_report.hpp"
+#include "digestx/core/text.hpp"
+
+namespace digestx::cli {
+namespace {
+
+struct CheckOptions {
+    std::vector<std::string> paths;
+    bool require_pins = false;
+    bool require_index = false;
+    std::string format = "text";
+    std::size_t jobs = 8;
+    std::string auth_registry;
+};
+
+// The distinct pinned references, and for every occurrence the position of its own.
+struct Plan {
+    std::vector<Reference> references;
+    std::vector<Digest> pins;
+    std::map<const pinning::Occurrence *, std::size_t> slot;
+};
+
+Plan plan_checks(const std::vector<ScannedFile> &files) {
+    Plan plan;
+    std::map<std::string, std::size_t> seen;
+    for (const auto &file : files) {
+        if (!file.scan) continue;
+        for (const auto &occurrence : file.scan->occurrences) {
+            if (occurrence.status != pinning::OccurrenceStatus::Valid || !occurrence.reference->digest()) continue;
+            auto [it, added] = seen.emplace(occurrence.reference->canonical(), plan.references.size());
+            if (added) {
+                plan.references.push_back(*occurrence.reference);
+                plan.pins.push_back(*occurrence.reference->digest());
+            }
+            plan.slot[&occurrence] = it->second;
+        }
+    }
+    return plan;
+}
+
+// Credentials go to one registry (fault catalogue rule 7); with several, the user must say which.
+Result<void> check_auth_scope(const std::vector<Reference> &references, const GlobalOptions &globals,
+                              const std::string &auth_registry) {
+    if (globals.username.empty() || !auth_registry.empty()) return {};
+    std::set<std::string> registries;
+    for (const auto &reference : references)
+        if (reference.source() == SourceKind::Registry) registries.insert(reference.registry());
+    if (registries.size() <= 1) return {};
+    return fail(ErrorCode::Usage, "the files name " + std::to_string(registries.size()) +
+                                      " registries; say which one --username is for with --auth-registry HOST");
+}
+
+CheckRow verdict_row(CheckRow row, const Result<PinVerdict> &verdict, const CheckOptions &options) {
+    if (!verdict) {
+        row.status = "error";
+        row.severity = Severity::Error;
+        row.error = verdict.error();
+        row.detail = sanitize(verdict.error().describe(), 600) + " (exit " +
+                     std::to_string(exit_code(verdict.error().code)) + ")";
+        return row;
+    }
+    row.verdict = *verdict;
+    row.status = std::string(pin_status_name(verdict->status));
+    row.detail = verdict_detail(*verdict);
+    row.more = change_lines(*verdict);
+    switch (verdict->status) {
+    case PinStatus::Current:
+    case PinStatus::Exists: row.severity = Severity::Ok; break;
+    case PinStatus::PlatformPin:
+        row.severity =
+            options.require_index || verdict->level != PinLevel::PlatformManifest ? Severity::Error : Severity::Warning;
+        break;
+    case PinStatus::Drifted:
+    case PinStatus::Missing: row.severity = Severity::Error; break;
+    }
+    return row;
+}
+
+CheckRow occurrence_row(const ScannedFile &file, const pinning::Occurrence &occurrence, const Plan &plan,
+                        const std::vector<std::optional<Result<PinVerdict>>> &verdicts, const CheckOptions &options) {
+    CheckRow row{&file, &occurrence, {}, Severity::Ok, {}, {}, std::nullopt, std::nullopt};
+    switch (occurrence.status) {
+    case pinning::OccurrenceStatus::Dynamic:
+        row.status = "skipped";
+        row.severity = Severity::Warning;
+        row.detail = "not checked: " + sanitize(occurrence.reason, 300);
+        return row;
+    case pinning::OccurrenceStatus::Invalid:
+        row.status = "invalid";
+        row.severity = Severity::Error;
+        row.error = occurrence.error;
+        row.detail = occurrence.error ? sanitize(occurrence.error->describe(), 600) : "not an image reference";
+        return row;
+    case pinning::OccurrenceStatus::Valid: break;
+    }
+    auto slot = plan.slot.find(&occurrence);
+    if (slot == plan.slot.end()) {
+        row.status = "unpinned";
+        row.severity = options.require_pins ? Severity::Error : Severity::Warning;
+        row.detail = "not pinned to a digest; `digestx pin` pins it to the index digest";
+        return row;
+    }
+    return verdict_row(std::move(row), *verdicts[slot->second], options);
+}
+
+// 0 when everything holds; the exit code of the first reference that could not be checked; else 1
+// when any check failed.
+int exit_status(const std::vector<CheckRow> &rows) {
+    for (const auto &row : rows)
+        if (row.error) return exit_code(row.error->code);
+    for (const auto &row : rows)
+        if (row.severity == Severity::Error) return exit_code(ErrorCode::Mismatch);
+    return 0;
+}
+
+Result<std::vector<std::optional<Result<PinVerdict>>>> verify_all(const Plan &plan, const CheckOptions &options,
+                                                                  Context &ctx, const GlobalOptions &globals) {
+    std::vector<std::optional<Result<PinVerdict>>> verdicts(plan.references.size());
+    if (plan.references.empty()) return verdicts;
+    if (auto scope = check_auth_scope(plan.references, globals, options.auth_registry); !scope) {
+        return fail(std::move(scope.error()));
+    }
+    auto factory = PinReaderFactory::create(globals, ctx, options.auth_registry);
+    if (!factory) return fail(std::move(factory.error()));
+    ReaderMaker make = [&](const Reference &reference, std::ostream &diagnostics) {
+        return factory->make(reference, diagnostics);
+    };
+    ReferenceWork work = [&](PinReader &reader, std::size_t item) {
+        verdicts[item] = verify_pin(reader, plan.references[item], plan.pins[item]);
+    };
+    run_by_repository(plan.references, options.jobs, make, work, ctx, "checking");
+    return verdicts;
+}
+
+Result<int> run_check(const CheckOptions &options, Context &ctx, const GlobalOptions &globals) {
+    if (globals.output != "text" && globals.output != "json") {
+        return fail(ErrorCode::Usage, "check prints text or json, not " + digestx::quoted(globals.output));
+    }
+    if (options.format == "github" && globals.output == "json") {
+        return fail(ErrorCode::Usage, "--format github and -o json exclude each other");
+    }
+    auto files = scan_paths(options.paths);
+    if (!files) return fail(std::move(files.error()));
+    Plan plan = plan_checks(*files);
+    auto verdicts = verify_all(plan, options, ctx, globals);
+    if (!verdicts) return fail(std::move(verdicts.error()));
+
+    std::vector<CheckRow> rows;
+    for (const auto &file : *files) {
+        if (!file.scan && !file.named) {
+            // Found while searching a directory (a Helm template, say): not what was asked about.
+            rows.push_back({&file,
+                            nullptr,
+                            "skipped",
+                            Severity::Warning,
+                            "not scanned: " + sanitize(file.error->describe(), 600),
+                            {},
+                            std::nullopt,
+                            std::nullopt});
+            continue;
+        }
+        if (!file.scan) {
+            rows.push_back({&file,
+                            nullptr,
+                            "error",
+                            Severity::Error,
+                            sanitize(file.error->describe(), 600),
+                            {},
+                            std::nullopt,
+                            file.error});
+            continue;
+        }
+        for (const auto &warning : file.scan->warnings)
+            ctx.err << "digestx: warning: " << sanitize(warning, 600) << "\n";
+        for (const auto &occurrence : file.scan->occurrences)
+            rows.push_back(occurrence_row(file, occurrence, plan, *verdicts, options));
+    }
+    CheckSummary summary{files->size(), plan.references.size(), exit_status(rows)};
+    if (globals.output == "json") {
+        write_check_json(ctx.out, rows, summary);
+    } else if (options.format == "github") {
+        write_check_github(ctx.out, rows, summary);
+    } else {
+        write_check_text(ctx.out, rows, summary);
+    }
+    return summary.exit_code;
+}
+
+} // namespace
+
+void setup_check_command(CLI::App &app, Invocation &invocation) {
+    auto options = std::make_shared<CheckOptions>();
+    CLI::App *command = app.add_subcommand(
+        "check", "Check that the image references in Dockerfiles, Compose, Kubernetes, workflow files and lists "
+                 "are pinned and current");
+    command->add_option("PATH", options->paths, "Files, or directories to search")->required();
+    command->add_flag("--require-pins", options->require_pins, "An unpinned reference is an error, not a warning");
+    command->add_flag("--require-index", options->require_index,
+                      "A pin to one platform's manifest is an error, not a warning");
+    command->add_option("--format", options->format, "text, or github for workflow annotations")
+        ->check(CLI::IsMember({"text", "github"}));
+    command->add_option("--jobs", options->jobs, "Repositories resolved at once (requests in flight), default 8")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{64}));
+    command->add_option("--auth-registry", options->auth_registry,
+                        "The registry --username is for, when the files name several");
+    command->footer("Exit 0 when every reference holds, 1 when a check fails (drift, missing pin, and with the "
+                    "--require flags unpinned or platform pins), else the exit code of the first reference that "
+                    "could not be checked.");
+    command->callback([options, &invocation] {
+        invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
+            return run_check(*options, ctx, globals);
+        };
+    });
+}
+
+} // namespace digestx::cli

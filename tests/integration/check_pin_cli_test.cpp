@@ -1,0 +1,244 @@
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "ci_support.hpp"
+#include "digestx/core/media_type.hpp"
+#include "support/documents.hpp"
+
+using namespace digestx::test;
+
+namespace {
+
+// Every file of the rendered repository, relative path → bytes.
+std::map<std::string, std::string> snapshot(const std::string &directory) {
+    std::map<std::string, std::string> files;
+    for (const auto &entry : std::filesystem::recursive_directory_iterator(directory)) {
+        if (!entry.is_regular_file()) continue;
+        files[std::filesystem::relative(entry.path(), directory).string()] = read_file(entry.path().string());
+    }
+    return files;
+}
+
+std::map<std::string, std::string> expected_pinned(const RegistryBed &bed) {
+    std::map<std::string, std::string> files;
+    for (const auto &relative : ci_files("pinned"))
+        files[relative] = ci_fixture("pinned", relative, bed);
+    return files;
+}
+
+nlohmann::json results_of(const ProcessResult &result) {
+    INFO(result.err);
+    auto document = nlohmann::json::parse(result.out);
+    REQUIRE(document["schemaVersion"] == 1);
+    return document;
+}
+
+std::map<std::string, int> status_counts(const nlohmann::json &document) {
+    std::map<std::string, int> counts;
+    for (const auto &row : document["results"])
+        ++counts[row["status"].get<std::string>()];
+    return counts;
+}
+
+} // namespace
+
+TEST_CASE("pin then check: a repository pinned with one command and verified with another", "[cli][pin][check][bed]") {
+    RegistryBed &bed = shared_bed(BedMode::Open);
+    TempDir dir;
+    write_ci_repo(dir.path(), bed);
+    std::string list = dir.path() + "/images.txt";
+    auto before = snapshot(dir.path());
+
+    // Before: everything unpinned but the digest-only references, which exist.
+    auto unpinned = run_digestx({"-o", "json", "check", dir.path(), list});
+    INFO(unpinned.err);
+    CHECK(unpinned.exit_code == 0);
+    auto counts = status_counts(results_of(unpinned));
+    CHECK(counts["unpinned"] == 15);
+    CHECK(counts["exists"] == 2);
+    CHECK(run_digestx({"check", "--require-pins", dir.path(), list}).exit_code == 1);
+
+    // --dry-run prints the diff and writes nothing.
+    auto dry = run_digestx({"pin", "--dry-run", dir.path(), list});
+    CHECK(dry.exit_code == 0);
+    CHECK_THAT(dry.out, Catch::Contains("+++ b/" + dir.path() + "/Dockerfile"));
+    CHECK_THAT(dry.out, Catch::Contains("+ARG BASE=" + bed.host() + "/library/alpine:3.12@" +
+                                        fixture_catalog().alpine_list.digest));
+    CHECK_THAT(dry.err, Catch::Contains("would pin 15 references in 5 of 5 files"));
+    CHECK(snapshot(dir.path()) == before);
+
+    // pin: byte for byte what tests/fixtures/ci/pinned says, nothing else changed.
+    auto pinned = run_digestx({"pin", dir.path(), list});
+    INFO(pinned.err);
+    CHECK(pinned.exit_code == 0);
+    CHECK_THAT(pinned.out, Catch::Contains("pinned 15 references in 5 of 5 files; 2 already pinned"));
+    CHECK(snapshot(dir.path()) == expected_pinned(bed));
+
+    // After: everything current; a second pin changes nothing.
+    auto current = run_digestx({"-o", "json", "check", "--require-pins", "--require-index", dir.path(), list});
+    CHECK(current.exit_code == 0);
+    auto document = results_of(current);
+    CHECK(document["ok"] == true);
+    CHECK(document["summary"]["distinct"] == 6);
+    counts = status_counts(document);
+    CHECK(counts["current"] == 15);
+    CHECK(counts["exists"] == 2);
+    for (const auto &row : document["results"]) {
+        if (row["status"] != "current") continue;
+        CHECK(row["pinned"] == row["current"]);
+        CHECK(row["pinned"].get<std::string>().size() == 71);
+    }
+    auto again = run_digestx({"pin", dir.path(), list});
+    CHECK(again.exit_code == 0);
+    CHECK_THAT(again.out, Catch::Contains("pinned 0 references in 0 of 5 files; 17 already pinned"));
+    CHECK(snapshot(dir.path()) == expected_pinned(bed));
+}
+
+TEST_CASE("check reports drift, a deleted manifest and a platform pin, each with its exit code",
+          "[cli][check][verify][bed]") {
+    auto bed = fresh_bed(BedMode::Open);
+    const FixtureCatalog &catalog = fixture_catalog();
+    const FixtureManifest &amd64 = platform_manifest(catalog.app_images, "linux/amd64");
+    const FixtureManifest &arm64 = platform_manifest(catalog.app_images, "linux/arm64");
+    TempDir dir;
+    std::string app = bed->reference("org/team/app:1.0");
+    std::string hello = bed->reference("library/hello:single");
+    write_at(dir.path(), "Dockerfile",
+             "FROM " + app + "@" + catalog.app_index.digest + " AS app\n" + "FROM " + hello + "@" +
+                 catalog.hello.digest + "\n" + "FROM --platform=linux/amd64 " + bed->reference("org/team/app:latest") +
+                 "@" + amd64.digest + "\n");
+    auto all_current = run_digestx({"check", dir.path()});
+    CHECK(all_current.exit_code == 0);
+    CHECK_THAT(all_current.out, Catch::Contains("platform-pin"));
+    CHECK_THAT(all_current.out, Catch::Contains("the linux/amd64 manifest inside index " + catalog.app_index.digest));
+    CHECK(run_digestx({"check", "--require-index", dir.path()}).exit_code == 1);
+
+    // The tag moves (a rebuild that dropped every platform but amd64 and arm64), and hello is deleted.
+    std::string rebuilt = make_index(std::string(digestx::media::oci_index),
+                                     {{amd64.media_type, amd64.digest, amd64.size(), "linux/amd64", {}},
+                                      {arm64.media_type, arm64.digest, arm64.size(), "linux/arm64", {}}});
+    REQUIRE(put_document(*bed, "org/team/app", "1.0", std::string(digestx::media::oci_index), rebuilt) == 201);
+    REQUIRE(delete_manifest(*bed, "library/hello", catalog.hello.digest) == 202);
+
+    auto drifted = run_digestx({"-o", "json", "check", dir.path()});
+    CHECK(drifted.exit_code == 1);
+    auto document = results_of(drifted);
+    CHECK(document["ok"] == false);
+    const auto &rows = document["results"];
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0]["status"] == "drifted");
+    CHECK(rows[0]["pinned"] == catalog.app_index.digest);
+    CHECK(rows[0]["current"] == sha256_of(rebuilt));
+    CHECK(rows[0]["changes"].size() == 6);
+    CHECK(rows[0]["changes"][0]["current"].is_null());
+    CHECK(rows[1]["status"] == "missing");
+    CHECK(rows[1]["line"] == 2);
+    CHECK(rows[2]["status"] == "platform-pin");
+    CHECK(rows[2]["severity"] == "warning");
+
+    auto text = run_digestx({"verify", app + "@" + catalog.app_index.digest});
+    CHECK(text.exit_code == 1);
+    CHECK_THAT(text.out, Catch::StartsWith("MISMATCH " + app + ": the tag now points to " + sha256_of(rebuilt)));
+    CHECK_THAT(text.out, Catch::Contains("linux/s390x: removed (was "));
+
+    auto github = run_digestx({"check", "--format", "github", dir.path()});
+    CHECK(github.exit_code == 1);
+    CHECK_THAT(github.out,
+               Catch::Contains("::error file=" + dir.path() + "/Dockerfile,line=1,col=6,title=digestx%3A drifted::"));
+    CHECK_THAT(github.out,
+               Catch::Contains("::error file=" + dir.path() + "/Dockerfile,line=2,col=6,title=digestx%3A missing::"));
+    CHECK_THAT(github.out, Catch::Contains("::warning file=" + dir.path() + "/Dockerfile,line=3,"));
+    CHECK_THAT(github.out, Catch::Contains("%0Alinux/386: removed (was sha256:"));
+
+    // The registry stops answering: every reference reports the network error, exit 6.
+    bed->stop();
+    auto down = run_digestx({"-o", "json", "--timeout", "2", "check", dir.path()});
+    CHECK(down.exit_code == 6);
+    for (const auto &row : results_of(down)["results"]) {
+        CHECK(row["status"] == "error");
+        CHECK(row["error"]["exitCode"] == 6);
+    }
+}
+
+TEST_CASE("check flags unpinned, invalid and templated references and escapes annotations", "[cli][check]") {
+    TempDir dir;
+    // A name GitHub's runner would split at `,` and `:` and decode at `%`, unless escaped.
+    std::string list = write_at(dir.path(), "odd,name:100%.txt", "alpine:3.12\nNot/Valid:1\n${IMAGE}\n");
+    auto text = run_digestx({"check", list});
+    CHECK(text.exit_code == 2); // the invalid reference could not be checked
+    CHECK_THAT(text.out, Catch::Contains("unpinned"));
+    CHECK_THAT(text.out, Catch::Contains("invalid"));
+    CHECK_THAT(text.out, Catch::Contains("skipped"));
+    CHECK_THAT(text.out,
+               Catch::Contains("3 references in 1 file (0 distinct pinned): 1 unpinned, 1 skipped, 1 invalid"));
+
+    auto github = run_digestx({"check", "--format", "github", "--require-pins", list});
+    CHECK(github.exit_code == 2);
+    std::string file = dir.path() + "/odd%2Cname%3A100%25.txt";
+    CHECK_THAT(github.out,
+               Catch::Contains("::error file=" + file + ",line=1,col=1,title=digestx%3A unpinned::alpine:3.12: "));
+    CHECK_THAT(github.out, Catch::Contains("::error file=" + file + ",line=2,col=1,title=digestx%3A invalid::"));
+    CHECK_THAT(github.out, Catch::Contains("::warning file=" + file + ",line=3,"));
+
+    auto only_unpinned = write_at(dir.path(), "images.txt", "alpine:3.12\n");
+    CHECK(run_digestx({"check", only_unpinned}).exit_code == 0);
+    CHECK(run_digestx({"check", "--require-pins", only_unpinned}).exit_code == 1);
+    CHECK(run_digestx({"check", dir.path() + "/absent"}).exit_code == 2);
+    CHECK(run_digestx({"-o", "json", "check", "--format", "github", only_unpinned}).exit_code == 2);
+}
+
+TEST_CASE("check against a token registry: one token per repository", "[cli][check][bed][token]") {
+    RegistryBed &bed = shared_bed(BedMode::Token);
+    const FixtureCatalog &catalog = fixture_catalog();
+    TempDir dir;
+    std::string repo_dir = dir.path() + "/repo";
+    write_ci_repo(repo_dir, bed);
+    REQUIRE(run_digestx({"pin", repo_dir}).exit_code == 0);
+    std::size_t before = bed.token_server()->requests().size();
+    auto result = run_digestx({"-o", "json", "check", "--jobs", "2", repo_dir});
+    INFO(result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(status_counts(results_of(result))["current"] == 13);
+    // alpine, app, hello and nested: four repositories, four tokens however many references.
+    CHECK(bed.token_server()->requests().size() - before == 4);
+
+    // A private repository refuses an anonymous token: exit 4 for that reference only.
+    std::string secret = write_at(dir.path(), "secret.txt",
+                                  bed.reference("private/secret:1") + "@" + catalog.secret.digest + "\n" +
+                                      bed.reference("library/hello:single") + "@" + catalog.hello.digest + "\n");
+    auto denied = run_digestx({"-o", "json", "check", secret});
+    CHECK(denied.exit_code == 4);
+    auto rows = results_of(denied)["results"];
+    CHECK(rows[0]["error"]["code"] == "auth");
+    CHECK(rows[1]["status"] == "current");
+}
+
+TEST_CASE("pin refuses what it cannot pin and keeps the files whole", "[cli][pin][bed]") {
+    RegistryBed &bed = shared_bed(BedMode::Open);
+    TempDir dir;
+    std::string original = "# keep me\nFROM " + bed.reference("library/alpine:3.12") + "\nFROM " +
+                           bed.reference("library/alpine:no-such-tag") + "\n";
+    std::string path = write_at(dir.path(), "Dockerfile", original);
+    auto result = run_digestx({"pin", path});
+    CHECK(result.exit_code == 3);
+    CHECK_THAT(result.err, Catch::Contains(path + ":3:6: " + bed.reference("library/alpine:no-such-tag")));
+    // The reference that resolved is pinned; the one that did not is left as it was.
+    CHECK(read_file(path) == "# keep me\nFROM " + bed.reference("library/alpine:3.12") + "@" +
+                                 fixture_catalog().alpine_list.digest + "\nFROM " +
+                                 bed.reference("library/alpine:no-such-tag") + "\n");
+
+    // --update refreshes a stale pin, and only with --update.
+    std::string stale = "FROM " + bed.reference("library/alpine:3.12") + "@" + fixture_catalog().hello.digest + "\n";
+    write_at(dir.path(), "Dockerfile", stale);
+    CHECK(run_digestx({"pin", path}).exit_code == 0);
+    CHECK(read_file(path) == stale);
+    auto updated = run_digestx({"-o", "json", "pin", "--update", path});
+    CHECK(updated.exit_code == 0);
+    CHECK(read_file(path) ==
+          "FROM " + bed.reference("library/alpine:3.12") + "@" + fixture_catalog().alpine_list.digest + "\n");
+    auto document = nlohmann::json::parse(updated.out);
+    CHECK(document["changes"].size() == 1);
+    CHECK(document["changes"][0]["digest"] == fixture_catalog().alpine_list.digest);
+    CHECK(run_digestx({"pin", "--platform", "linux/amd64", path}).exit_code == 2);
+}
