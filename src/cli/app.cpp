@@ -8,6 +8,7 @@
 #include "command.hpp"
 #include "commands.hpp"
 #include "digestx/core/text.hpp"
+#include "digestx/net/interrupt.hpp"
 
 namespace digestx::cli {
 namespace {
@@ -28,7 +29,7 @@ void add_global_options(CLI::App &app, GlobalOptions &globals) {
     app.add_option("-o,--output", globals.output, "Output format: text, json (dot where a graph is drawn)")
         ->check(CLI::IsMember({"text", "json", "dot"}));
     app.add_option("--platform", globals.platform, "Platform to select, os/arch[/variant] (e.g. linux/arm64)");
-    app.add_option("--timeout", globals.timeout_seconds, "Overall deadline in seconds")->check(CLI::PositiveNumber);
+    app.add_option("--timeout", globals.timeout_seconds, "Overall deadline in seconds (default 300)")->check(CLI::PositiveNumber);
     app.add_flag("--plain-http", globals.plain_http, "Use http:// for a registry that is not on loopback");
     app.add_flag("--insecure", globals.insecure, "Do not verify TLS certificates (loudly unsafe)");
     app.add_option("--cacert", globals.cacert, "Extra CA bundle (PEM) to trust")->check(CLI::ExistingFile);
@@ -37,6 +38,9 @@ void add_global_options(CLI::App &app, GlobalOptions &globals) {
     app.add_flag("--strict", globals.strict, "Treat header/content disagreements as errors");
     app.add_flag("-v,--verbose", globals.verbose, "Trace requests on stderr (credentials redacted)");
     app.add_flag("--no-color", globals.no_color, "Never colour the output");
+    app.add_option("--max-manifest-bytes", globals.max_manifest_bytes,
+                   "Largest manifest, index, config or tags page read (default 8388608)")
+        ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30U));
 }
 
 // CLI11 reports its own parse errors; map them onto the contract's usage exit code.
@@ -91,6 +95,11 @@ int run(const std::vector<std::string> &args, Context &ctx) {
     if (!outcome) {
         ctx.err << "digestx: error: " << sanitize(outcome.error().describe(), 2000) << "\n";
         return exit_code(outcome.error().code);
+    }
+    if (net::interrupted()) {
+        // SIGINT after the last transfer: the output may be incomplete, so none is printed (E4).
+        ctx.err << "digestx: error: interrupted\n";
+        return exit_code(ErrorCode::Interrupted);
     }
     // An exit code (0, 1, or a partial failure's) keeps the output the command wrote.
     ctx.out << buffered.str();

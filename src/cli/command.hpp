@@ -2,6 +2,7 @@
 /// @file
 /// The contract between the CLI driver (app.cpp) and the one-file-per-command modules.
 
+#include <cstddef>
 #include <functional>
 #include <string>
 
@@ -25,6 +26,8 @@ struct GlobalOptions {
     bool strict = false;         ///< --strict: header/content disagreements are errors
     bool verbose = false;        ///< --verbose: redacted request trace on stderr
     bool no_color = false;       ///< --no-color
+    /// --max-manifest-bytes: cap of a manifest, index, config or tags page (fault catalogue B6)
+    std::size_t max_manifest_bytes = 8U * 1024U * 1024U;
 };
 
 /// A parsed command ready to run. Returning an Error means total failure: the driver drops the

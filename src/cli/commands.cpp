@@ -3,7 +3,8 @@
 namespace digestx::cli {
 
 const std::vector<CommandSetup> &all_commands() {
-    static const std::vector<CommandSetup> commands = {setup_ref_command, setup_digest_command, setup_inspect_command};
+    static const std::vector<CommandSetup> commands = {setup_ref_command,      setup_digest_command, setup_inspect_command,
+                                                         setup_manifest_command, setup_config_command, setup_tags_command};
     return commands;
 }
 

@@ -17,6 +17,15 @@ void setup_digest_command(CLI::App &app, Invocation &invocation);
 /// `digestx inspect REF`: the whole digest graph, every digest explained (cmd_inspect.cpp).
 void setup_inspect_command(CLI::App &app, Invocation &invocation);
 
+/// `digestx manifest REF [--accept PRESET] [--head]`: a manifest as served (cmd_manifest.cpp).
+void setup_manifest_command(CLI::App &app, Invocation &invocation);
+
+/// `digestx config REF`: the image config of a platform as served (cmd_config.cpp).
+void setup_config_command(CLI::App &app, Invocation &invocation);
+
+/// `digestx tags REPO`: every tag of a repository (cmd_tags.cpp).
+void setup_tags_command(CLI::App &app, Invocation &invocation);
+
 /// Set-up functions of every command, in the order `--help` lists them.
 const std::vector<CommandSetup> &all_commands();
 

@@ -1,18 +1,22 @@
 #include "source_factory.hpp"
 
+#include "network_setup.hpp"
 #include "digestx/source/oci_layout_source.hpp"
+#include "digestx/source/registry_source.hpp"
 
 namespace digestx::cli {
 
 Result<std::unique_ptr<Source>> make_source(const Reference &reference, const GlobalOptions &globals, Context &ctx) {
-    // The registry source will need the transport and auth settings from globals and the
-    // context's streams (--password-stdin, --verbose); a layout needs neither.
-    static_cast<void>(globals);
-    static_cast<void>(ctx);
     switch (reference.source()) {
     case SourceKind::OciLayout:
         return std::unique_ptr<Source>(std::make_unique<OciLayoutSource>(reference.source_path()));
-    case SourceKind::Registry: return fail(ErrorCode::Usage, "registry sources are not available in this build");
+    case SourceKind::Registry: {
+        // Transport, credentials (--password-stdin reads ctx.in) and diagnostics from the globals.
+        auto connection = connect_registry(reference, globals, ctx);
+        if (!connection) return fail(std::move(connection.error()));
+        return std::unique_ptr<Source>(
+            std::make_unique<RegistrySource>(std::move(connection->client), std::move(connection->transport)));
+    }
     case SourceKind::DockerArchive:
         return fail(ErrorCode::Usage, "docker-archive sources are not available in this build");
     }

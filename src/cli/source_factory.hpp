@@ -11,8 +11,9 @@
 
 namespace digestx::cli {
 
-/// The source for `reference`: an OciLayoutSource for `oci:DIR`. Kinds this build cannot read
-/// are ErrorCode::Usage errors that name the kind.
+/// The source for `reference`: an OciLayoutSource for `oci:DIR`, a RegistrySource (transport,
+/// credentials and diagnostics from the global options) for a registry reference. Kinds this
+/// build cannot read are ErrorCode::Usage errors that name the kind.
 Result<std::unique_ptr<Source>> make_source(const Reference &reference, const GlobalOptions &globals, Context &ctx);
 
 } // namespace digestx::cli

@@ -1,0 +1,83 @@
+#include "network_setup.hpp"
+
+#include <chrono>
+#include <istream>
+#include <ostream>
+
+#include "digestx/core/text.hpp"
+
+namespace digestx::cli {
+namespace {
+
+Result<std::optional<auth::Credentials>> read_credentials(const GlobalOptions &globals, Context &ctx) {
+    if (globals.username.empty() && !globals.password_stdin) return std::optional<auth::Credentials>();
+    if (globals.username.empty()) return fail(ErrorCode::Usage, "--password-stdin needs --username");
+    if (!globals.password_stdin) {
+        // A password on the command line would show in `ps` and shell history.
+        return fail(ErrorCode::Usage, "--username needs --password-stdin (the password is read from stdin)");
+    }
+    std::string password;
+    std::getline(ctx.in, password);
+    // `echo pass |` and Windows-edited files end the line with \n or \r\n: neither is the password's.
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    if (password.empty()) return fail(ErrorCode::Usage, "--password-stdin: no password on stdin");
+    auth::Credentials credentials{globals.username, std::move(password)};
+    if (auto valid = auth::check_credentials(credentials); !valid) return fail(std::move(valid.error()));
+    return std::optional<auth::Credentials>(std::move(credentials));
+}
+
+} // namespace
+
+Result<NetworkSettings> network_settings(const GlobalOptions &globals, Context &ctx) {
+    NetworkSettings settings;
+    auto credentials = read_credentials(globals, ctx);
+    if (!credentials) return fail(std::move(credentials.error()));
+    settings.credentials = std::move(*credentials);
+
+    double seconds = globals.timeout_seconds > 0 ? globals.timeout_seconds : default_timeout_seconds;
+    settings.transport.deadline =
+        std::chrono::steady_clock::now() +
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+    settings.transport.ca_file = globals.cacert;
+    settings.transport.insecure = globals.insecure;
+    if (globals.insecure) {
+        ctx.err << "digestx: warning: --insecure: TLS certificates and host names are NOT verified; anyone on the "
+                   "network path can impersonate the registry (pinned digests are still verified)\n";
+    }
+    if (globals.verbose) settings.transport.trace = &ctx.err;
+
+    settings.client.plain_http = globals.plain_http;
+    settings.client.strict = globals.strict;
+    settings.client.max_manifest_bytes = globals.max_manifest_bytes;
+    settings.client.diagnostics = &ctx.err;
+    settings.client.verbose = globals.verbose;
+    return settings;
+}
+
+Result<RegistryConnection> connect_registry(const Reference &reference, const GlobalOptions &globals, Context &ctx,
+                                            std::vector<std::string> accept) {
+    auto settings = network_settings(globals, ctx);
+    if (!settings) return fail(std::move(settings.error()));
+    auto transport = net::make_curl_transport(settings->transport);
+    if (!transport) return fail(std::move(transport.error()));
+    settings->client.accept = std::move(accept);
+    if (globals.verbose) {
+        ctx.err << "digestx: note: reading " << sanitize(reference.canonical(), 600) << " from "
+                << sanitize(reference.endpoint(), 300) << "\n";
+    }
+    RegistryConnection connection;
+    connection.client = std::make_unique<registry::RegistryClient>(**transport, reference.endpoint(),
+                                                                   std::move(settings->credentials),
+                                                                   std::move(settings->client));
+    connection.transport = std::move(*transport);
+    return connection;
+}
+
+Result<void> require_registry_reference(const Reference &reference, std::string_view command) {
+    if (reference.source() == SourceKind::Registry) return {};
+    return fail(ErrorCode::Usage, std::string(command) + " reads from a registry; " +
+                                      std::string(source_kind_name(reference.source())) +
+                                      " sources are read by `digestx inspect`");
+}
+
+} // namespace digestx::cli

@@ -1,0 +1,156 @@
+// Tags (paginated) and referrers (OCI 1.1 API with the tag-schema fallback).
+
+#include <algorithm>
+#include <set>
+
+#include "client_impl.hpp"
+#include "digestx/core/json.hpp"
+#include "digestx/core/media_type.hpp"
+#include "digestx/core/text.hpp"
+#include "digestx/net/redirect_policy.hpp"
+
+namespace digestx::registry {
+namespace {
+
+bool success(int status) {
+    return status >= 200 && status < 300;
+}
+
+// The path and query of an absolute URL whose origin was checked.
+std::string path_and_query(std::string_view url) {
+    auto scheme = url.find("://");
+    auto slash = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+    return slash == std::string_view::npos ? std::string("/") : std::string(url.substr(slash));
+}
+
+struct TagPage {
+    std::vector<std::string> tags;
+    std::size_t dropped = 0;
+};
+
+Result<TagPage> read_tag_page(std::string_view body) {
+    JsonReadOptions options;
+    options.what = "tags list";
+    auto root = parse_json_strict(body, options);
+    if (!root) return fail(std::move(root.error()));
+    if (!root->is_object()) return fail(ErrorCode::Integrity, "tags list is not a JSON object");
+    TagPage page;
+    auto tags = root->find("tags");
+    // distribution answers `"tags": null` for a repository whose tags were all deleted.
+    if (tags == root->end() || tags->is_null()) return page;
+    if (!tags->is_array()) return fail(ErrorCode::Integrity, "tags list has no \"tags\" array");
+    for (const auto &tag : *tags) {
+        // Tags end up in references and on terminals: only what the tag grammar allows.
+        if (tag.is_string() && grammar::is_tag(tag.get<std::string>())) {
+            page.tags.push_back(tag.get<std::string>());
+        } else {
+            ++page.dropped;
+        }
+    }
+    return page;
+}
+
+} // namespace
+
+Result<TagList> RegistryClient::list_tags(std::string_view repository, std::size_t page_size) {
+    Impl &impl = *m_impl;
+    std::string first = detail::api_path(repository, "tags/list?n=" + std::to_string(page_size));
+    std::string list_path = detail::api_path(repository, "tags/list");
+    std::string path = first;
+    TagList list;
+    std::set<std::string> seen_tags;
+    std::set<std::string> seen_pages;
+    auto subject = impl.subject(RequestSubject::Kind::Tags, repository, {});
+    std::string what = "tags of " + sanitize(subject.repository_name(), 300);
+    while (true) {
+        if (!seen_pages.insert(path).second) {
+            return fail(ErrorCode::Integrity, what + ": pagination loops back to " + digestx::quoted(net::redact_url(path)));
+        }
+        if (list.pages == impl.options.max_tag_pages) {
+            return fail(ErrorCode::Integrity,
+                        what + ": more than " + std::to_string(impl.options.max_tag_pages) + " pages");
+        }
+        detail::PathRequest request;
+        request.path = path;
+        request.headers.emplace_back("Accept", "application/json");
+        request.max_body_bytes = impl.options.max_manifest_bytes;
+        auto answers = impl.send({request}, repository);
+        auto &answer = answers.front();
+        if (!answer) return fail(std::move(answer.error()).with_context("listing " + what));
+        if (!success(answer->status)) return fail(response_error(*answer, subject));
+        auto page = read_tag_page(answer->body);
+        if (!page) return fail(std::move(page.error()).with_context(what));
+        ++list.pages;
+        list.dropped += page->dropped;
+        for (auto &tag : page->tags) {
+            if (seen_tags.insert(tag).second) list.tags.push_back(std::move(tag));
+        }
+        auto next = next_link(*answer);
+        if (!next) break;
+        std::string current = impl.base_url() + path;
+        auto target = net::resolve_location(current, *next);
+        if (!target) return fail(std::move(target.error()).with_context(what + ": bad pagination link"));
+        // The next page gets this registry's credentials, so it must be this registry, and the
+        // same listing: a Link is registry-supplied and may point anywhere.
+        if (net::origin_of(*target) != net::origin_of(impl.base_url())) {
+            return fail(ErrorCode::Integrity, what + ": refusing pagination link to another origin " +
+                                                  digestx::quoted(net::redact_url(*target)));
+        }
+        path = path_and_query(*target);
+        if (!path.starts_with(list_path + "?") && path != list_path) {
+            return fail(ErrorCode::Integrity,
+                        what + ": refusing pagination link outside the tags list " + digestx::quoted(net::redact_url(*target)));
+        }
+    }
+    if (list.dropped > 0) {
+        impl.diagnostics.warn(std::to_string(list.dropped) + " entries of the tags list of " +
+                              subject.repository_name() + " are not valid tags and were left out");
+    }
+    return list;
+}
+
+Result<Referrers> RegistryClient::referrers(std::string_view repository, const Digest &subject_digest) {
+    Impl &impl = *m_impl;
+    detail::PathRequest request;
+    request.path = detail::api_path(repository, "referrers/" + subject_digest.str());
+    request.headers.emplace_back("Accept", std::string(media::oci_index));
+    request.max_body_bytes = impl.options.max_manifest_bytes;
+    auto subject = impl.subject(RequestSubject::Kind::Referrers, repository, subject_digest.str());
+    std::string what = "referrers of " + sanitize(subject.repository_name(), 300) + "@" + subject_digest.str();
+    auto answers = impl.send({request}, repository);
+    auto &answer = answers.front();
+    if (!answer) return fail(std::move(answer.error()).with_context("listing " + what));
+    bool from_api = true;
+    detail::PathRequest used = request;
+    net::HttpResponse response = std::move(*answer);
+    if (response.status == 404) {
+        // distribution 2.8 has no referrers API: the tag schema `<alg>-<hex>` names an index of
+        // the referrers (OCI distribution-spec 1.1 "Referrers Tag Schema").
+        impl.diagnostics.note("no referrers API at " + impl.endpoint + " (404); reading the referrers tag schema");
+        from_api = false;
+        std::string tag = std::string(algorithm_name(subject_digest.algorithm())) + "-" + subject_digest.hex();
+        used = impl.manifest_request("GET", repository, tag);
+        auto fallback = impl.send({used}, repository);
+        if (!fallback.front()) return fail(std::move(fallback.front().error()).with_context("listing " + what));
+        response = std::move(*fallback.front());
+        if (response.status == 404) {
+            auto entries = parse_error_body(response.body);
+            bool repository_missing = entries && std::any_of(entries->begin(), entries->end(), [](const auto &entry) {
+                                          return entry.code == "NAME_UNKNOWN";
+                                      });
+            if (repository_missing) return fail(response_error(response, subject));
+            return Referrers{{}, false, impl.note_for(used, response)};
+        }
+    }
+    if (!success(response.status)) return fail(response_error(response, subject));
+    auto type = response.header("content-type");
+    auto document = parse_document(response.body, type ? std::optional<std::string_view>(*type) : std::nullopt);
+    if (!document) return fail(std::move(document.error()).with_context(what));
+    if (!document->is_index()) {
+        return fail(ErrorCode::Integrity, what + ": the answer is a " +
+                                              std::string(document_kind_name(document->kind())) + ", not an index");
+    }
+    return Referrers{document->index().manifests, from_api, impl.note_for(used, response)};
+}
+
+} // namespace digestx::registry

@@ -1,0 +1,64 @@
+#include "digestx/source/registry_source.hpp"
+
+#include "digestx/core/text.hpp"
+
+namespace digestx {
+namespace {
+
+Fetched to_fetched(registry::Fetch fetch) {
+    return Fetched{std::move(fetch.bytes), std::move(fetch.media_type), std::move(fetch.note)};
+}
+
+Result<Fetched> to_fetched(Result<registry::Fetch> fetch) {
+    if (!fetch) return fail(std::move(fetch.error()));
+    return to_fetched(std::move(*fetch));
+}
+
+} // namespace
+
+RegistrySource::RegistrySource(std::unique_ptr<registry::RegistryClient> client,
+                               std::unique_ptr<net::Transport> transport, TagRead tag_read)
+    : m_transport(std::move(transport)), m_client(std::move(client)), m_tag_read(tag_read) {}
+
+RegistrySource::~RegistrySource() {
+    m_client.reset(); // before the transport it uses
+}
+
+Result<Fetched> RegistrySource::fetch_reference(const Reference &reference) {
+    if (reference.source() != SourceKind::Registry || reference.endpoint() != m_client->endpoint()) {
+        return fail(ErrorCode::Usage, "reference " + digestx::quoted(reference.canonical()) + " is not on registry " +
+                                          digestx::quoted(m_client->endpoint()));
+    }
+    // The by-digest batches that follow need the repository; a source reads one image.
+    m_repository = reference.repository();
+    auto target = registry::ManifestTarget::of(reference);
+    if (m_tag_read == TagRead::HeadThenGet && !target.digest) {
+        return to_fetched(m_client->head_then_get(m_repository, target));
+    }
+    return to_fetched(m_client->get_manifest(m_repository, target));
+}
+
+std::vector<Result<Fetched>> RegistrySource::fetch_by_digest(const std::vector<FetchItem> &items) {
+    std::vector<registry::DigestRequest> requests;
+    requests.reserve(items.size());
+    for (const auto &item : items) {
+        auto kind = item.kind == FetchItem::Kind::Manifest ? registry::DigestRequest::Kind::Manifest
+                                                           : registry::DigestRequest::Kind::Blob;
+        requests.push_back({kind, item.digest, item.media_type});
+    }
+    std::vector<Result<Fetched>> results;
+    if (m_repository.empty()) {
+        for (std::size_t i = 0; i < items.size(); ++i)
+            results.emplace_back(fail(ErrorCode::Internal, "fetch_by_digest called before fetch_reference"));
+        return results;
+    }
+    for (auto &fetched : m_client->fetch_by_digest(m_repository, requests))
+        results.push_back(to_fetched(std::move(fetched)));
+    return results;
+}
+
+SourceStats RegistrySource::stats() const {
+    return m_client->stats();
+}
+
+} // namespace digestx

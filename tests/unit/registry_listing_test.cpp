@@ -1,0 +1,186 @@
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "registry_test_support.hpp"
+
+using namespace digestx;
+using namespace digestx::test;
+using namespace digestx::test::registry_samples;
+
+namespace {
+
+FakeReply tags_page(const std::string &tags_json, std::optional<std::string> link = std::nullopt) {
+    std::vector<net::Header> headers{{"Content-Type", "application/json"}};
+    if (link) headers.emplace_back("Link", "<" + *link + R"(>; rel="next")");
+    return reply(200, R"({"name":"library/app","tags":)" + tags_json + "}", std::move(headers));
+}
+
+const std::string first_page = url("tags/list?n=2");
+
+} // namespace
+
+TEST_CASE("tags are read across every page, relative and absolute links alike", "[registry][tags]") {
+    FakeTransport transport;
+    std::ostringstream err;
+    transport.on("GET", first_page, tags_page(R"(["1.0","1.1"])", "/v2/library/app/tags/list?n=2&last=1.1"));
+    transport.on("GET", url("tags/list?n=2&last=1.1"),
+                 tags_page(R"(["2.0","latest"])", base + "/v2/library/app/tags/list?n=2&last=latest"));
+    transport.on("GET", url("tags/list?n=2&last=latest"), tags_page(R"(["zeta"])"));
+    auto client = make_client_for(transport, err);
+    auto list = client.list_tags(repo, 2);
+    REQUIRE(list);
+    CHECK(list->tags == std::vector<std::string>{"1.0", "1.1", "2.0", "latest", "zeta"});
+    CHECK(list->pages == 3);
+    CHECK(list->dropped == 0);
+    CHECK(transport.requests().size() == 3);
+    CHECK(transport.requests().front().header("Accept") == "application/json");
+}
+
+TEST_CASE("a pagination link to another origin or outside the list is refused unrequested", "[registry][tags]") {
+    const std::vector<std::string> links = {
+        "https://evil.example/v2/library/app/tags/list?last=x",
+        "http://reg.example/v2/library/app/tags/list?last=x",
+        "https://reg.example:8443/v2/library/app/tags/list?last=x",
+        "//evil.example/v2/library/app/tags/list",
+        "/v2/library/other/tags/list?last=x",
+        "/v2/library/app/manifests/latest",
+        "/v2/library/app/tags/listing",
+    };
+    for (const auto &link : links) {
+        INFO(link);
+        FakeTransport transport;
+        std::ostringstream err;
+        transport.on("GET", first_page, tags_page(R"(["1.0"])", link));
+        transport.otherwise([](const net::HttpRequest &) { return reply(200, R"({"tags":["stolen"]})"); });
+        auto client = make_client_for(transport, err);
+        auto list = client.list_tags(repo, 2);
+        REQUIRE_FALSE(list);
+        CHECK(list.error().code == ErrorCode::Integrity);
+        CHECK_THAT(list.error().message, Catch::Contains("refusing pagination link"));
+        CHECK(transport.requests().size() == 1);
+    }
+}
+
+TEST_CASE("a pagination loop and an endless list end with an error", "[registry][tags]") {
+    FakeTransport transport;
+    std::ostringstream err;
+    transport.on("GET", first_page, tags_page(R"(["a"])", "/v2/library/app/tags/list?n=2&last=a"));
+    transport.on("GET", url("tags/list?n=2&last=a"), tags_page(R"(["b"])", "/v2/library/app/tags/list?n=2"));
+    auto client = make_client_for(transport, err);
+    auto list = client.list_tags(repo, 2);
+    REQUIRE_FALSE(list);
+    CHECK_THAT(list.error().message, Catch::Contains("loops back"));
+
+    FakeTransport endless;
+    int page = 0;
+    endless.otherwise([&page](const net::HttpRequest &) {
+        ++page;
+        return tags_page("[\"t" + std::to_string(page) + "\"]",
+                         "/v2/library/app/tags/list?n=2&last=t" + std::to_string(page));
+    });
+    registry::ClientOptions options;
+    options.max_tag_pages = 50;
+    auto other = make_client_for(endless, err, options);
+    auto many = other.list_tags(repo, 2);
+    REQUIRE_FALSE(many);
+    CHECK_THAT(many.error().message, Catch::Contains("more than 50 pages"));
+    CHECK(endless.requests().size() == 50);
+}
+
+TEST_CASE("tag entries that are not valid tags are left out with a warning", "[registry][tags]") {
+    FakeTransport transport;
+    std::ostringstream err;
+    transport.on("GET", first_page,
+                 tags_page(R"(["ok",1,null,"-bad","a b","\u001b[31mred","ok","x:y",")" + std::string(129, 'a') +
+                           R"(","v1.2_3"])"));
+    auto client = make_client_for(transport, err);
+    auto list = client.list_tags(repo, 2);
+    REQUIRE(list);
+    CHECK(list->tags == std::vector<std::string>{"ok", "v1.2_3"});
+    CHECK(list->dropped == 7);
+    CHECK_THAT(err.str(), Catch::Contains("7 entries of the tags list"));
+}
+
+TEST_CASE("tags list answers that are not lists", "[registry][tags]") {
+    struct Row {
+        FakeReply answer;
+        ErrorCode code;
+        std::string message_part;
+    };
+    const std::vector<Row> rows = {
+        {reply(404, error_body("NAME_UNKNOWN", "repository name not known to registry")), ErrorCode::NotFound,
+         "repository not found: reg.example/library/app"},
+        {reply(401 + 2, error_body("DENIED", "no")), ErrorCode::Auth, "denied"},
+        {reply(200, "<html>"), ErrorCode::Integrity, "malformed JSON in tags list"},
+        {reply(200, R"({"tags":"1.0"})"), ErrorCode::Integrity, "no \"tags\" array"},
+        {reply(200, R"([])"), ErrorCode::Integrity, "not a JSON object"},
+        {reply(200, R"({"name":"a","tags":["1"],"tags":["2"]})"), ErrorCode::Integrity, "duplicate JSON key"},
+    };
+    for (const auto &row : rows) {
+        INFO(row.message_part);
+        FakeTransport transport;
+        std::ostringstream err;
+        transport.on("GET", first_page, row.answer);
+        auto client = make_client_for(transport, err);
+        auto list = client.list_tags(repo, 2);
+        REQUIRE_FALSE(list);
+        CHECK(list.error().code == row.code);
+        CHECK_THAT(list.error().describe(), Catch::Contains(row.message_part));
+    }
+    FakeTransport transport;
+    std::ostringstream err;
+    transport.on("GET", first_page, reply(200, R"({"name":"library/app","tags":null})"));
+    auto client = make_client_for(transport, err);
+    auto empty = client.list_tags(repo, 2);
+    REQUIRE(empty);
+    CHECK(empty->tags.empty());
+}
+
+TEST_CASE("referrers: the API, else the tag schema, else none", "[registry][referrers]") {
+    const std::string subject_digest = "sha256:" + std::string(64, 'a');
+    const std::string sbom = oci_manifest();
+    const std::string listing =
+        oci_index({{std::string(media::oci_manifest), Digest::compute(sbom).str(), sbom.size(), "", ""}});
+    const std::string referrers_url = url("referrers/" + subject_digest);
+    const std::string schema_url = url("manifests/sha256-" + std::string(64, 'a'));
+    struct Row {
+        std::string name;
+        std::optional<FakeReply> api;
+        std::optional<FakeReply> tag_schema;
+        bool ok;
+        std::size_t manifests;
+        bool from_api;
+    };
+    const std::vector<Row> rows = {
+        {"API", manifest_reply(listing, media::oci_index, std::nullopt), std::nullopt, true, 1, true},
+        {"API, none", manifest_reply(oci_index({}), media::oci_index, std::nullopt), std::nullopt, true, 0, true},
+        {"distribution 2.8: 404 text, tag schema present", reply(404, "404 page not found\n"),
+         manifest_reply(listing, media::oci_index), true, 1, false},
+        {"no API and no tag", reply(404, "404 page not found\n"),
+         reply(404, error_body("MANIFEST_UNKNOWN", "manifest unknown")), true, 0, false},
+        {"no repository", reply(404, "404 page not found\n"),
+         reply(404, error_body("NAME_UNKNOWN", "repository name not known to registry")), false, 0, false},
+        {"API answers a manifest", manifest_reply(sbom, media::oci_manifest, std::nullopt), std::nullopt, false, 0,
+         true},
+        {"API denies", reply(403, error_body("DENIED", "no")), std::nullopt, false, 0, true},
+    };
+    for (const auto &row : rows) {
+        INFO(row.name);
+        FakeTransport transport;
+        std::ostringstream err;
+        if (row.api) transport.on("GET", referrers_url, *row.api);
+        if (row.tag_schema) transport.on("GET", schema_url, *row.tag_schema);
+        auto client = make_client_for(transport, err);
+        auto found = client.referrers(repo, *Digest::parse(subject_digest));
+        CHECK(found.has_value() == row.ok);
+        CHECK(transport.unscripted().empty());
+        if (!found) continue;
+        CHECK(found->manifests.size() == row.manifests);
+        CHECK(found->from_api == row.from_api);
+        CHECK(transport.requests().front().header("Accept") == std::string(media::oci_index));
+        if (row.manifests == 1) CHECK(found->manifests.front().digest.str() == Digest::compute(sbom).str());
+    }
+}
