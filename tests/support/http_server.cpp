@@ -146,6 +146,13 @@ bool TestHttpServer::Impl::read_request(Connection &connection, std::string &pen
         long n = connection.read_some(buffer, sizeof buffer, stopping);
         if (n <= 0) return false;
         pending.append(buffer, static_cast<std::size_t>(n));
+        if (tls == nullptr && static_cast<unsigned char>(pending.front()) == 0x16) {
+            // A TLS ClientHello (record type 22) on the plain port: answer as real HTTP servers
+            // do, so that a client probing https first sees "wrong version number" at once
+            // instead of waiting for a ServerHello. Not a request: nothing is recorded.
+            connection.write_all("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            return false;
+        }
     }
     std::string head = pending.substr(0, header_end);
     pending.erase(0, header_end + 4);
