@@ -42,7 +42,11 @@ Result<HeadOutcome> RegistryClient::head_manifest(std::string_view repository, c
     HeadOutcome outcome{m_impl->note_for(request, response), content_length(response), std::nullopt, std::nullopt, {}};
     if (success(response.status)) {
         HeaderDigest header = read_header_digest(response);
-        if (header.digest) {
+        if (header.digest && !outcome.content_length) {
+            // C2: containerd needs both the digest and the size from a HEAD; a HEAD without a
+            // length (chunked framing from a proxy) is not trusted for either.
+            outcome.fallback = "the HEAD answered without Content-Length";
+        } else if (header.digest) {
             outcome.digest = header.digest;
             if (target.digest && header.digest->algorithm() == target.digest->algorithm() &&
                 *header.digest != *target.digest) {
@@ -52,8 +56,7 @@ Result<HeadOutcome> RegistryClient::head_manifest(std::string_view repository, c
                 m_impl->diagnostics.warn(message);
             }
             return outcome;
-        }
-        if (header.shown) {
+        } else if (header.shown) {
             outcome.fallback = "the HEAD's Docker-Content-Digest is unusable (" + header.problem + ")";
             if (!m_impl->warned_malformed_digest) {
                 m_impl->warned_malformed_digest = true;
