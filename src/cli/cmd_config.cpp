@@ -1,12 +1,12 @@
 // `digestx config REF [--platform P]`: the image config bytes of one platform, exactly as served
 // and verified against the digest the manifest gives it (that digest is the image ID).
-#include <algorithm>
 #include <memory>
 #include <string>
 
 #include "command.hpp"
 #include "commands.hpp"
 #include "network_setup.hpp"
+#include "platform_select.hpp"
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/platform.hpp"
 #include "digestx/core/text.hpp"
@@ -18,61 +18,8 @@ struct ConfigOptions {
     std::string reference;
 };
 
-// Index nesting followed at most (fault catalogue B12).
-constexpr int max_index_depth = 4;
-
-std::optional<Platform> entry_platform(const Descriptor &entry) {
-    if (!entry.platform || entry.is_attestation()) return std::nullopt;
-    const DescriptorPlatform &p = *entry.platform;
-    return normalize(Platform{p.os, p.architecture, p.variant, p.os_version, p.os_features});
-}
-
-struct Wanted {
-    Platform platform;
-    bool given = false; // --platform was given (a single-platform image must then match it)
-};
-
-Result<Wanted> wanted_platform(const GlobalOptions &globals) {
-    if (globals.platform.empty()) return Wanted{host_platform(), false};
-    auto platform = parse_platform(globals.platform);
-    if (!platform) return fail(std::move(platform.error()));
-    return Wanted{normalize(std::move(*platform)), true};
-}
-
-// The index entry `docker pull --platform` would use, fetched by digest and verified.
-Result<registry::Fetch> select_entry(registry::RegistryClient &client, const Reference &reference, const Document &index,
-                                     const registry::Fetch &fetched, const Wanted &wanted) {
-    std::vector<std::optional<Platform>> platforms;
-    for (const auto &entry : index.index().manifests)
-        platforms.push_back(entry_platform(entry));
-    auto chosen = choose_platform(platforms, wanted.platform, MatchMode::Compatible);
-    if (!chosen) {
-        // A nested index carries no platform of its own: look inside the first one.
-        const auto &entries = index.index().manifests;
-        auto nested = std::find_if(entries.begin(), entries.end(), [](const Descriptor &entry) {
-            return media::classify(entry.media_type) == media::Kind::Index;
-        });
-        if (nested == entries.end()) return fail(no_platform_match(wanted.platform, fetched.digest.str(), platforms));
-        chosen = static_cast<std::size_t>(nested - entries.begin());
-    }
-    const Descriptor &entry = index.index().manifests[*chosen];
-    auto digest = entry.digest.require_verifiable();
-    if (!digest) return fail(std::move(digest.error()));
-    auto results = client.fetch_by_digest(reference.repository(),
-                                          {{registry::DigestRequest::Kind::Manifest, *digest, entry.media_type}});
-    return std::move(results.front());
-}
-
-Result<void> check_single_platform(const ImageConfig &config, const Wanted &wanted) {
-    if (!wanted.given) return {};
-    Platform actual = normalize(Platform{config.os, config.architecture, config.variant, config.os_version, {}});
-    if (PlatformMatcher::for_mode(wanted.platform, MatchMode::Compatible).matches(actual)) return {};
-    return fail(ErrorCode::NotFound, "no manifest for " + display_platform(wanted.platform) +
-                                         ": the image is single-platform " + display_platform(actual));
-}
-
 Result<std::string> read_config(registry::RegistryClient &client, const Reference &reference, const Document &manifest,
-                                bool single_platform, const Wanted &wanted) {
+                                bool single_platform, const WantedPlatform &wanted) {
     const Descriptor &descriptor = manifest.manifest().config;
     auto digest = descriptor.digest.require_verifiable();
     if (!digest) return fail(std::move(digest.error()));
@@ -104,29 +51,17 @@ Result<int> run_config(const ConfigOptions &options, Context &ctx, const GlobalO
     auto connection = connect_registry(*reference, globals, ctx);
     if (!connection) return fail(std::move(connection.error()));
     registry::RegistryClient &client = *connection->client;
-    auto fetched = client.get_manifest(reference->repository(), registry::ManifestTarget::of(*reference));
-    bool single_platform = true;
-    for (int depth = 0;; ++depth) {
-        if (!fetched) return fail(std::move(fetched.error()));
-        auto document = parse_document(fetched->bytes, fetched->media_type);
-        if (!document) return fail(std::move(document.error()));
-        if (document->is_schema1()) {
-            return fail(ErrorCode::NotFound, "manifest " + fetched->digest.str() +
-                                                 " is legacy schema1: it has no config blob (its history holds "
-                                                 "v1Compatibility JSON instead)");
-        }
-        if (document->is_manifest()) {
-            auto config = read_config(client, *reference, *document, single_platform, *wanted);
-            if (!config) return fail(std::move(config.error()));
-            ctx.out << *config; // byte-exact: its sha256 is the image ID
-            return 0;
-        }
-        if (depth == max_index_depth) {
-            return fail(ErrorCode::Integrity, "index nesting deeper than " + std::to_string(max_index_depth));
-        }
-        single_platform = false;
-        fetched = select_entry(client, *reference, *document, *fetched, *wanted);
+    auto reached = fetch_platform_manifest(client, *reference, *wanted);
+    if (!reached) return fail(std::move(reached.error()));
+    if (reached->document.is_schema1()) {
+        return fail(ErrorCode::NotFound, "manifest " + reached->fetched.digest.str() +
+                                             " is legacy schema1: it has no config blob (its history holds "
+                                             "v1Compatibility JSON instead)");
     }
+    auto config = read_config(client, *reference, reached->document, !reached->from_index, *wanted);
+    if (!config) return fail(std::move(config.error()));
+    ctx.out << *config; // byte-exact: its sha256 is the image ID
+    return 0;
 }
 
 } // namespace

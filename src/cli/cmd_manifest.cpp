@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "commands.hpp"
 #include "network_setup.hpp"
+#include "platform_select.hpp"
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
 
@@ -37,7 +38,8 @@ nlohmann::ordered_json exchange_json(const FetchNote &note, const std::optional<
     out["method"] = note.method;
     out["url"] = note.location;
     out["status"] = note.status;
-    out["contentType"] = note.content_type.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(note.content_type);
+    out["contentType"] =
+        note.content_type.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(note.content_type);
     out["dockerContentDigest"] = optional_text(note.header_digest);
     out["contentLength"] = optional_text(content_length);
     out["answeredBy"] = note.answered_by;
@@ -87,8 +89,8 @@ Result<int> run_manifest(const ManifestOptions &options, Context &ctx, const Glo
     if (globals.output == "dot") return fail(ErrorCode::Usage, "manifest prints text or json, not dot");
     auto preset = media::find_accept_preset(options.accept);
     if (!preset) {
-        return fail(ErrorCode::Usage, "unknown Accept preset " + digestx::quoted(options.accept) +
-                                          " (known: " + preset_names() + ")");
+        return fail(ErrorCode::Usage,
+                    "unknown Accept preset " + digestx::quoted(options.accept) + " (known: " + preset_names() + ")");
     }
     auto reference = parse_reference(options.reference);
     if (!reference) return fail(std::move(reference.error()));
@@ -96,6 +98,12 @@ Result<int> run_manifest(const ManifestOptions &options, Context &ctx, const Glo
     if (reference->tag() && reference->digest() && !reference->tag_is_default()) {
         ctx.err << "digestx: warning: tag " << digestx::quoted(*reference->tag()) << " ignored; pinned digest used\n";
     }
+    if (options.head && !globals.platform.empty()) {
+        return fail(ErrorCode::Usage, "--head reads the reference alone; `digestx digest --platform` gives a "
+                                      "platform's digest without a pull");
+    }
+    auto wanted = wanted_platform(globals);
+    if (!wanted) return fail(std::move(wanted.error()));
     auto connection = connect_registry(*reference, globals, ctx, preset->types);
     if (!connection) return fail(std::move(connection.error()));
     registry::RegistryClient &client = *connection->client;
@@ -104,6 +112,15 @@ Result<int> run_manifest(const ManifestOptions &options, Context &ctx, const Glo
         auto outcome = client.head_manifest(reference->repository(), target);
         if (!outcome) return fail(std::move(outcome.error()));
         write_head(ctx.out, *outcome, *reference, globals);
+        return 0;
+    }
+    if (!globals.platform.empty()) {
+        auto reached = fetch_platform_manifest(client, *reference, *wanted);
+        if (!reached) return fail(std::move(reached.error()));
+        if (auto matches = check_direct_manifest_platform(client, *reference, *reached, *wanted); !matches) {
+            return fail(matches.error());
+        }
+        ctx.out << reached->fetched.bytes;
         return 0;
     }
     auto fetched = client.get_manifest(reference->repository(), target);
@@ -121,8 +138,7 @@ Result<int> run_manifest(const ManifestOptions &options, Context &ctx, const Glo
 
 void setup_manifest_command(CLI::App &app, Invocation &invocation) {
     auto options = std::make_shared<ManifestOptions>();
-    CLI::App *command =
-        app.add_subcommand("manifest", "Print a manifest exactly as the registry serves it (verified)");
+    CLI::App *command = app.add_subcommand("manifest", "Print a manifest exactly as the registry serves it (verified)");
     command->add_option("REF", options->reference, "Registry reference (tag or digest)")->required();
     std::string presets;
     for (const auto &preset : media::accept_presets())
@@ -132,7 +148,8 @@ void setup_manifest_command(CLI::App &app, Invocation &invocation) {
                       "Send HEAD and print status, Content-Type, Docker-Content-Digest and Content-Length "
                       "(a GET follows only when the HEAD cannot give the digest)");
     command->footer("The bytes are printed as served, without an added newline; their digest is verified against "
-                    "a pinned digest and cross-checked with Docker-Content-Digest.");
+                    "a pinned digest and cross-checked with Docker-Content-Digest.\nWith --platform, an index is "
+                    "followed to the entry `docker pull --platform` would use, and that manifest is printed.");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_manifest(*options, ctx, globals);

@@ -35,8 +35,9 @@ Result<HeadOutcome> RegistryClient::head_manifest(std::string_view repository, c
     auto answers = m_impl->send({request}, repository);
     auto &answer = answers.front();
     if (!answer) {
-        return fail(std::move(answer.error())
-                        .with_context("HEAD manifest " + sanitize(m_impl->endpoint + "/" + std::string(repository), 300)));
+        return fail(
+            std::move(answer.error())
+                .with_context("HEAD manifest " + sanitize(m_impl->endpoint + "/" + std::string(repository), 300)));
     }
     const net::HttpResponse &response = *answer;
     HeadOutcome outcome{m_impl->note_for(request, response), content_length(response), std::nullopt, std::nullopt, {}};

@@ -46,6 +46,54 @@ TEST_CASE("manifest by digest returns the real 528-byte amd64 manifest", "[regis
     }
 }
 
+TEST_CASE("manifest --platform follows the list to the real 528-byte amd64 manifest", "[registry][cli][bed]") {
+    const FixtureCatalog &catalog = fixture_catalog();
+    for (BedMode mode : all_bed_modes) {
+        RegistryBed &bed = shared_bed(mode);
+        INFO(bed_mode_name(mode));
+        auto result = run_against(bed, {"manifest", "--platform", "linux/amd64", bed.reference("library/alpine:3.12")});
+        INFO(result.err);
+        CHECK(result.exit_code == 0);
+        CHECK(result.out.size() == 528);
+        CHECK(sha256_of(result.out) == amd64_digest);
+        CHECK(result.err.empty());
+    }
+    RegistryBed &bed = shared_bed(BedMode::Open);
+    SECTION("every platform of the list, arm64 written without its variant") {
+        for (const auto &platform : catalog.alpine_platforms) {
+            std::string wanted = platform.platform == "linux/arm64/v8" ? "linux/arm64" : platform.platform;
+            INFO(wanted);
+            auto result = run_digestx({"manifest", "--platform", wanted, bed.reference("library/alpine:3.12")});
+            CHECK(result.exit_code == 0);
+            CHECK(result.out == platform.bytes);
+        }
+    }
+    SECTION("a platform the list lacks is not found, naming what it has") {
+        auto result = run_digestx({"manifest", "--platform", "windows/amd64", bed.reference("library/alpine:3.12")});
+        CHECK(result.exit_code == 3);
+        CHECK(result.out.empty());
+        CHECK_THAT(result.err, Catch::Contains("windows/amd64") && Catch::Contains("linux/arm64"));
+    }
+    SECTION("a single-platform image of another platform is not found, never a silent answer") {
+        auto result =
+            run_digestx({"manifest", "--platform", "linux/arm64", bed.reference("library/alpine:3.12-amd64")});
+        CHECK(result.exit_code == 3);
+        CHECK(result.out.empty());
+        CHECK_THAT(result.err, Catch::Contains("single-platform linux/amd64"));
+        auto matching =
+            run_digestx({"manifest", "--platform", "linux/amd64", bed.reference("library/alpine:3.12-amd64")});
+        CHECK(matching.exit_code == 0);
+        CHECK(sha256_of(matching.out) == amd64_digest);
+    }
+    SECTION("--head with --platform is a usage error pointing at digest --platform") {
+        auto result =
+            run_digestx({"manifest", "--head", "--platform", "linux/amd64", bed.reference("library/alpine:3.12")});
+        CHECK(result.exit_code == 2);
+        CHECK(result.out.empty());
+        CHECK_THAT(result.err, Catch::Contains("digest --platform"));
+    }
+}
+
 TEST_CASE("manifest --accept narrows the Accept list on purpose", "[registry][cli][bed]") {
     const FixtureCatalog &catalog = fixture_catalog();
     RegistryBed &bed = shared_bed(BedMode::Open);
@@ -69,8 +117,8 @@ TEST_CASE("manifest --accept narrows the Accept list on purpose", "[registry][cl
         CHECK(result.out == catalog.app_index.bytes);
     }
     SECTION("schema1 on a schema2 manifest: a converted schema1 document, its digest from the payload") {
-        auto result =
-            run_digestx({"manifest", "--verbose", "--strict", "--accept", "schema1", bed.reference("library/alpine:3.12-amd64")});
+        auto result = run_digestx(
+            {"manifest", "--verbose", "--strict", "--accept", "schema1", bed.reference("library/alpine:3.12-amd64")});
         INFO(result.err);
         REQUIRE(result.exit_code == 0);
         auto document = nlohmann::json::parse(result.out);
@@ -126,7 +174,8 @@ TEST_CASE("manifest failures: exit code of the contract, stdout empty", "[regist
         std::string message;
     };
     const std::vector<Row> rows = {
-        {{"manifest", bed.reference("library/alpine:9.99")}, 3,
+        {{"manifest", bed.reference("library/alpine:9.99")},
+         3,
          R"(manifest unknown: tag "9.99" not found in repository )" + bed.host() + "/library/alpine"},
         // distribution 2.8 answers MANIFEST_UNKNOWN, not NAME_UNKNOWN, for a missing repository here.
         {{"manifest", bed.reference("library/nope:1")}, 3, "not found in repository " + bed.host() + "/library/nope"},

@@ -66,7 +66,8 @@ TEST_CASE("HEAD and GET send the same Accept list, the preset's (rule 12, C12)",
         std::ostringstream err;
         const std::string body = docker_manifest();
         // No Docker-Content-Digest on the HEAD: the client must GET (C2), with the same list.
-        transport.on("HEAD", url("manifests/1.0"), reply(200, "", {{"Content-Type", std::string(media::docker_manifest_v2)}}));
+        transport.on("HEAD", url("manifests/1.0"),
+                     reply(200, "", {{"Content-Type", std::string(media::docker_manifest_v2)}}));
         transport.on("GET", url("manifests/1.0"), manifest_reply(body, media::docker_manifest_v2));
         registry::ClientOptions options;
         if (preset.name != "full") options.accept = preset.types;
@@ -99,8 +100,8 @@ TEST_CASE("the header digest is cross-checked: a warning, or an error under --st
         options.strict = strict;
         auto client = make_client_for(transport, err, options);
         auto fetched = client.get_manifest(repo, by_tag("1.0"));
-        std::string expected = "registry header digest " + other + " differs from content digest " +
-                               Digest::compute(body).str();
+        std::string expected =
+            "registry header digest " + other + " differs from content digest " + Digest::compute(body).str();
         if (strict) {
             REQUIRE_FALSE(fetched);
             CHECK(fetched.error().code == ErrorCode::Integrity);
@@ -119,8 +120,7 @@ TEST_CASE("a header digest of another algorithm is compared in that algorithm (F
     FakeTransport transport;
     std::ostringstream err;
     transport.on("GET", url("manifests/1.0"),
-                 manifest_reply(body, media::docker_manifest_v2,
-                                Digest::compute(body, DigestAlgorithm::Sha512).str()));
+                 manifest_reply(body, media::docker_manifest_v2, Digest::compute(body, DigestAlgorithm::Sha512).str()));
     registry::ClientOptions options;
     options.strict = true;
     auto client = make_client_for(transport, err, options);
@@ -132,8 +132,9 @@ TEST_CASE("a header digest of another algorithm is compared in that algorithm (F
 
 TEST_CASE("content fetched by digest must hash to that digest, in its algorithm (B1)", "[registry][client]") {
     const std::string body = docker_manifest();
-    const std::string tampered = docker_manifest(R"({"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":1,"digest":"sha256:)" +
-                                                 std::string(64, '1') + R"("})");
+    const std::string tampered = docker_manifest(
+        R"({"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":1,"digest":"sha256:)" +
+        std::string(64, '1') + R"("})");
     struct Row {
         std::string pinned;
         std::string served;
@@ -152,7 +153,8 @@ TEST_CASE("content fetched by digest must hash to that digest, in its algorithm 
         FakeTransport transport;
         std::ostringstream err;
         // The registry even announces the pinned digest: the header must not be believed.
-        transport.on("GET", url("manifests/" + row.pinned), manifest_reply(row.served, media::docker_manifest_v2, row.pinned));
+        transport.on("GET", url("manifests/" + row.pinned),
+                     manifest_reply(row.served, media::docker_manifest_v2, row.pinned));
         auto client = make_client_for(transport, err);
         auto fetched = client.get_manifest(repo, by_digest(row.pinned));
         CHECK(fetched.has_value() == row.ok);
@@ -207,8 +209,8 @@ TEST_CASE("Content-Type must agree with the document (B4) and a body must not be
         std::string content_type;
         std::string message_part;
     };
-    const std::string index =
-        oci_index({{std::string(media::oci_manifest), Digest::compute(oci_manifest()).str(), oci_manifest().size(), "linux", "amd64"}});
+    const std::string index = oci_index({{std::string(media::oci_manifest), Digest::compute(oci_manifest()).str(),
+                                          oci_manifest().size(), "linux", "amd64"}});
     const std::vector<Row> rows = {
         {index, std::string(media::oci_manifest), "media type mismatch"},
         {docker_manifest(), std::string(media::oci_manifest), "media type mismatch"},
@@ -240,6 +242,7 @@ TEST_CASE("HEAD falls back to GET when it cannot give the digest (C1, C2)", "[re
         {reply(405), "HEAD is not allowed (405)"},
         {reply(200, "", {{"Content-Type", std::string(media::docker_manifest_v2)}}), "without Docker-Content-Digest"},
         {reply(200, "", {{"Docker-Content-Digest", Digest::compute(body).hex()}}), "unusable"},
+        {reply(200, "", {{"Docker-Content-Digest", Digest::compute(body).str()}}), "without Content-Length"},
     };
     for (const auto &row : rows) {
         INFO(row.reason);
@@ -325,10 +328,13 @@ TEST_CASE("after a HEAD by tag the manifest is fetched by digest, never by tag (
         INFO("the registry serves other content for the announced digest: " << tag_moved);
         FakeTransport transport;
         std::ostringstream err;
-        transport.on("HEAD", url("manifests/1.0"), reply(200, "", {{"Docker-Content-Digest", digest}}));
+        transport.on(
+            "HEAD", url("manifests/1.0"),
+            reply(200, "", {{"Docker-Content-Digest", digest}, {"Content-Length", std::to_string(body.size())}}));
         transport.on("GET", url("manifests/1.0"), manifest_reply(moved, media::oci_manifest));
         transport.on("GET", url("manifests/" + digest),
-                     tag_moved ? manifest_reply(moved, media::oci_manifest) : manifest_reply(body, media::docker_manifest_v2));
+                     tag_moved ? manifest_reply(moved, media::oci_manifest)
+                               : manifest_reply(body, media::docker_manifest_v2));
         auto client = make_client_for(transport, err);
         auto fetched = client.head_then_get(repo, by_tag("1.0"));
         CHECK(transport.count("GET", url("manifests/1.0")) == 0);
@@ -347,9 +353,10 @@ TEST_CASE("after a HEAD by tag the manifest is fetched by digest, never by tag (
 TEST_CASE("the OCI-index 404 is not found, flagged as an Accept problem (C12)", "[registry][client]") {
     FakeTransport transport;
     std::ostringstream err;
-    transport.on("GET", url("manifests/1.0"),
-                 reply(404, error_body("MANIFEST_UNKNOWN", "OCI index found, but accept header does not support OCI indexes"),
-                       {{"Content-Type", "application/json"}}));
+    transport.on(
+        "GET", url("manifests/1.0"),
+        reply(404, error_body("MANIFEST_UNKNOWN", "OCI index found, but accept header does not support OCI indexes"),
+              {{"Content-Type", "application/json"}}));
     registry::ClientOptions options;
     options.accept = media::find_accept_preset("docker")->types;
     options.verbose = true;
@@ -506,7 +513,9 @@ TEST_CASE("rate-limit headers are kept in the stats", "[registry][client]") {
 
 TEST_CASE("schema1 answers are read, with their payload digest and a warning (B15)", "[registry][client]") {
     const std::string body = R"({"schemaVersion":1,"name":"library/app","tag":"1.0","architecture":"amd64",)"
-                             R"("fsLayers":[{"blobSum":"sha256:)" + std::string(64, 'a') + R"("}],)"
+                             R"("fsLayers":[{"blobSum":"sha256:)" +
+                             std::string(64, 'a') +
+                             R"("}],)"
                              R"("history":[{"v1Compatibility":"{}"}]})";
     for (bool full : {true, false}) {
         INFO("full Accept list " << full);

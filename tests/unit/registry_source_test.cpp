@@ -18,12 +18,16 @@ struct Fixture {
     std::ostringstream err;
     std::string manifest = docker_manifest();
     std::string manifest_digest = Digest::compute(manifest).str();
-    std::string index = oci_index({{std::string(media::docker_manifest_v2), manifest_digest, manifest.size(), "linux", "amd64"}});
+    std::string index =
+        oci_index({{std::string(media::docker_manifest_v2), manifest_digest, manifest.size(), "linux", "amd64"}});
     std::string index_digest = Digest::compute(index).str();
 
     Fixture() {
         transport.on("GET", url("manifests/1.0"), manifest_reply(index, media::oci_index));
-        transport.on("HEAD", url("manifests/1.0"), reply(200, "", {{"Docker-Content-Digest", index_digest}}));
+        transport.on(
+            "HEAD", url("manifests/1.0"),
+            reply(200, "",
+                  {{"Docker-Content-Digest", index_digest}, {"Content-Length", std::to_string(index.size())}}));
         transport.on("GET", url("manifests/" + index_digest), manifest_reply(index, media::oci_index));
         transport.on("GET", url("manifests/" + manifest_digest), manifest_reply(manifest, media::docker_manifest_v2));
         transport.on("GET", url("blobs/" + config_digest()), reply(200, config_bytes));
@@ -101,7 +105,8 @@ TEST_CASE("the registry source fetches a level in one batch, verified", "[regist
 TEST_CASE("the registry source refuses a reference of another registry", "[registry][source]") {
     Fixture fixture;
     auto source = fixture.source();
-    for (const std::string text : {"other.example/library/app:1.0", "oci:/tmp/layout", "reg.example:5000/library/app:1"}) {
+    for (const std::string text :
+         {"other.example/library/app:1.0", "oci:/tmp/layout", "reg.example:5000/library/app:1"}) {
         INFO(text);
         auto fetched = source.fetch_reference(reference(text));
         REQUIRE_FALSE(fetched);
