@@ -6,7 +6,8 @@
 #
 # Knobs (environment):
 #   BENCH_RUNS=5          measured runs per command and latency (after one unmeasured warm-up run)
-#   BENCH_RTTS="25 100"   round-trip times in ms to inject, one table each (0 = plain loopback)
+#   BENCH_RTTS="0 25 100" round-trip times in ms to inject, one table each (0: loopback through
+#                         the proxy, the start-up and CPU baseline)
 #   BENCH_JOBS=2          parallel build jobs
 #   BENCH_BUILD_DIR=build-bench   where digestx is built (Release, no tests)
 #   BENCH_DIGESTX=PATH    measure this digestx binary instead of building one (it should be a
@@ -19,7 +20,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 runs=${BENCH_RUNS:-5}
-rtts=${BENCH_RTTS:-"25 100"}
+rtts=${BENCH_RTTS:-"0 25 100"}
 jobs=${BENCH_JOBS:-2}
 build_dir=${BENCH_BUILD_DIR:-$root/build-bench}
 out_dir=${BENCH_OUT:-$build_dir/bench-results}
@@ -99,8 +100,7 @@ free_port() {
 
 # --- the registry ----------------------------------------------------------------------------
 start_registry() {
-    local attempt
-    for attempt in 1 2 3; do
+    for _ in 1 2 3; do
         registry_port=$(free_port)
         # The same configuration as the integration tests' bed (tests/support/registry_bed.cpp),
         # open mode: no cache section, so every request reads the storage.
@@ -122,11 +122,13 @@ http:
   secret: "digestx-bench-secret"
 EOF
         # REGISTRY_* variables would override the file.
-        env $(env | sed -n 's/^\(REGISTRY_[^=]*\)=.*/-u \1/p') \
-            "$registry_bin" serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+        local unset_vars=() name
+        for name in $(compgen -e); do
+            if [[ $name == REGISTRY_* ]]; then unset_vars+=(-u "$name"); fi
+        done
+        env "${unset_vars[@]}" "$registry_bin" serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
         registry_pid=$!
-        local i
-        for i in $(seq 100); do
+        for _ in $(seq 100); do
             if curl -fsS -o /dev/null "http://127.0.0.1:$registry_port/v2/" 2>/dev/null; then return 0; fi
             kill -0 "$registry_pid" 2>/dev/null || break
             sleep 0.1
@@ -147,8 +149,7 @@ start_proxy() {
     "$python" "$here/latency_proxy.py" --upstream "127.0.0.1:$registry_port" --up-ms "$half" --down-ms "$half" \
         --log "$work/proxy-$rtt.log" --port-file "$work/proxy.port" 2>"$work/proxy-$rtt.err" &
     proxy_pid=$!
-    local i
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         [[ -s $work/proxy.port ]] && break
         kill -0 "$proxy_pid" 2>/dev/null || { cat "$work/proxy-$rtt.err" >&2; die "the proxy exited"; }
         sleep 0.05
@@ -217,7 +218,7 @@ measure() {
     local rtt=$1 entry=$2 run=$3 record=$4
     local tool=${entry%%|*} rest=${entry#*|}
     local label=${rest%%|*}
-    local before after start end rss status=0 i
+    local before after start end rss status=0
     command_for "$entry" "127.0.0.1:$proxy_port/$repository:$tag"
     before=$(count_lines "$proxy_log")
     start=${EPOCHREALTIME/./}
@@ -230,7 +231,7 @@ measure() {
     rss=$(tail -1 "$work/time.out")
     # Requests are logged when the proxy reads them; the END lines (bytes) follow the clients'
     # close by a few milliseconds.
-    for i in $(seq 50); do
+    for _ in $(seq 50); do
         after=$(tail -n "+$((before + 1))" "$proxy_log")
         (($(grep -c '^CONN' <<<"$after" || true) == $(grep -c '^END' <<<"$after" || true))) && break
         sleep 0.02

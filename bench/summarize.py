@@ -18,7 +18,10 @@ def main(path):
         for row in csv.DictReader(file, delimiter="\t"):
             groups.setdefault(row["rtt_ms"], OrderedDict()).setdefault((row["tool"], row["command"]), []).append(row)
     for rtt, commands in groups.items():
-        print(f"Injected round-trip time {rtt} ms:\n")
+        if float(rtt) == 0:
+            print("No injected latency (loopback through the proxy: start-up and CPU time):\n")
+        else:
+            print(f"Injected round-trip time {rtt} ms:\n")
         print("| command | requests | connections | https probes | KB received | median wall ms | max wall ms | max RSS MB |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for (_, command), rows in commands.items():
