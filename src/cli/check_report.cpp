@@ -1,6 +1,7 @@
 #include "check_report.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -85,6 +86,23 @@ nlohmann::ordered_json row_json(const CheckRow &row) {
     return out;
 }
 
+// GitHub puts an annotation on the file only when its path is relative to the repository root
+// (GITHUB_WORKSPACE): `./Dockerfile`, which `check .` finds, or an absolute path shows in the log
+// and on the run's summary but never on the pull request's diff.
+std::string annotation_path(const std::string &path, const std::string &workspace) {
+    namespace fs = std::filesystem;
+    fs::path normal = fs::path(path).lexically_normal();
+    if (workspace.empty()) return normal.string();
+    std::error_code error;
+    fs::path absolute = fs::absolute(normal, error);
+    if (error) return normal.string();
+    fs::path root = fs::path(workspace).lexically_normal();
+    if (root.has_relative_path() && !root.has_filename()) root = root.parent_path();
+    fs::path relative = absolute.lexically_normal().lexically_relative(root);
+    if (relative.empty() || *relative.begin() == "..") return normal.string();
+    return relative.string();
+}
+
 } // namespace
 
 void write_check_text(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary) {
@@ -128,11 +146,12 @@ void write_check_json(std::ostream &out, const std::vector<CheckRow> &rows, cons
     out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
-void write_check_github(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary) {
+void write_check_github(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary,
+                        const std::string &workspace) {
     for (const auto &row : rows) {
         if (row.severity == Severity::Ok) continue;
         out << "::" << (row.severity == Severity::Error ? "error" : "warning")
-            << " file=" << github_property(sanitize(row.file->path, 1000));
+            << " file=" << github_property(sanitize(annotation_path(row.file->path, workspace), 1000));
         if (row.occurrence != nullptr) {
             out << ",line=" << row.occurrence->line << ",col=" << row.occurrence->column;
         }

@@ -44,7 +44,9 @@ void write_check_text(std::ostream &out, const std::vector<CheckRow> &rows, cons
 void write_check_json(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary);
 
 /// `::error file=…,line=…,col=…,title=…::…` / `::warning …` for every row that is not ok, then the
-/// summary line. Properties and messages are escaped as the Actions runner decodes them.
-void write_check_github(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary);
+/// summary line. Properties and messages are escaped as the Actions runner decodes them. Files
+/// are named relative to `workspace` (GITHUB_WORKSPACE) when they lie inside it, and without `./`.
+void write_check_github(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary,
+                        const std::string &workspace);
 
 } // namespace digestx::cli

@@ -13,6 +13,7 @@
 #include "pin_jobs.hpp"
 #include "pin_readers.hpp"
 #include "pin_report.hpp"
+#include "digestx/core/platform.hpp"
 #include "digestx/core/text.hpp"
 
 namespace digestx::cli {
@@ -90,6 +91,27 @@ CheckRow verdict_row(CheckRow row, const Result<PinVerdict> &verdict, const Chec
     return row;
 }
 
+// A platform pin under `FROM --platform=P` must be a manifest P can run: BuildKit builds on the
+// pinned manifest whatever --platform says, and only warns (InvalidBaseImagePlatform) that the
+// stage now runs another architecture than the one asked for.
+CheckRow check_from_platform(CheckRow row, const pinning::Occurrence &occurrence) {
+    const auto &wanted_text = occurrence.context.platform_value;
+    if (!row.verdict || row.verdict->status != PinStatus::PlatformPin || !row.verdict->platform || !wanted_text) {
+        return row;
+    }
+    auto wanted = parse_platform(*wanted_text);
+    auto pinned = parse_platform(*row.verdict->platform);
+    if (!wanted || !pinned) return row;
+    if (PlatformMatcher::for_mode(normalize(*wanted), MatchMode::Compatible).matches(normalize(*pinned))) return row;
+    row.severity = Severity::Error;
+    row.detail = "pins the " + *row.verdict->platform +
+                 " manifest, but FROM --platform=" + sanitize(occurrence.context.platform, 100) + " asks for " +
+                 sanitize(display_platform(normalize(*wanted)), 100) +
+                 ": the stage would build on the wrong architecture; pin the index " +
+                 (row.verdict->current ? row.verdict->current->str() : std::string("of the tag"));
+    return row;
+}
+
 CheckRow occurrence_row(const ScannedFile &file, const pinning::Occurrence &occurrence, const Plan &plan,
                         const std::vector<std::optional<Result<PinVerdict>>> &verdicts, const CheckOptions &options) {
     CheckRow row{&file, &occurrence, {}, Severity::Ok, {}, {}, std::nullopt, std::nullopt};
@@ -114,7 +136,7 @@ CheckRow occurrence_row(const ScannedFile &file, const pinning::Occurrence &occu
         row.detail = "not pinned to a digest; `digestx pin` pins it to the index digest";
         return row;
     }
-    return verdict_row(std::move(row), *verdicts[slot->second], options);
+    return check_from_platform(verdict_row(std::move(row), *verdicts[slot->second], options), occurrence);
 }
 
 // 0 when everything holds; the exit code of the first reference that could not be checked; else 1
@@ -193,7 +215,7 @@ Result<int> run_check(const CheckOptions &options, Context &ctx, const GlobalOpt
     if (globals.output == "json") {
         write_check_json(ctx.out, rows, summary);
     } else if (options.format == "github") {
-        write_check_github(ctx.out, rows, summary);
+        write_check_github(ctx.out, rows, summary, ctx.env ? ctx.env("GITHUB_WORKSPACE").value_or("") : "");
     } else {
         write_check_text(ctx.out, rows, summary);
     }

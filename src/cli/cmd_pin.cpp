@@ -48,9 +48,15 @@ struct Problem {
     Error error;
 };
 
+struct Skipped {
+    const ScannedFile *file;
+    const pinning::Occurrence *occurrence;
+};
+
 struct Outcome {
     std::vector<Change> changes;
     std::vector<Problem> problems;
+    std::vector<Skipped> skipped;             // values only known at build or deploy time
     std::map<std::string, std::string> diffs; // file → diff (dry run)
     std::size_t kept = 0;                     // references pinned already (and right, with --update)
 };
@@ -89,6 +95,10 @@ std::optional<std::string> rewrite_file(const ScannedFile &file, const Plan &pla
     std::vector<pinning::Edit> edits;
     std::vector<Change> changes;
     for (const auto &occurrence : file.scan->occurrences) {
+        if (occurrence.status == pinning::OccurrenceStatus::Dynamic) {
+            outcome.skipped.push_back({&file, &occurrence});
+            continue;
+        }
         if (occurrence.status == pinning::OccurrenceStatus::Invalid) {
             outcome.problems.push_back(
                 {&file, &occurrence,
@@ -173,6 +183,13 @@ void write_json(std::ostream &out, const Outcome &outcome, const PinOptions &opt
                                        {"digest", change.digest.str()}});
     }
     document["alreadyPinned"] = outcome.kept;
+    document["skipped"] = nlohmann::ordered_json::array();
+    for (const auto &skipped : outcome.skipped) {
+        document["skipped"].push_back({{"file", skipped.file->path},
+                                       {"line", skipped.occurrence->line},
+                                       {"text", skipped.occurrence->text},
+                                       {"reason", skipped.occurrence->reason}});
+    }
     document["errors"] = nlohmann::ordered_json::array();
     for (const auto &problem : outcome.problems) {
         nlohmann::ordered_json item{{"file", problem.file->path}};
@@ -239,6 +256,11 @@ Result<int> run_pin(const PinOptions &options, Context &ctx, const GlobalOptions
         }
     }
     int code = outcome.problems.empty() ? 0 : exit_code(outcome.problems.front().error.code);
+    // Not an error (nothing static to pin), but never silent: the file still names a moving tag.
+    for (const auto &skipped : outcome.skipped) {
+        ctx.err << "digestx: warning: " << where(*skipped.file, skipped.occurrence)
+                << ": not pinned: " << sanitize(skipped.occurrence->reason, 300) << "\n";
+    }
     for (const auto &problem : outcome.problems) {
         ctx.err << "digestx: error: " << where(*problem.file, problem.occurrence) << ": "
                 << sanitize(problem.error.describe(), 600) << "\n";

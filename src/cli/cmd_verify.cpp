@@ -96,7 +96,7 @@ Result<int> run_verify(const VerifyOptions &options, Context &ctx, const GlobalO
     bool ok = passes(*verdict, options.require_index);
     if (verdict->status == PinStatus::PlatformPin) {
         ctx.err << "digestx: " << (ok ? "warning" : "error") << ": " << shown(pin->reference) << " "
-                << platform_pin_warning(*verdict) << "\n";
+                << platform_pin_warning(*verdict) << (!ok && options.require_index ? " (--require-index)" : "") << "\n";
     }
     if (globals.output == "json") {
         nlohmann::ordered_json out;

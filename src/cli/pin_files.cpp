@@ -58,6 +58,14 @@ ScannedFile scan_one(const std::string &path, std::string bytes, bool named) {
     return file;
 }
 
+// The same file spelt two ways (`.` and `./Dockerfile`, `a//b`, a symbolic link) is read once:
+// `pin` would otherwise rewrite it twice and `check` report every reference twice.
+std::string identity(const std::string &path) {
+    std::error_code error;
+    fs::path canonical = fs::weakly_canonical(path, error);
+    return error ? path : canonical.string();
+}
+
 } // namespace
 
 Result<std::vector<ScannedFile>> scan_paths(const std::vector<std::string> &paths) {
@@ -69,14 +77,14 @@ Result<std::vector<ScannedFile>> scan_paths(const std::vector<std::string> &path
             auto files = walk(path);
             if (!files) return fail(std::move(files.error()));
             for (const auto &file : *files) {
-                if (!seen.insert(file).second) continue;
+                if (!seen.insert(identity(file)).second) continue;
                 auto bytes = pinning::read_file_bytes(file);
                 if (!bytes) return fail(std::move(bytes.error()));
                 scanned.push_back(scan_one(file, std::move(*bytes), false));
             }
             continue;
         }
-        if (!seen.insert(path).second) continue;
+        if (!seen.insert(identity(path)).second) continue;
         auto bytes = pinning::read_file_bytes(path);
         if (!bytes) return fail(std::move(bytes.error()));
         scanned.push_back(scan_one(path, std::move(*bytes), true));

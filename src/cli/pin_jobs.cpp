@@ -91,7 +91,9 @@ void run_group(const std::vector<Reference> &references, const std::vector<std::
         auto made = make_reader(references[group.front()], diagnostics);
         std::unique_ptr<OwnedPinReader> owned = made ? std::move(*made) : nullptr;
         FailedReader failed(made ? Error{} : made.error());
-        PinReader &reader = owned ? owned->reader() : static_cast<PinReader &>(failed);
+        // One observation per tag for the whole group: two pins of one tag (an index pin and a
+        // platform pin, say) compare against the same snapshot, resolved once (architecture principle 3).
+        CachingPinReader reader(owned ? owned->reader() : static_cast<PinReader &>(failed));
         for (std::size_t item : group)
             work(reader, item);
     }

@@ -35,7 +35,8 @@ using ReferenceWork = std::function<void(PinReader &reader, std::size_t item)>;
 /// The key references are grouped by: registry endpoint and repository, or the local source.
 std::string repository_key(const Reference &reference);
 
-/// Runs `work` for every reference. References of one repository run in order through one reader;
+/// Runs `work` for every reference. References of one repository run in order through one reader,
+/// which observes each tag once however many references name it;
 /// a reader that cannot be made fails every call of its group with that error. Diagnostics are
 /// written to ctx.err one group at a time. `what` names the work in the progress line ("checking").
 void run_by_repository(const std::vector<Reference> &references, std::size_t jobs, const ReaderMaker &make_reader,

@@ -75,8 +75,9 @@ Result<std::unique_ptr<OwnedPinReader>> PinReaderFactory::make(const Reference &
     if (m_auth_registry.empty() || m_auth_registry == reference.registry()) credentials = m_settings.credentials;
     auto client = std::make_unique<registry::RegistryClient>(**transport, reference.endpoint(), std::move(credentials),
                                                              std::move(client_options));
+    // One request at a time per repository, so that `--jobs` repositories are `--jobs` requests in flight.
     auto reader = std::make_unique<RegistryPinReader>(std::move(client), reference.repository(),
-                                                      std::unique_ptr<net::Transport>(std::move(*transport)));
+                                                      std::unique_ptr<net::Transport>(std::move(*transport)), 1);
     return std::unique_ptr<OwnedPinReader>(std::make_unique<RegistryHolder>(std::move(reader)));
 }
 

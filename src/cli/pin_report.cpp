@@ -61,6 +61,11 @@ std::vector<std::string> change_lines(const PinVerdict &verdict) {
         }
     }
     if (!verdict.note.empty()) lines.push_back(sanitize(verdict.note, 600));
+    if (lines.empty() && verdict.status == PinStatus::Drifted && verdict.current) {
+        // A rebuilt index can keep every image: only an attestation, an annotation or the order changed.
+        lines.push_back("every platform keeps its manifest; only the index itself changed (attestations, "
+                        "annotations or entry order)");
+    }
     return lines;
 }
 

@@ -23,7 +23,8 @@ std::string verdict_detail(const PinVerdict &verdict);
 std::string platform_pin_warning(const PinVerdict &verdict);
 
 /// The per-platform changes of a drift, one line each: "linux/amd64: sha256:… → sha256:…",
-/// "linux/s390x: added sha256:…", "linux/arm/v7: removed (was sha256:…)".
+/// "linux/s390x: added sha256:…", "linux/arm/v7: removed (was sha256:…)"; a drift in which no
+/// platform changed says so, so that an index rebuilt around the same images is not a mystery.
 std::vector<std::string> change_lines(const PinVerdict &verdict);
 
 /// The verdict's fields, every digest in full: status, level, pinned, current, registryDigest,

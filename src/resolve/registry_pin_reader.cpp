@@ -1,5 +1,8 @@
 #include "digestx/resolve/registry_pin_reader.hpp"
 
+#include <algorithm>
+#include <cstddef>
+
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
 
@@ -13,8 +16,9 @@ Fetched to_fetched(registry::Fetch fetch) {
 } // namespace
 
 RegistryPinReader::RegistryPinReader(std::unique_ptr<registry::RegistryClient> client, std::string repository,
-                                     std::unique_ptr<net::Transport> transport)
-    : m_transport(std::move(transport)), m_client(std::move(client)), m_repository(std::move(repository)) {}
+                                     std::unique_ptr<net::Transport> transport, std::size_t batch_limit)
+    : m_transport(std::move(transport)), m_client(std::move(client)), m_repository(std::move(repository)),
+      m_batch_limit(batch_limit) {}
 
 RegistryPinReader::~RegistryPinReader() {
     m_client.reset(); // before the transport it uses
@@ -59,11 +63,17 @@ std::vector<Result<Fetched>> RegistryPinReader::fetch_by_digest(const std::vecto
         requests.push_back({kind, item.digest, item.media_type});
     }
     std::vector<Result<Fetched>> results;
-    for (auto &fetched : m_client->fetch_by_digest(m_repository, requests)) {
-        if (!fetched) {
-            results.emplace_back(fail(std::move(fetched.error())));
-        } else {
-            results.emplace_back(to_fetched(std::move(*fetched)));
+    std::size_t step = m_batch_limit == 0 ? std::max<std::size_t>(requests.size(), 1) : m_batch_limit;
+    for (std::size_t first = 0; first < requests.size(); first += step) {
+        std::vector<registry::DigestRequest> part(
+            requests.begin() + static_cast<std::ptrdiff_t>(first),
+            requests.begin() + static_cast<std::ptrdiff_t>(std::min(first + step, requests.size())));
+        for (auto &fetched : m_client->fetch_by_digest(m_repository, part)) {
+            if (!fetched) {
+                results.emplace_back(fail(std::move(fetched.error())));
+            } else {
+                results.emplace_back(to_fetched(std::move(*fetched)));
+            }
         }
     }
     return results;
