@@ -293,6 +293,14 @@ TEST_CASE("inspect --referrers finds the manifests of a layout that name an imag
     REQUIRE(text.exit_code == 0);
     CHECK_THAT(text.out, Catch::Contains("signature referrer  " + attached[0].digest.substr(7, 12)));
     CHECK_THAT(text.out, Catch::Contains("referrers listed for 8 manifests through the layout's index.json: 2 found"));
+    // In the picture a referrer points at its subject, dashed: it is not part of the subject.
+    ProcessResult dot = inspect({"oci:" + layout.string() + ":3.12", "--referrers", "-o", "dot"});
+    REQUIRE(dot.exit_code == 0);
+    CHECK_THAT(dot.out, Catch::Contains("signature referrer\\n" + attached[0].digest.substr(7, 12)));
+    CHECK_THAT(dot.out, Catch::Contains(" -> n0 [style=dashed, label=\"subject\"];"));
+    std::string amd64_node = "n" + std::to_string((*amd64)["id"].get<int>());
+    CHECK_THAT(dot.out, Catch::Contains(" -> " + amd64_node + " [style=dashed, label=\"subject\"];"));
+    CHECK_THAT(dot.out, !Catch::Contains(amd64_node + " -> n" + std::to_string((*sbom)["id"].get<int>()) + ";"));
     // Without the flag, nothing attached is shown: the image's graph is the same as before.
     ProcessResult plain = inspect({"oci:" + layout.string() + ":3.12", "-o", "json"});
     REQUIRE(plain.exit_code == 0);
