@@ -6,11 +6,13 @@
 #include "commands.hpp"
 #include "source_factory.hpp"
 #include "terminal.hpp"
+#include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
 #include "digestx/explain/explain.hpp"
 #include "digestx/render/dot.hpp"
 #include "digestx/render/inspect_json.hpp"
 #include "digestx/render/text.hpp"
+#include "digestx/resolve/referrers.hpp"
 #include "digestx/resolve/resolve.hpp"
 
 namespace digestx::cli {
@@ -21,7 +23,75 @@ struct InspectOptions {
     bool full = false;
     bool no_config = false;
     bool attestations = true;
+    bool referrers = false;
+    std::string accept; // a preset name; "" when --accept was not given
 };
+
+std::string preset_names() {
+    std::string names;
+    for (const auto &preset : media::accept_presets())
+        names += (names.empty() ? "" : ", ") + preset.name;
+    return names;
+}
+
+// What a client sending the full Accept list is given for the reference: one HEAD through the
+// same client (and token), counted in the cost line like every other request.
+Result<AcceptComparison> full_list_answer(RegistrySource &source, const Reference &reference,
+                                          const std::string &preset) {
+    auto target = registry::ManifestTarget::of(reference);
+    target.accept = media::find_accept_preset("full")->types;
+    auto outcome = source.client().head_manifest(reference.repository(), target);
+    if (!outcome) return fail(std::move(outcome.error()));
+    AcceptComparison comparison{preset, {}, outcome->head.content_type};
+    if (outcome->digest) comparison.full_digest = outcome->digest->str();
+    if (outcome->fetched) {
+        comparison.full_digest = outcome->fetched->digest.str();
+        comparison.full_media_type = outcome->fetched->media_type;
+    }
+    return comparison;
+}
+
+struct Opened {
+    std::unique_ptr<Source> source;
+    RegistrySource *registry = nullptr; // the same source when --accept needs its client
+};
+
+Result<Opened> open_source(const Reference &reference, const InspectOptions &options, const GlobalOptions &globals,
+                           Context &ctx) {
+    if (options.accept.empty()) {
+        auto source = make_source(reference, globals, ctx);
+        if (!source) return fail(std::move(source.error()));
+        return Opened{std::move(*source), nullptr};
+    }
+    auto preset = media::find_accept_preset(options.accept);
+    if (!preset) {
+        return fail(ErrorCode::Usage,
+                    "unknown Accept preset " + digestx::quoted(options.accept) + " (known: " + preset_names() + ")");
+    }
+    if (reference.source() != SourceKind::Registry) {
+        return fail(ErrorCode::Usage, "--accept applies to registry references; " +
+                                          std::string(source_kind_name(reference.source())) +
+                                          " sources have no Accept header");
+    }
+    auto source = make_registry_source(reference, globals, ctx, preset->types);
+    if (!source) return fail(std::move(source.error()));
+    RegistrySource *registry = source->get();
+    return Opened{std::move(*source), registry};
+}
+
+// The reference could not be read with the narrow list (an OCI index asked for with Docker types
+// only is 404 on distribution): say what the full list gets, then fail as before.
+Error explain_narrow_failure(Error error, const Opened &opened, const Reference &reference,
+                             const InspectOptions &options, Context &ctx) {
+    if (opened.registry == nullptr || error.code != ErrorCode::NotFound) return error;
+    auto full = full_list_answer(*opened.registry, reference, options.accept);
+    if (full && !full->full_digest.empty()) {
+        ctx.err << "digestx: note: with Accept " << options.accept << " the registry has no answer for "
+                << sanitize(reference.canonical(), 600) << "; a client sending the full list gets " << full->full_digest
+                << " (" << sanitize(full->full_media_type, 200) << ")\n";
+    }
+    return error;
+}
 
 Result<ResolveOptions> resolve_options(const InspectOptions &options, const GlobalOptions &globals) {
     ResolveOptions resolve_options;
@@ -52,13 +122,30 @@ Result<int> run_inspect(const InspectOptions &options, Context &ctx, const Globa
     if (!reference) return fail(std::move(reference.error()));
     auto walk = resolve_options(options, globals);
     if (!walk) return fail(std::move(walk.error()));
-    auto source = make_source(*reference, globals, ctx);
-    if (!source) return fail(std::move(source.error()));
-    auto tree = resolve(**source, *reference, *walk);
-    if (!tree) return fail(std::move(tree.error()));
+    auto opened = open_source(*reference, options, globals, ctx);
+    if (!opened) return fail(std::move(opened.error()));
+    Source &source = *opened->source;
+    auto tree = resolve(source, *reference, *walk);
+    if (!tree) return fail(explain_narrow_failure(std::move(tree.error()), *opened, *reference, options, ctx));
     // Nothing below a failed root is worth printing (no platform matched, say): the ordinary
     // error path, stdout empty.
     if (tree->root().error) return fail(*tree->root().error);
+    if (options.referrers) {
+        if (auto attached = attach_referrers(source, *tree); !attached) return fail(std::move(attached.error()));
+    }
+    if (opened->registry != nullptr) {
+        auto full = full_list_answer(*opened->registry, *reference, options.accept);
+        if (full) {
+            tree->accept = std::move(*full);
+        } else {
+            tree->accept = AcceptComparison{options.accept, {}, {}};
+            tree->findings.push_back({FindingLevel::Warning, "accept-unknown",
+                                      "the HEAD with the full Accept list failed, so the answers cannot be compared: " +
+                                          sanitize(full.error().describe(), 600),
+                                      std::size_t{0}});
+        }
+    }
+    tree->stats = source.stats();
     write_output(*tree, options, ctx, globals);
     auto worst = tree->worst_error();
     if (!worst) return 0;
@@ -83,6 +170,16 @@ void setup_inspect_command(CLI::App &app, Invocation &invocation) {
     command->add_flag("--no-config", options->no_config, "Do not read image configs (no image IDs, no diff_ids)");
     command->add_flag("--attestations,!--no-attestations", options->attestations,
                       "Read buildx attestation manifests (default: on)");
+    command->add_flag("--referrers", options->referrers,
+                      "Also list what is attached to the top document and each image manifest (OCI 1.1 "
+                      "referrers API, else the sha256-<hex> tag schema; a layout's index.json)");
+    std::string presets;
+    for (const auto &preset : media::accept_presets())
+        presets += "\n  " + preset.name + ": " + preset.description;
+    command->add_option("--accept", options->accept,
+                        "Read the reference with this Accept preset (what an older client gets), and compare "
+                        "with the full list:" +
+                            presets);
     command->footer("With --platform, only the entry `docker pull --platform` would use is walked (with its "
                     "attestations).\nA partly unreadable graph is still printed; the exit code is then that of the "
                     "worst error.");

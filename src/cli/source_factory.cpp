@@ -2,7 +2,6 @@
 
 #include "network_setup.hpp"
 #include "digestx/source/oci_layout_source.hpp"
-#include "digestx/source/registry_source.hpp"
 
 namespace digestx::cli {
 
@@ -11,16 +10,22 @@ Result<std::unique_ptr<Source>> make_source(const Reference &reference, const Gl
     case SourceKind::OciLayout:
         return std::unique_ptr<Source>(std::make_unique<OciLayoutSource>(reference.source_path()));
     case SourceKind::Registry: {
-        // Transport, credentials (--password-stdin reads ctx.in) and diagnostics from the globals.
-        auto connection = connect_registry(reference, globals, ctx);
-        if (!connection) return fail(std::move(connection.error()));
-        return std::unique_ptr<Source>(
-            std::make_unique<RegistrySource>(std::move(connection->client), std::move(connection->transport)));
+        auto source = make_registry_source(reference, globals, ctx);
+        if (!source) return fail(std::move(source.error()));
+        return std::unique_ptr<Source>(std::move(*source));
     }
     case SourceKind::DockerArchive:
         return fail(ErrorCode::Usage, "docker-archive sources are not available in this build");
     }
     return fail(ErrorCode::Internal, "unknown source kind");
+}
+
+Result<std::unique_ptr<RegistrySource>> make_registry_source(const Reference &reference, const GlobalOptions &globals,
+                                                             Context &ctx, std::vector<std::string> accept) {
+    // Transport, credentials (--password-stdin reads ctx.in) and diagnostics from the globals.
+    auto connection = connect_registry(reference, globals, ctx, std::move(accept));
+    if (!connection) return fail(std::move(connection.error()));
+    return std::make_unique<RegistrySource>(std::move(connection->client), std::move(connection->transport));
 }
 
 } // namespace digestx::cli

@@ -142,7 +142,36 @@ void attach_layers(const ImageTree &tree, const TreeNode &node, NodeExplanation 
     }
 }
 
+// What a referrer is for, from its artifactType: the names cosign, notation, syft and buildx use.
+std::string referrer_title(std::string_view type) {
+    auto has = [&](std::string_view part) { return type.find(part) != std::string_view::npos; };
+    if (has("spdx") || has("cyclonedx") || has("syft")) return "SBOM referrer";
+    if (has("signature") || has(".sig") || has("sigstore") || has("notation") || has("notary")) {
+        return "signature referrer";
+    }
+    if (has("in-toto") || has("attestation") || has("provenance")) return "attestation referrer";
+    return "referrer";
+}
+
+// OCI distribution-spec 1.1: a referrer names its subject; the subject does not name it. So it
+// is pushed (or deleted) after the fact, and no digest of the image covers it.
+NodeExplanation explain_referrer(const TreeNode &node) {
+    std::string type = node.descriptor->artifact_type;
+    std::string via = node.referrer_via == "tag-schema"   ? "the sha256-<hex> tag schema"
+                      : node.referrer_via == "oci-layout" ? "the layout's index.json"
+                                                          : "the referrers API";
+    NodeExplanation out;
+    out.role = Role::Referrer;
+    out.title = referrer_title(type);
+    out.sentence = (type.empty() ? std::string("an artifact without artifactType")
+                                 : "an artifact of type " + sanitize(type, 120)) +
+                   " attached after the fact (it names this manifest as its subject, found through " + via +
+                   "): it does not change the image's digest, and pinning the image does not pin it";
+    return out;
+}
+
 NodeExplanation explain_node(const ImageTree &tree, const TreeNode &node) {
+    if (node.is_referrer()) return explain_referrer(node);
     if (node.kind == NodeKind::Config) {
         const TreeNode &manifest = tree.nodes[*node.parent];
         bool artifact = is_artifact_manifest(manifest) || is_side_entry(manifest);
@@ -209,6 +238,34 @@ void accept_findings(const ImageTree &tree, Explanation &explanation) {
     }
 }
 
+std::string full_list_kind(const std::string &media_type) {
+    switch (media::classify(media_type)) {
+    case media::Kind::Index: return media_type == media::docker_manifest_list ? "the manifest list" : "the image index";
+    case media::Kind::Manifest: return "an image manifest";
+    case media::Kind::Schema1: return "a schema1 manifest";
+    default: return media_type.empty() ? "a document of no stated type" : sanitize(media_type, 120);
+    }
+}
+
+// `inspect --accept`: the tree was read with a narrower Accept list; the HEAD with the full list
+// says whether a current client would have been given another document for the same reference.
+void accept_comparison(const ImageTree &tree, Explanation &explanation) {
+    const AcceptComparison &accept = *tree.accept;
+    const TreeNode &root = tree.root();
+    if (accept.full_digest.empty() || accept.full_digest == root.digest_text()) return;
+    std::string served = explanation.nodes[0].title;
+    if (explanation.nodes[0].role == Role::SingleManifest && !root.children.empty() &&
+        tree.nodes[root.children.front()].config) {
+        served = platform_text(tree.nodes[root.children.front()]) + " manifest";
+    }
+    explanation.findings.push_back({FindingLevel::Warning, "accept-dependent",
+                                    "with Accept " + sanitize(accept.preset, 60) + " the registry served " +
+                                        root.digest_text() + " (the " + served +
+                                        "); a client sending the full list gets " + accept.full_digest + " (" +
+                                        full_list_kind(accept.full_media_type) + ")",
+                                    std::size_t{0}});
+}
+
 } // namespace
 
 std::string_view role_name(Role role) noexcept {
@@ -219,6 +276,7 @@ std::string_view role_name(Role role) noexcept {
     case Role::NestedIndex: return "nested-index";
     case Role::Attestation: return "attestation";
     case Role::Artifact: return "artifact";
+    case Role::Referrer: return "referrer";
     case Role::Schema1: return "schema1";
     case Role::ImageConfig: return "image-config";
     case Role::ArtifactConfig: return "artifact-config";
@@ -248,7 +306,11 @@ Explanation explain(const ImageTree &tree) {
                                             node.id});
         }
     }
-    accept_findings(tree, explanation);
+    if (tree.accept) {
+        accept_comparison(tree, explanation);
+    } else {
+        accept_findings(tree, explanation);
+    }
     return explanation;
 }
 

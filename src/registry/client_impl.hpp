@@ -94,9 +94,11 @@ struct RegistryClient::Impl {
                                          std::string reference) const;
     /// The FetchNote of an answered request.
     [[nodiscard]] FetchNote note_for(const detail::PathRequest &request, const net::HttpResponse &response) const;
-    /// The manifest request for a path component (tag or digest), with the Accept list.
+    /// The manifest request for a path component (tag or digest), with the client's Accept list,
+    /// or `accept` when it is not empty.
     [[nodiscard]] detail::PathRequest manifest_request(std::string method, std::string_view repository,
-                                                       std::string_view reference) const;
+                                                       std::string_view reference,
+                                                       const std::vector<std::string> &accept = {}) const;
     /// The blob request for a digest.
     [[nodiscard]] detail::PathRequest blob_request(std::string_view repository, const Digest &digest) const;
     /// Cross-checks Docker-Content-Digest against the content (B2, B3): warns, or fails under strict.
@@ -111,22 +113,21 @@ struct RegistryClient::Impl {
     Result<Fetch> verify_blob(const detail::PathRequest &request, Result<net::HttpResponse> answer,
                               std::string_view repository, const Digest &digest);
     /// The error of a non-2xx manifest answer, with the C12 note.
-    Error manifest_error(const net::HttpResponse &response, std::string_view repository,
-                         const ManifestTarget &target);
+    Error manifest_error(const net::HttpResponse &response, std::string_view repository, const ManifestTarget &target);
     /// `scheme://endpoint`.
     [[nodiscard]] std::string base_url() const { return scheme + "://" + endpoint; }
 
-    std::string endpoint;                                ///< host[:port]
-    std::optional<auth::Credentials> credentials;        ///< for the authenticator
-    ClientOptions options;                               ///< as given, accept filled in
-    const auth::Clock &clock;                            ///< for token lifetimes
-    detail::Diagnostics diagnostics;                     ///< warnings and notes
-    detail::Recorder recorder;                           ///< counting transport under the authenticator
-    SchemeChoice choice;                                 ///< the scheme rule for this endpoint
-    std::string scheme;                                  ///< "https" or "http"
-    bool scheme_settled = false;                         ///< the first batch decided the scheme
-    std::unique_ptr<auth::Authenticator> authenticator;  ///< bound to base_url()'s origin
-    bool warned_malformed_digest = false;                ///< B3 warns once per run
+    std::string endpoint;                               ///< host[:port]
+    std::optional<auth::Credentials> credentials;       ///< for the authenticator
+    ClientOptions options;                              ///< as given, accept filled in
+    const auth::Clock &clock;                           ///< for token lifetimes
+    detail::Diagnostics diagnostics;                    ///< warnings and notes
+    detail::Recorder recorder;                          ///< counting transport under the authenticator
+    SchemeChoice choice;                                ///< the scheme rule for this endpoint
+    std::string scheme;                                 ///< "https" or "http"
+    bool scheme_settled = false;                        ///< the first batch decided the scheme
+    std::unique_ptr<auth::Authenticator> authenticator; ///< bound to base_url()'s origin
+    bool warned_malformed_digest = false;               ///< B3 warns once per run
 
 private:
     std::vector<Result<net::HttpResponse>> send_once(const std::vector<detail::PathRequest> &batch,

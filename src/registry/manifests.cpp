@@ -25,13 +25,13 @@ bool needs_error_body(int status) {
 } // namespace
 
 Result<Fetch> RegistryClient::get_manifest(std::string_view repository, const ManifestTarget &target) {
-    auto request = m_impl->manifest_request("GET", repository, target.str());
+    auto request = m_impl->manifest_request("GET", repository, target.str(), target.accept);
     auto answers = m_impl->send({request}, repository);
     return m_impl->verify_manifest(request, std::move(answers.front()), repository, target);
 }
 
 Result<HeadOutcome> RegistryClient::head_manifest(std::string_view repository, const ManifestTarget &target) {
-    auto request = m_impl->manifest_request("HEAD", repository, target.str());
+    auto request = m_impl->manifest_request("HEAD", repository, target.str(), target.accept);
     auto answers = m_impl->send({request}, repository);
     auto &answer = answers.front();
     if (!answer) {
@@ -116,7 +116,7 @@ std::vector<Result<Fetch>> RegistryClient::fetch_by_digest(std::string_view repo
         const auto &item = items[i];
         if (item.kind == DigestRequest::Kind::Manifest) {
             results.push_back(m_impl->verify_manifest(batch[i], std::move(answers[i]), repository,
-                                                      ManifestTarget{{}, item.digest}, item.media_type));
+                                                      ManifestTarget{{}, item.digest, {}}, item.media_type));
         } else {
             results.push_back(m_impl->verify_blob(batch[i], std::move(answers[i]), repository, item.digest));
         }

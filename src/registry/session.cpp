@@ -48,8 +48,7 @@ void Diagnostics::registry_warning(std::string_view host, std::string_view text)
         return;
     }
     m_warning_bytes += text.size();
-    *m_out << "digestx: warning: registry " << sanitize(host, 120) << ": " << sanitize(text, max_warning_bytes)
-           << "\n";
+    *m_out << "digestx: warning: registry " << sanitize(host, 120) << ": " << sanitize(text, max_warning_bytes) << "\n";
 }
 
 std::vector<Result<net::HttpResponse>> Recorder::perform(const std::vector<net::HttpRequest> &batch) {
@@ -72,10 +71,11 @@ void Recorder::record(const net::HttpRequest &request, const net::HttpResponse &
         }
     }
     if (auto limit = response.header("ratelimit-limit")) m_stats.ratelimit_limit = sanitize(*limit, 100);
-    if (auto remaining = response.header("ratelimit-remaining")) m_stats.ratelimit_remaining = sanitize(*remaining, 100);
+    if (auto remaining = response.header("ratelimit-remaining"))
+        m_stats.ratelimit_remaining = sanitize(*remaining, 100);
     for (const auto &text : warning_texts(response)) {
-        m_diagnostics.registry_warning(host_of_url(response.effective_url.empty() ? request.url : response.effective_url),
-                                       text);
+        m_diagnostics.registry_warning(
+            host_of_url(response.effective_url.empty() ? request.url : response.effective_url), text);
     }
 }
 
@@ -118,19 +118,20 @@ SchemeChoice choose_scheme(std::string_view endpoint, bool plain_http) {
 }
 
 ManifestTarget ManifestTarget::of(const Reference &reference) {
-    return ManifestTarget{reference.tag().value_or(std::string(default_tag)), reference.digest()};
+    return ManifestTarget{reference.tag().value_or(std::string(default_tag)), reference.digest(), {}};
 }
 
 std::string ManifestTarget::str() const {
     return digest ? digest->str() : tag;
 }
 
-RegistryClient::Impl::Impl(net::Transport &transport, std::string endpoint_, std::optional<auth::Credentials> credentials_,
-                           ClientOptions options_, const auth::Clock &clock_)
-    : endpoint(std::move(endpoint_)), credentials(std::move(credentials_)), options(std::move(options_)),
-      clock(clock_), diagnostics(options.diagnostics, options.verbose), recorder(transport, diagnostics),
-      choice(choose_scheme(endpoint, options.plain_http)),
-      scheme(choice == SchemeChoice::Http ? "http" : "https"), scheme_settled(choice != SchemeChoice::HttpsThenHttp) {
+RegistryClient::Impl::Impl(net::Transport &transport, std::string endpoint_,
+                           std::optional<auth::Credentials> credentials_, ClientOptions options_,
+                           const auth::Clock &clock_)
+    : endpoint(std::move(endpoint_)), credentials(std::move(credentials_)), options(std::move(options_)), clock(clock_),
+      diagnostics(options.diagnostics, options.verbose), recorder(transport, diagnostics),
+      choice(choose_scheme(endpoint, options.plain_http)), scheme(choice == SchemeChoice::Http ? "http" : "https"),
+      scheme_settled(choice != SchemeChoice::HttpsThenHttp) {
     if (options.accept.empty()) options.accept = media::find_accept_preset("full")->types;
 }
 
@@ -199,12 +200,13 @@ FetchNote RegistryClient::Impl::note_for(const detail::PathRequest &request, con
 }
 
 detail::PathRequest RegistryClient::Impl::manifest_request(std::string method, std::string_view repository,
-                                                           std::string_view reference) const {
+                                                           std::string_view reference,
+                                                           const std::vector<std::string> &accept) const {
     detail::PathRequest request;
     request.method = std::move(method);
     request.path = detail::api_path(repository, "manifests/" + std::string(reference));
     // Rule 12: the same list on HEAD and GET, whatever the method.
-    request.headers.emplace_back("Accept", media::accept_header(options.accept));
+    request.headers.emplace_back("Accept", media::accept_header(accept.empty() ? options.accept : accept));
     request.max_body_bytes = options.max_manifest_bytes;
     return request;
 }
@@ -219,8 +221,8 @@ detail::PathRequest RegistryClient::Impl::blob_request(std::string_view reposito
 RegistryClient::RegistryClient(net::Transport &transport, std::string endpoint,
                                std::optional<auth::Credentials> credentials, ClientOptions options,
                                const auth::Clock &clock)
-    : m_impl(std::make_unique<Impl>(transport, std::move(endpoint), std::move(credentials), std::move(options),
-                                    clock)) {}
+    : m_impl(
+          std::make_unique<Impl>(transport, std::move(endpoint), std::move(credentials), std::move(options), clock)) {}
 
 RegistryClient::~RegistryClient() = default;
 

@@ -46,8 +46,15 @@ void write_dot(std::ostream &out, const ImageTree &tree, const Explanation &expl
         out << "];\n";
     }
     for (const auto &node : tree.nodes) {
-        for (std::size_t child : node.children)
-            out << "  " << node_name(node.id) << " -> " << node_name(child) << ";\n";
+        for (std::size_t child : node.children) {
+            // A referrer points at its subject, not the other way round: the edge says so.
+            if (tree.nodes[child].is_referrer()) {
+                out << "  " << node_name(child) << " -> " << node_name(node.id)
+                    << " [style=dashed, label=\"subject\"];\n";
+            } else {
+                out << "  " << node_name(node.id) << " -> " << node_name(child) << ";\n";
+            }
+        }
     }
     for (const auto &node : tree.nodes) {
         const NodeExplanation &words = explanation.nodes[node.id];

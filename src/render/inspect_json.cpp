@@ -105,6 +105,10 @@ Json node_json(const ImageTree &tree, const Explanation &explanation, std::size_
     out["skipped"] = text_or_null(node.skipped);
     if (node.document && (node.document->is_manifest() || node.document->is_schema1())) add_layers(out, node, words);
     if (words.role == Role::ImageConfig) add_config(out, node);
+    if (node.is_referrer()) {
+        out["artifactType"] = text_or_null(node.descriptor->artifact_type);
+        out["referrersVia"] = node.referrer_via;
+    }
     if (node.descriptor && node.descriptor->is_attestation()) {
         auto attests = attested_digest(node);
         out["attests"] = attests ? Json(*attests) : Json(nullptr);
@@ -175,6 +179,12 @@ Json inspect_json(const ImageTree &tree, const Explanation &explanation, std::st
                             {"node", finding.node ? Json(*finding.node) : Json(nullptr)}});
     }
     out["findings"] = std::move(findings);
+    out["accept"] = nullptr;
+    if (tree.accept) {
+        out["accept"] = {{"preset", tree.accept->preset},
+                         {"fullListDigest", text_or_null(tree.accept->full_digest)},
+                         {"fullListMediaType", text_or_null(tree.accept->full_media_type)}};
+    }
     out["requests"] = requests_json(tree.stats);
     return out;
 }

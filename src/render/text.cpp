@@ -45,6 +45,7 @@ public:
     void write() {
         m_out << sanitize(m_tree.reference.canonical(), 1000);
         if (m_tree.platform) m_out << "  (--platform " << sanitize(display_platform(*m_tree.platform), 200) << ")";
+        if (m_tree.accept) m_out << "  (--accept " << sanitize(m_tree.accept->preset, 60) << ")";
         m_out << "\n";
         write_node(0, "", "", true);
         write_findings();

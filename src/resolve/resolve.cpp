@@ -334,7 +334,7 @@ void Walker::run_levels() {
 Result<ImageTree> resolve(Source &source, const Reference &reference, const ResolveOptions &options) {
     auto fetched = source.fetch_reference(reference);
     if (!fetched) return fail(std::move(fetched.error()));
-    ImageTree tree{reference, {}, {}, {}, options.platform, std::nullopt};
+    ImageTree tree{reference, {}, {}, {}, options.platform, std::nullopt, std::nullopt};
     Walker walker(source, options, tree);
     if (auto started = walker.run_root(std::move(*fetched)); !started) return fail(std::move(started.error()));
     walker.run_levels();

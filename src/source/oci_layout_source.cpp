@@ -140,4 +140,37 @@ std::vector<Result<Fetched>> OciLayoutSource::fetch_by_digest(const std::vector<
     return results;
 }
 
+// A layout has no referrers API: a referrer is findable only if index.json lists it, so every
+// manifest listed there is read once and filed under its `subject`.
+Result<void> OciLayoutSource::scan_referrers() {
+    if (m_scanned) return {};
+    auto index = read_index();
+    if (!index) return fail(std::move(index.error()));
+    for (const auto &entry : index->index().manifests) {
+        auto digest = entry.digest.require_verifiable();
+        if (!digest || !media::is_manifest_type(entry.media_type)) continue;
+        auto bytes = read_blob(*digest);
+        if (!bytes) return fail(std::move(bytes.error()).with_context("scanning index.json for referrers"));
+        auto document = parse_document(std::move(*bytes), entry.media_type);
+        if (!document || document->subject() == nullptr) continue;
+        Descriptor referrer = entry;
+        // distribution-spec: a referrers listing carries the manifest's artifactType (or its config's type).
+        if (referrer.artifact_type.empty()) referrer.artifact_type = std::string(document->artifact_type());
+        if (referrer.artifact_type.empty() && document->is_manifest()) {
+            referrer.artifact_type = document->manifest().config.media_type;
+        }
+        m_referrers[document->subject()->digest.str()].push_back(std::move(referrer));
+    }
+    m_scanned = true;
+    return {};
+}
+
+Result<ReferrerList> OciLayoutSource::referrers(const Digest &subject) {
+    if (auto scanned = scan_referrers(); !scanned) return fail(std::move(scanned.error()));
+    auto found = m_referrers.find(subject.str());
+    std::string index_type(media::oci_index);
+    return ReferrerList{found == m_referrers.end() ? std::vector<Descriptor>{} : found->second, "oci-layout",
+                        note_for("index.json", index_type)};
+}
+
 } // namespace digestx

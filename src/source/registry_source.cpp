@@ -57,6 +57,14 @@ std::vector<Result<Fetched>> RegistrySource::fetch_by_digest(const std::vector<F
     return results;
 }
 
+Result<ReferrerList> RegistrySource::referrers(const Digest &subject) {
+    if (m_repository.empty()) return fail(ErrorCode::Internal, "referrers called before fetch_reference");
+    auto listed = m_client->referrers(m_repository, subject);
+    if (!listed) return fail(std::move(listed.error()));
+    return ReferrerList{std::move(listed->manifests), listed->from_api ? "referrers-api" : "tag-schema",
+                        std::move(listed->note)};
+}
+
 SourceStats RegistrySource::stats() const {
     return m_client->stats();
 }

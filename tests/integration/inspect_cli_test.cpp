@@ -131,7 +131,8 @@ TEST_CASE("the options --no-config and --attestations shape the walk", "[inspect
     CHECK(with.exit_code == 0);
     CHECK(without.exit_code == 0);
     CHECK(with.out == without.out);
-    CHECK(run({example, "--referrers"}, {}, false).exit_code == 2);
+    CHECK(run({example, "--no-such-flag"}, {}, false).exit_code == 2);
+    CHECK(run({example, "--accept"}, {}, false).exit_code == 2);
     CHECK(run({example, "-o", "yaml"}, {}, false).exit_code == 2);
 }
 

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "digestx/core/digest.hpp"
 #include "support/golden.hpp"
 #include "support/http_server.hpp"
 #include "support/inspect_schema.hpp"
@@ -223,4 +224,85 @@ TEST_CASE("a corrupted blob fails its node, exits 5, and the rest of the tree is
     CHECK(broken.exit_code == 5);
     CHECK(broken.out.empty());
     CHECK_THAT(broken.err, Catch::Contains("integrity failure: layout blob " + list_digest));
+}
+
+TEST_CASE("inspect --referrers finds the manifests of a layout that name an image as subject", "[inspect][referrers]") {
+    digestx::test::TempDir temp;
+    std::filesystem::path layout = std::filesystem::path(temp.path()) / "alpine";
+    std::filesystem::copy(std::filesystem::path(digestx::test::source_dir()) / "examples" / "alpine-3.12", layout,
+                          std::filesystem::copy_options::recursive);
+    // Two artifacts as `oras attach` writes them into a layout: one about the list, one about amd64.
+    struct Attached {
+        std::string subject;
+        std::string subject_type;
+        std::string artifact_type;
+        std::string digest;
+    };
+    std::vector<Attached> attached = {
+        {list_digest,
+         "application/vnd.docker.distribution.manifest.list.v2+json",
+         "application/vnd.dev.cosign.artifact.sig.v1+json",
+         {}},
+        {amd64_manifest, "application/vnd.docker.distribution.manifest.v2+json", "application/spdx+json", {}},
+    };
+    std::filesystem::path index_path = layout / "index.json";
+    auto index = nlohmann::json::parse(digestx::test::read_file(index_path.string()));
+    for (auto &a : attached) {
+        std::string subject_bytes =
+            digestx::test::read_file((layout / "blobs" / "sha256" / a.subject.substr(7)).string());
+        nlohmann::ordered_json manifest = {
+            {"schemaVersion", 2},
+            {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+            {"artifactType", a.artifact_type},
+            {"config",
+             {{"mediaType", "application/vnd.oci.empty.v1+json"},
+              {"digest", "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"},
+              {"size", 2}}},
+            {"layers", nlohmann::json::array()},
+            {"subject", {{"mediaType", a.subject_type}, {"digest", a.subject}, {"size", subject_bytes.size()}}},
+        };
+        std::string bytes = manifest.dump();
+        a.digest = digestx::Digest::compute(bytes).str();
+        std::ofstream(layout / "blobs" / "sha256" / a.digest.substr(7), std::ios::binary) << bytes;
+        index["manifests"].push_back({{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                      {"digest", a.digest},
+                                      {"size", bytes.size()}});
+    }
+    std::filesystem::permissions(index_path, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+    std::ofstream(index_path, std::ios::binary | std::ios::trunc) << index.dump();
+
+    ProcessResult result = inspect({"oci:" + layout.string() + ":3.12", "--referrers", "-o", "json"});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    auto document = nlohmann::json::parse(result.out);
+    CHECK(digestx::test::check_inspect_schema(document).empty());
+    const nlohmann::json *signature = child_with_digest(document["root"], attached[0].digest);
+    REQUIRE(signature != nullptr);
+    CHECK((*signature)["role"] == "referrer");
+    CHECK((*signature)["title"] == "signature referrer");
+    CHECK((*signature)["referrersVia"] == "oci-layout");
+    const nlohmann::json *amd64 = child_with_digest(document["root"], amd64_manifest);
+    REQUIRE(amd64 != nullptr);
+    const nlohmann::json *sbom = child_with_digest(*amd64, attached[1].digest);
+    REQUIRE(sbom != nullptr);
+    CHECK((*sbom)["title"] == "SBOM referrer");
+    CHECK((*sbom)["artifactType"] == "application/spdx+json");
+    CHECK(child_with_digest(document["root"], attached[1].digest) == nullptr);
+
+    ProcessResult text = inspect({"oci:" + layout.string() + ":3.12", "--referrers"}, "C");
+    REQUIRE(text.exit_code == 0);
+    CHECK_THAT(text.out, Catch::Contains("signature referrer  " + attached[0].digest.substr(7, 12)));
+    CHECK_THAT(text.out, Catch::Contains("referrers listed for 8 manifests through the layout's index.json: 2 found"));
+    // In the picture a referrer points at its subject, dashed: it is not part of the subject.
+    ProcessResult dot = inspect({"oci:" + layout.string() + ":3.12", "--referrers", "-o", "dot"});
+    REQUIRE(dot.exit_code == 0);
+    CHECK_THAT(dot.out, Catch::Contains("signature referrer\\n" + attached[0].digest.substr(7, 12)));
+    CHECK_THAT(dot.out, Catch::Contains(" -> n0 [style=dashed, label=\"subject\"];"));
+    std::string amd64_node = "n" + std::to_string((*amd64)["id"].get<int>());
+    CHECK_THAT(dot.out, Catch::Contains(" -> " + amd64_node + " [style=dashed, label=\"subject\"];"));
+    CHECK_THAT(dot.out, !Catch::Contains(amd64_node + " -> n" + std::to_string((*sbom)["id"].get<int>()) + ";"));
+    // Without the flag, nothing attached is shown: the image's graph is the same as before.
+    ProcessResult plain = inspect({"oci:" + layout.string() + ":3.12", "-o", "json"});
+    REQUIRE(plain.exit_code == 0);
+    CHECK(plain.out.find("referrer") == std::string::npos);
 }

@@ -53,12 +53,18 @@ private:
 
 bool Checker::applies(const std::string &when, const nlohmann::json &node, const std::string &path) {
     if (when == "always") return true;
+    // "A or B": the key belongs on nodes of either kind.
+    if (auto split = when.find(" or "); split != std::string::npos) {
+        bool first = applies(when.substr(0, split), node, path);
+        return applies(when.substr(split + 4), node, path) || first;
+    }
     std::string role = node.contains("role") && node["role"].is_string() ? node["role"].get<std::string>() : "";
     if (when == "read manifest") {
         return role == "single-manifest" || role == "platform-manifest" || role == "attestation" ||
                role == "artifact" || role == "schema1";
     }
     if (when == "image config") return role == "image-config";
+    if (when == "referrer") return role == "referrer";
     if (when == "attestation entry") {
         const auto *annotations = node.contains("annotations") ? &node["annotations"] : nullptr;
         return annotations != nullptr && annotations->is_object() &&

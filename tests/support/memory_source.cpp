@@ -42,4 +42,16 @@ std::vector<Result<Fetched>> MemorySource::fetch_by_digest(const std::vector<Fet
     return results;
 }
 
+Result<ReferrerList> MemorySource::referrers(const Digest &subject) {
+    if (!m_lists_referrers) return Source::referrers(subject);
+    ++m_stats.requests;
+    m_referrer_requests.push_back(subject.str());
+    if (auto failure = m_referrer_failures.find(subject.str()); failure != m_referrer_failures.end()) {
+        return fail(failure->second);
+    }
+    auto found = m_referrers.find(subject.str());
+    return ReferrerList{found == m_referrers.end() ? std::vector<Descriptor>{} : found->second, "referrers-api",
+                        FetchNote{"GET", "referrers/" + subject.str(), {}, {}, std::nullopt, "memory", 200}};
+}
+
 } // namespace digestx::test

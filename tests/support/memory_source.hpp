@@ -30,6 +30,22 @@ public:
     /// Counts requests as a registry would: one per reference or item.
     [[nodiscard]] SourceStats stats() const override { return m_stats; }
 
+    /// Lists `referrer` among the referrers of `subject` (a digest text); the source then lists
+    /// referrers of every subject (none for those never given one).
+    void refer(const std::string &subject, Descriptor referrer) {
+        m_referrers[subject].push_back(std::move(referrer));
+        m_lists_referrers = true;
+    }
+    /// Makes listing the referrers of `subject` fail with `error`.
+    void fail_referrers(const std::string &subject, Error error) {
+        m_referrer_failures[subject] = std::move(error);
+        m_lists_referrers = true;
+    }
+    /// The referrers given by refer(), one request per call; Source's default (a Usage error)
+    /// until refer() or fail_referrers() was called.
+    Result<ReferrerList> referrers(const Digest &subject) override;
+    /// The subjects whose referrers were asked for, in order.
+    [[nodiscard]] const std::vector<std::string> &referrer_requests() const { return m_referrer_requests; }
     /// The batches requested so far (digests per batch), to check one batch per level.
     [[nodiscard]] const std::vector<std::vector<std::string>> &batches() const { return m_batches; }
 
@@ -39,6 +55,10 @@ private:
     std::map<std::string, std::string> m_media_types;
     std::map<std::string, std::string> m_tags;
     std::map<std::string, Error> m_failures;
+    std::map<std::string, std::vector<Descriptor>> m_referrers;
+    std::map<std::string, Error> m_referrer_failures;
+    std::vector<std::string> m_referrer_requests;
+    bool m_lists_referrers = false;
     std::vector<std::vector<std::string>> m_batches;
     SourceStats m_stats;
 };

@@ -15,11 +15,11 @@ using digestx::registry::ManifestTarget;
 namespace {
 
 ManifestTarget by_tag(std::string tag) {
-    return ManifestTarget{std::move(tag), std::nullopt};
+    return ManifestTarget{std::move(tag), std::nullopt, {}};
 }
 
 ManifestTarget by_digest(const std::string &digest) {
-    return ManifestTarget{{}, *Digest::parse(digest)};
+    return ManifestTarget{{}, *Digest::parse(digest), {}};
 }
 
 std::size_t count_lines(const std::string &text, std::string_view part) {
@@ -86,6 +86,39 @@ TEST_CASE("HEAD and GET send the same Accept list, the preset's (rule 12, C12)",
             CHECK_THAT(*head_accept, Catch::EndsWith(std::string(media::docker_manifest_v1)));
         }
     }
+}
+
+TEST_CASE("a target's own Accept list replaces the client's for that request and its fallback GET only",
+          "[registry][client]") {
+    const auto docker_v2 = media::find_accept_preset("docker-v2")->types;
+    const auto full = media::find_accept_preset("full")->types;
+    for (const auto &preset : media::accept_presets()) {
+        INFO("target preset " << preset.name);
+        FakeTransport transport;
+        std::ostringstream err;
+        const std::string body = docker_manifest();
+        transport.on("HEAD", url("manifests/1.0"),
+                     reply(200, "", {{"Content-Type", std::string(media::docker_manifest_v2)}}));
+        transport.on("GET", url("manifests/1.0"), manifest_reply(body, media::docker_manifest_v2));
+        registry::ClientOptions options;
+        options.accept = docker_v2;
+        auto client = make_client_for(transport, err, options);
+        ManifestTarget target = by_tag("1.0");
+        target.accept = preset.types;
+        REQUIRE(client.head_manifest(repo, target));
+        REQUIRE(client.get_manifest(repo, by_tag("1.0")));
+        REQUIRE(transport.requests().size() == 3);
+        // The HEAD and the GET it fell back to carry the target's list; a later request the client's.
+        CHECK(transport.requests()[0].header("Accept") == media::accept_header(preset.types));
+        CHECK(transport.requests()[1].header("Accept") == media::accept_header(preset.types));
+        CHECK(transport.requests()[2].header("Accept") == media::accept_header(docker_v2));
+    }
+    FakeTransport transport;
+    std::ostringstream err;
+    transport.on("GET", url("manifests/1.0"), manifest_reply(docker_manifest(), media::docker_manifest_v2));
+    auto client = make_client_for(transport, err);
+    REQUIRE(client.get_manifest(repo, by_tag("1.0")));
+    CHECK(transport.requests()[0].header("Accept") == media::accept_header(full));
 }
 
 TEST_CASE("the header digest is cross-checked: a warning, or an error under --strict (B2)", "[registry][client]") {

@@ -62,7 +62,7 @@ TEST_CASE("a loopback registry without TLS is reached over http; certificate err
         options.diagnostics = &err;
         options.verbose = true;
         registry::RegistryClient client(transport, row.endpoint, std::nullopt, options);
-        auto fetched = client.get_manifest("library/app", {"1.0", std::nullopt});
+        auto fetched = client.get_manifest("library/app", {"1.0", std::nullopt, {}});
         CHECK(fetched.has_value() == row.plain_http_used);
         CHECK(transport.count("GET", "http://" + row.endpoint + path) == (row.plain_http_used ? 1U : 0U));
         if (!row.plain_http_used) {
@@ -73,7 +73,7 @@ TEST_CASE("a loopback registry without TLS is reached over http; certificate err
         CHECK_THAT(err.str(), Catch::Contains("does not speak TLS"));
         CHECK(client.base_url() == "http://" + row.endpoint);
         // Decided once: the next request goes straight to http.
-        REQUIRE(client.get_manifest("library/app", {"2.0", std::nullopt}));
+        REQUIRE(client.get_manifest("library/app", {"2.0", std::nullopt, {}}));
         CHECK(transport.requests().back().request.url.rfind("http://", 0) == 0);
         CHECK(transport.requests().size() == 3);
     }
@@ -92,7 +92,7 @@ TEST_CASE("plain http for any registry only with --plain-http, otherwise https",
         options.diagnostics = &err;
         registry::RegistryClient client(transport, "reg.example:5000", std::nullopt, options);
         INFO("plain " << plain);
-        CHECK(client.get_manifest("app", {"1.0", std::nullopt}));
+        CHECK(client.get_manifest("app", {"1.0", std::nullopt, {}}));
         CHECK(transport.unscripted().empty());
     }
 }

@@ -61,7 +61,14 @@ struct TreeNode {
     std::optional<Error> error;           ///< why this node could not be read or trusted
     std::string skipped;                  ///< why it was deliberately not read ("" when read)
     std::optional<FetchNote> note;        ///< how it was obtained, when a fetch happened
-    std::vector<std::size_t> children;    ///< nodes this one refers to, in document order
+    std::vector<std::size_t> children;    ///< nodes this one refers to, in document order, then its referrers
+    /// For a referrer (`inspect --referrers`): how it was found ("referrers-api", "tag-schema");
+    /// "" for every other node. A referrer names its parent as `subject`; the parent does not
+    /// refer to it, so it was attached after the fact and is not part of the parent's digest.
+    std::string referrer_via;
+
+    /// True for a node attached through the referrers listing of its parent.
+    [[nodiscard]] bool is_referrer() const noexcept { return !referrer_via.empty(); }
 
     /// The node's digest: the document's or config's computed digest, else the descriptor's
     /// (only as written, when nothing was read).
@@ -79,14 +86,23 @@ struct Finding {
     std::optional<std::size_t> node;         ///< the node it is about
 };
 
+/// The reference read with a narrower Accept list (`inspect --accept PRESET`), beside what a
+/// client sending the full list is given: registries choose the document by Accept.
+struct AcceptComparison {
+    std::string preset;          ///< the preset the reference was read with
+    std::string full_digest;     ///< the digest a HEAD with the full list announced ("" when none)
+    std::string full_media_type; ///< that answer's Content-Type ("" when none)
+};
+
 /// The whole resolved graph of one reference.
 struct ImageTree {
-    Reference reference;                 ///< what was resolved
-    std::vector<TreeNode> nodes;         ///< nodes[0] is the root; parents before children
-    std::vector<Finding> findings;       ///< in the order they were found
-    SourceStats stats;                   ///< the source's counters after the walk
-    std::optional<Platform> platform;    ///< the --platform filter, normalised, when given
-    std::optional<std::size_t> selected; ///< the node --platform selected
+    Reference reference;                    ///< what was resolved
+    std::vector<TreeNode> nodes;            ///< nodes[0] is the root; parents before children
+    std::vector<Finding> findings;          ///< in the order they were found
+    SourceStats stats;                      ///< the source's counters after the walk
+    std::optional<Platform> platform;       ///< the --platform filter, normalised, when given
+    std::optional<std::size_t> selected;    ///< the node --platform selected
+    std::optional<AcceptComparison> accept; ///< set by `inspect --accept`
 
     /// The root node.
     [[nodiscard]] const TreeNode &root() const { return nodes.front(); }

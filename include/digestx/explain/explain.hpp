@@ -22,13 +22,14 @@ enum class Role {
     NestedIndex,      ///< an index inside an index
     Attestation,      ///< a buildx attestation manifest (provenance, SBOM)
     Artifact,         ///< an OCI artifact (signature, SBOM, chart…), not a runnable image
+    Referrer,         ///< attached through its parent's referrers listing (`inspect --referrers`)
     Schema1,          ///< a legacy Docker schema1 manifest
     ImageConfig,      ///< an image config: its digest is the image ID
     ArtifactConfig,   ///< an artifact's config (often the empty descriptor)
     NotRead,          ///< a descriptor digestx did not read (skipped or failed)
 };
 
-/// A stable name for JSON ("index", "platform-manifest", "image-config", ...).
+/// A stable name for JSON ("index", "platform-manifest", "image-config", "referrer", ...).
 std::string_view role_name(Role role) noexcept;
 
 /// One compressed layer of a manifest beside its uncompressed diff_id from the config.

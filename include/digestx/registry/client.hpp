@@ -57,19 +57,22 @@ inline constexpr std::size_t default_tags_page_size = 1000;
 
 /// What the client does beyond the protocol's fixed rules.
 struct ClientOptions {
-    bool plain_http = false;                               ///< --plain-http: http for any registry
-    std::vector<std::string> accept;                       ///< manifest Accept list; empty: the `full` preset
+    bool plain_http = false;                                      ///< --plain-http: http for any registry
+    std::vector<std::string> accept;                              ///< manifest Accept list; empty: the `full` preset
     std::size_t max_manifest_bytes = digestx::max_manifest_bytes; ///< cap of manifests, configs and tag pages
-    bool strict = false;                                   ///< header/content disagreements are errors
-    std::ostream *diagnostics = nullptr;                   ///< warnings (stderr); none when null
-    bool verbose = false;                                  ///< also write notes (fallbacks, C12) there
-    std::size_t max_tag_pages = 10000;                     ///< pages followed at most
+    bool strict = false;                                          ///< header/content disagreements are errors
+    std::ostream *diagnostics = nullptr;                          ///< warnings (stderr); none when null
+    bool verbose = false;                                         ///< also write notes (fallbacks, C12) there
+    std::size_t max_tag_pages = 10000;                            ///< pages followed at most
 };
 
 /// What to ask /manifests/ for: a digest pins, otherwise the tag is read.
 struct ManifestTarget {
     std::string tag;              ///< the tag, used when there is no digest
     std::optional<Digest> digest; ///< the digest
+    /// The Accept list of this request only (`inspect --accept` compares two lists through one
+    /// client and one token); empty: the client's list.
+    std::vector<std::string> accept;
 
     /// The reference's digest when it has one (a tag beside it is ignored), else its tag.
     static ManifestTarget of(const Reference &reference);

@@ -4,7 +4,9 @@
 /// `oci-layout`, `index.json`, `blobs/<alg>/<encoded>`), every blob verified as it is read.
 
 #include <cstddef>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "digestx/source/source.hpp"
 
@@ -24,14 +26,20 @@ public:
     std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items) override;
     /// Local reads make no requests; only bytes are counted.
     [[nodiscard]] SourceStats stats() const override { return m_stats; }
+    /// The manifests listed in index.json whose `subject` is `subject` (where ORAS and
+    /// `oras cp --recursive` put referrers in a layout); index.json is scanned once per source.
+    Result<ReferrerList> referrers(const Digest &subject) override;
 
 private:
     Result<std::string> read_blob(const Digest &digest);
     Result<Document> read_index();
+    Result<void> scan_referrers();
 
     std::string m_directory;
     std::size_t m_max_document_bytes;
     SourceStats m_stats;
+    bool m_scanned = false;
+    std::map<std::string, std::vector<Descriptor>> m_referrers; // by subject digest
 };
 
 } // namespace digestx

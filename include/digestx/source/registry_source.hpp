@@ -36,6 +36,11 @@ public:
     std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items) override;
     /// The client's counters.
     [[nodiscard]] SourceStats stats() const override;
+    /// The referrers API of the reference's repository, or the tag schema when it answers 404.
+    Result<ReferrerList> referrers(const Digest &subject) override;
+    /// The client, for the requests that are not a walk (`inspect --accept`'s full-list HEAD);
+    /// its counters are this source's.
+    [[nodiscard]] registry::RegistryClient &client() noexcept { return *m_client; }
 
 private:
     std::unique_ptr<net::Transport> m_transport; // declared first: destroyed after the client

@@ -33,6 +33,14 @@ struct FetchItem {
     std::string media_type;     ///< the referring descriptor's mediaType, for the Accept header
 };
 
+/// What names a manifest as its `subject` (OCI 1.1 referrers): signatures, SBOMs, attestations
+/// pushed after the image, listed by the registry rather than by the image.
+struct ReferrerList {
+    std::vector<Descriptor> manifests; ///< the referrer descriptors, as listed
+    std::string via;                   ///< "referrers-api", "tag-schema" (`<alg>-<hex>` tag) or "oci-layout"
+    std::optional<FetchNote> note;     ///< the exchange that produced the list, when one happened
+};
+
 /// A place documents are read from.
 class Source {
 public:
@@ -46,6 +54,9 @@ public:
     virtual std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items) = 0;
     /// Counters so far.
     [[nodiscard]] virtual SourceStats stats() const = 0;
+    /// The referrers of `subject`, a manifest or index read through fetch_reference() or
+    /// fetch_by_digest(). Sources without a way to list them answer ErrorCode::Usage.
+    virtual Result<ReferrerList> referrers(const Digest &subject);
 };
 
 } // namespace digestx
