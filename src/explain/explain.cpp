@@ -291,11 +291,19 @@ Explanation explain(const ImageTree &tree) {
     for (const auto &node : tree.nodes)
         explanation.nodes.push_back(explain_node(tree, node));
     for (const auto &node : tree.nodes) {
-        if (node.kind == NodeKind::Schema1 && node.note && node.note->accept.find("v2+json") != std::string::npos) {
-            explanation.findings.push_back({FindingLevel::Warning, "schema1-conversion",
-                                            "the registry answered with schema1 although the request accepted "
-                                            "schema2 and OCI types: it converted the manifest",
-                                            node.id});
+        if (node.kind == NodeKind::Schema1 && node.note && node.note->answered_by != "oci-layout") {
+            // The distribution registry converts schema2 to schema1 only for a client that does
+            // not accept schema2; a schema1 answer to a request that did means it is stored so.
+            bool accepted_v2 = node.note->accept.find("v2+json") != std::string::npos;
+            explanation.findings.push_back(
+                accepted_v2 ? Finding{FindingLevel::Warning, "schema1-stored",
+                                      "the registry answered with schema1 although the request accepted schema2 "
+                                      "and OCI types: the image is stored as schema1 and needs a rebuild",
+                                      node.id}
+                            : Finding{FindingLevel::Info, "schema1-conversion",
+                                      "the request did not accept schema2, so the registry may have converted a "
+                                      "schema2 manifest into this schema1 one: its digest is not the image's",
+                                      node.id});
         }
         if (node.note && node.note->answered_by != "oci-layout" && node.parent == std::nullopt &&
             !tree.reference.registry().empty() && !node.note->answered_by.empty() &&

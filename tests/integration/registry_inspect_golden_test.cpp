@@ -291,6 +291,18 @@ TEST_CASE("inspect --accept shows what an older client is given, and says when i
         CHECK(has_finding(document, "accept-dependent") == c.differs);
         CHECK(document["accept"]["fullListDigest"] == document["root"]["digest"]);
     }
+    SECTION("schema1 only: the registry converts a schema2 manifest, and says so") {
+        auto result =
+            run_digestx({"inspect", "-o", "json", "--accept", "schema1", bed.reference("library/alpine:3.12-amd64")});
+        INFO(result.err);
+        REQUIRE(result.exit_code == 0);
+        auto document = nlohmann::json::parse(result.out);
+        CHECK(document["root"]["role"] == "schema1");
+        CHECK(document["accept"]["fullListDigest"] == catalog.alpine_platforms.at(1).digest);
+        CHECK(has_finding(document, "accept-dependent"));
+        CHECK(has_finding(document, "schema1-conversion"));
+        CHECK_FALSE(has_finding(document, "schema1-stored"));
+    }
 
     auto layout =
         run_digestx({"inspect", "--accept", "docker-v2", "oci:" + source_dir() + "/examples/alpine-3.12:3.12"});
