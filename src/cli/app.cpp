@@ -29,7 +29,8 @@ void add_global_options(CLI::App &app, GlobalOptions &globals) {
     app.add_option("-o,--output", globals.output, "Output format: text, json (dot where a graph is drawn)")
         ->check(CLI::IsMember({"text", "json", "dot"}));
     app.add_option("--platform", globals.platform, "Platform to select, os/arch[/variant] (e.g. linux/arm64)");
-    app.add_option("--timeout", globals.timeout_seconds, "Overall deadline in seconds (default 300)")->check(CLI::PositiveNumber);
+    app.add_option("--timeout", globals.timeout_seconds, "Overall deadline in seconds (default 300)")
+        ->check(CLI::PositiveNumber);
     app.add_flag("--plain-http", globals.plain_http, "Use http:// for a registry that is not on loopback");
     app.add_flag("--insecure", globals.insecure, "Do not verify TLS certificates (loudly unsafe)");
     app.add_option("--cacert", globals.cacert, "Extra CA bundle (PEM) to trust")->check(CLI::ExistingFile);

@@ -66,9 +66,8 @@ Result<RegistryConnection> connect_registry(const Reference &reference, const Gl
                 << sanitize(reference.endpoint(), 300) << "\n";
     }
     RegistryConnection connection;
-    connection.client = std::make_unique<registry::RegistryClient>(**transport, reference.endpoint(),
-                                                                   std::move(settings->credentials),
-                                                                   std::move(settings->client));
+    connection.client = std::make_unique<registry::RegistryClient>(
+        **transport, reference.endpoint(), std::move(settings->credentials), std::move(settings->client));
     connection.transport = std::move(*transport);
     return connection;
 }

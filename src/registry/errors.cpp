@@ -26,13 +26,14 @@ bool has_code(const std::vector<RegistryErrorEntry> &entries, std::initializer_l
 }
 
 // ` (registry: CODE: message; CODE: message; and 7 more)` or the status and a body excerpt.
-std::string registry_says(const net::HttpResponse &response, const std::optional<std::vector<RegistryErrorEntry>> &entries) {
+std::string registry_says(const net::HttpResponse &response,
+                          const std::optional<std::vector<RegistryErrorEntry>> &entries) {
     std::string status = "HTTP " + std::to_string(response.status);
     if (auto reason = reason_phrase(response.status); !reason.empty()) status += " " + std::string(reason);
     if (!entries) {
         if (response.body.empty()) return " (" + status + ", no error details)";
-        std::string excerpt = sanitize(std::string_view(response.body).substr(0, error_body_excerpt_chars),
-                                       error_body_excerpt_chars * 4);
+        std::string excerpt =
+            sanitize(std::string_view(response.body).substr(0, error_body_excerpt_chars), error_body_excerpt_chars * 4);
         bool cut = response.body.size() > error_body_excerpt_chars || response.body_truncated;
         return " (" + status + ": " + excerpt + (cut ? "…" : "") + ")";
     }

@@ -72,7 +72,8 @@ std::optional<Link> read_link(std::string_view value, std::size_t &pos) {
             param = *text;
         } else {
             auto end = value.find_first_of(";,", pos);
-            param = std::string(trim(value.substr(pos, end == std::string_view::npos ? value.size() - pos : end - pos)));
+            param =
+                std::string(trim(value.substr(pos, end == std::string_view::npos ? value.size() - pos : end - pos)));
             pos = end == std::string_view::npos ? value.size() : end;
         }
         if (iequals(name, "rel")) {

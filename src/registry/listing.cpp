@@ -64,7 +64,8 @@ Result<TagList> RegistryClient::list_tags(std::string_view repository, std::size
     std::string what = "tags of " + sanitize(subject.repository_name(), 300);
     while (true) {
         if (!seen_pages.insert(path).second) {
-            return fail(ErrorCode::Integrity, what + ": pagination loops back to " + digestx::quoted(net::redact_url(path)));
+            return fail(ErrorCode::Integrity,
+                        what + ": pagination loops back to " + digestx::quoted(net::redact_url(path)));
         }
         if (list.pages == impl.options.max_tag_pages) {
             return fail(ErrorCode::Integrity,
@@ -98,8 +99,8 @@ Result<TagList> RegistryClient::list_tags(std::string_view repository, std::size
         }
         path = path_and_query(*target);
         if (!path.starts_with(list_path + "?") && path != list_path) {
-            return fail(ErrorCode::Integrity,
-                        what + ": refusing pagination link outside the tags list " + digestx::quoted(net::redact_url(*target)));
+            return fail(ErrorCode::Integrity, what + ": refusing pagination link outside the tags list " +
+                                                  digestx::quoted(net::redact_url(*target)));
         }
     }
     if (list.dropped > 0) {
@@ -147,8 +148,8 @@ Result<Referrers> RegistryClient::referrers(std::string_view repository, const D
     auto document = parse_document(response.body, type ? std::optional<std::string_view>(*type) : std::nullopt);
     if (!document) return fail(std::move(document.error()).with_context(what));
     if (!document->is_index()) {
-        return fail(ErrorCode::Integrity, what + ": the answer is a " +
-                                              std::string(document_kind_name(document->kind())) + ", not an index");
+        return fail(ErrorCode::Integrity,
+                    what + ": the answer is a " + std::string(document_kind_name(document->kind())) + ", not an index");
     }
     return Referrers{document->index().manifests, from_api, impl.note_for(used, response)};
 }

@@ -72,8 +72,9 @@ Error RegistryClient::Impl::manifest_error(const net::HttpResponse &response, st
     return error;
 }
 
-Result<Fetch> RegistryClient::Impl::verify_manifest(const detail::PathRequest &request, Result<net::HttpResponse> answer,
-                                                    std::string_view repository, const ManifestTarget &target,
+Result<Fetch> RegistryClient::Impl::verify_manifest(const detail::PathRequest &request,
+                                                    Result<net::HttpResponse> answer, std::string_view repository,
+                                                    const ManifestTarget &target,
                                                     std::string_view expected_media_type) {
     std::string what = "manifest " + endpoint + "/" + std::string(repository) +
                        (target.digest ? "@" + target.digest->str() : ":" + target.tag);
@@ -81,7 +82,8 @@ Result<Fetch> RegistryClient::Impl::verify_manifest(const detail::PathRequest &r
     net::HttpResponse &response = *answer;
     if (!success(response.status)) return fail(manifest_error(response, repository, target));
     auto failed = [&](Error error) { return fail(std::move(error).with_context(sanitize(what, 300))); };
-    if (response.body.empty()) return failed(Error{ErrorCode::Integrity, "registry returned an empty manifest", {}, response.status, {}});
+    if (response.body.empty())
+        return failed(Error{ErrorCode::Integrity, "registry returned an empty manifest", {}, response.status, {}});
     auto type = declared_type(response);
     auto document = parse_document(response.body, type ? std::optional<std::string_view>(*type) : std::nullopt);
     if (!document) return failed(std::move(document.error()));
@@ -93,7 +95,9 @@ Result<Fetch> RegistryClient::Impl::verify_manifest(const detail::PathRequest &r
             return failed(Error{ErrorCode::Integrity,
                                 "integrity failure: registry returned content with " + digest.str() +
                                     " for requested " + target.digest->str(),
-                                {}, response.status, {}});
+                                {},
+                                response.status,
+                                {}});
         }
     }
     if (!expected_media_type.empty() && media::is_manifest_type(expected_media_type) &&
@@ -102,7 +106,9 @@ Result<Fetch> RegistryClient::Impl::verify_manifest(const detail::PathRequest &r
         return failed(Error{ErrorCode::Integrity,
                             "media type mismatch: descriptor says " + sanitize(expected_media_type, 120) +
                                 " but the registry served " + sanitize(document->media_type(), 120),
-                            {}, response.status, {}});
+                            {},
+                            response.status,
+                            {}});
     }
     const Document &doc = *document;
     auto checked = check_header_digest(
@@ -133,13 +139,16 @@ Result<Fetch> RegistryClient::Impl::verify_blob(const detail::PathRequest &reque
         return fail(response_error(response, subject(RequestSubject::Kind::Blob, repository, digest.str())));
     }
     auto failed = [&](Error error) { return fail(std::move(error).with_context(sanitize(what, 300))); };
-    if (response.body.empty()) return failed(Error{ErrorCode::Integrity, "registry returned an empty blob", {}, response.status, {}});
+    if (response.body.empty())
+        return failed(Error{ErrorCode::Integrity, "registry returned an empty blob", {}, response.status, {}});
     Digest content = Digest::compute(response.body, digest.algorithm());
     if (content != digest) {
         return failed(Error{ErrorCode::Integrity,
                             "integrity failure: registry returned content with " + content.str() + " for requested " +
                                 digest.str(),
-                            {}, response.status, {}});
+                            {},
+                            response.status,
+                            {}});
     }
     const std::string &bytes = response.body;
     auto checked = check_header_digest(

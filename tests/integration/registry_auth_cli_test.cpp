@@ -27,19 +27,35 @@ TEST_CASE("authentication failures exit 4", "[registry][cli][bed]") {
         std::string message;
     };
     const std::vector<Row> rows = {
-        {"private repository, anonymous token", {"manifest", token.reference("private/secret:1")}, "", 4,
+        {"private repository, anonymous token",
+         {"manifest", token.reference("private/secret:1")},
+         "",
+         4,
          "repository does not exist or requires authentication"},
         {"token mode, wrong password",
          {"--username", user, "--password-stdin", "manifest", token.reference("library/alpine:3.12")},
-         "wrong-password\n", 4, ""},
+         "wrong-password\n",
+         4,
+         ""},
         {"basic mode, wrong password",
          {"--username", user, "--password-stdin", "manifest", basic.reference("library/alpine:3.12")},
-         "wrong-password\n", 4, "credentials rejected by registry " + basic.host()},
-        {"basic mode, no credentials", {"manifest", basic.reference("library/alpine:3.12")}, "", 4,
+         "wrong-password\n",
+         4,
+         "credentials rejected by registry " + basic.host()},
+        {"basic mode, no credentials",
+         {"manifest", basic.reference("library/alpine:3.12")},
+         "",
+         4,
          "requires authentication"},
-        {"--username without --password-stdin", {"--username", user, "manifest", basic.reference("library/alpine:3.12")},
-         "", 2, "--password-stdin"},
-        {"empty password", {"--username", user, "--password-stdin", "tags", basic.reference("library/alpine")}, "\n", 2,
+        {"--username without --password-stdin",
+         {"--username", user, "manifest", basic.reference("library/alpine:3.12")},
+         "",
+         2,
+         "--password-stdin"},
+        {"empty password",
+         {"--username", user, "--password-stdin", "tags", basic.reference("library/alpine")},
+         "\n",
+         2,
          "no password"},
     };
     for (const auto &row : rows) {
@@ -59,7 +75,8 @@ TEST_CASE("the password never shows, even in the verbose trace", "[registry][cli
     for (BedMode mode : {BedMode::Basic, BedMode::Token}) {
         RegistryBed &bed = shared_bed(mode);
         INFO(bed_mode_name(mode));
-        auto result = run_against(bed, {"--verbose", "config", "--platform", "linux/amd64", bed.reference("library/alpine:3.12")});
+        auto result = run_against(
+            bed, {"--verbose", "config", "--platform", "linux/amd64", bed.reference("library/alpine:3.12")});
         CHECK(result.exit_code == 0);
         CHECK_THAT(result.err, Catch::Contains("> GET "));
         CHECK_THAT(result.err, Catch::Contains("authorization: <redacted>"));
@@ -108,7 +125,8 @@ TEST_CASE("SIGINT during a transfer ends with exit 130 and no output", "[registr
         dup2(out_pipe[1], STDOUT_FILENO);
         close(out_pipe[0]);
         std::string reference = server.host() + "/library/alpine:3.12";
-        execl(DIGESTX_BINARY, DIGESTX_BINARY, "--plain-http", "manifest", reference.c_str(), static_cast<char *>(nullptr));
+        execl(DIGESTX_BINARY, DIGESTX_BINARY, "--plain-http", "manifest", reference.c_str(),
+              static_cast<char *>(nullptr));
         _exit(127);
     }
     close(out_pipe[1]);

@@ -29,8 +29,8 @@ TEST_CASE("inspect explains the alpine list from the registry in every auth mode
     for (BedMode mode : all_bed_modes) {
         RegistryBed &bed = shared_bed(mode);
         INFO(bed_mode_name(mode));
-        auto result = run_against(bed, {"inspect", "-o", "json", "--platform", "linux/amd64",
-                                        bed.reference("library/alpine:3.12")});
+        auto result = run_against(
+            bed, {"inspect", "-o", "json", "--platform", "linux/amd64", bed.reference("library/alpine:3.12")});
         INFO(result.err);
         REQUIRE(result.exit_code == 0);
         auto document = nlohmann::json::parse(result.out);

@@ -103,7 +103,8 @@ TEST_CASE("huge, many and hostile error bodies are bounded and escaped (C9)", "[
     SECTION("10000 entries: three shown, the rest counted") {
         std::string body = R"({"errors":[)";
         for (int i = 0; i < 10000; ++i)
-            body += (i > 0 ? "," : "") + std::string(R"({"code":"DENIED","message":"entry )") + std::to_string(i) + "\"}";
+            body +=
+                (i > 0 ? "," : "") + std::string(R"({"code":"DENIED","message":"entry )") + std::to_string(i) + "\"}";
         body += "]}";
         auto error = response_error(answer(403, body), manifest_subject());
         CHECK(error.code == ErrorCode::Auth);

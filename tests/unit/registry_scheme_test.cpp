@@ -18,12 +18,24 @@ TEST_CASE("loopback registries are recognised as containerd's IsLocalhost does",
         bool loopback;
     };
     const std::vector<Row> rows = {
-        {"localhost", true},         {"localhost:5000", true},      {"LOCALHOST:5000", true},
-        {"127.0.0.1", true},         {"127.0.0.1:5000", true},      {"127.1.2.3:443", true},
-        {"[::1]", true},             {"[::1]:5000", true},          {"[0:0:0:0:0:0:0:1]:5000", true},
-        {"registry-1.docker.io", false}, {"10.0.0.1:5000", false},  {"192.168.1.1", false},
-        {"[::2]:5000", false},       {"localhost.example.com", false}, {"128.0.0.1", false},
-        {"127.0.0.1.nip.io", false}, {"[::1", false},               {"", false},
+        {"localhost", true},
+        {"localhost:5000", true},
+        {"LOCALHOST:5000", true},
+        {"127.0.0.1", true},
+        {"127.0.0.1:5000", true},
+        {"127.1.2.3:443", true},
+        {"[::1]", true},
+        {"[::1]:5000", true},
+        {"[0:0:0:0:0:0:0:1]:5000", true},
+        {"registry-1.docker.io", false},
+        {"10.0.0.1:5000", false},
+        {"192.168.1.1", false},
+        {"[::2]:5000", false},
+        {"localhost.example.com", false},
+        {"128.0.0.1", false},
+        {"127.0.0.1.nip.io", false},
+        {"[::1", false},
+        {"", false},
     };
     for (const auto &row : rows) {
         INFO(row.endpoint);

@@ -57,8 +57,8 @@ inline std::string oci_index(const std::vector<Entry> &entries, std::string_view
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const auto &e = entries[i];
         if (i > 0) out += ",";
-        out += R"({"mediaType":")" + e.media_type + R"(","digest":")" + e.digest + R"(","size":)" +
-               std::to_string(e.size);
+        out +=
+            R"({"mediaType":")" + e.media_type + R"(","digest":")" + e.digest + R"(","size":)" + std::to_string(e.size);
         if (!e.os.empty()) out += R"(,"platform":{"os":")" + e.os + R"(","architecture":")" + e.arch + R"("})";
         out += "}";
     }

@@ -39,7 +39,8 @@ std::string_view reason_phrase(int status) noexcept;
 
 /// The message text a registry sends on a 404 MANIFEST_UNKNOWN when an OCI index was requested
 /// without the OCI index type in Accept (distribution 2.8 `GetManifest`; fault catalogue C12).
-inline constexpr std::string_view oci_index_not_accepted = "OCI index found, but accept header does not support OCI indexes";
+inline constexpr std::string_view oci_index_not_accepted =
+    "OCI index found, but accept header does not support OCI indexes";
 
 /// What a failed request was about, for the message.
 struct RequestSubject {
