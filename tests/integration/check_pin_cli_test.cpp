@@ -155,7 +155,9 @@ TEST_CASE("check reports drift, a deleted manifest and a platform pin, each with
     bed->stop();
     auto down = run_digestx({"-o", "json", "--timeout", "2", "check", dir.path()});
     CHECK(down.exit_code == 6);
-    for (const auto &row : results_of(down)["results"]) {
+    // Kept in a variable: a range-for over a member of a temporary reads freed memory.
+    auto down_document = results_of(down);
+    for (const auto &row : down_document["results"]) {
         CHECK(row["status"] == "error");
         CHECK(row["error"]["exitCode"] == 6);
     }
