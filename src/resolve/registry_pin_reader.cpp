@@ -1,19 +1,10 @@
 #include "digestx/resolve/registry_pin_reader.hpp"
 
-#include <algorithm>
-#include <cstddef>
-
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
+#include "digestx/source/registry_source.hpp"
 
 namespace digestx {
-namespace {
-
-Fetched to_fetched(registry::Fetch fetch) {
-    return Fetched{std::move(fetch.bytes), std::move(fetch.media_type), std::move(fetch.note)};
-}
-
-} // namespace
 
 RegistryPinReader::RegistryPinReader(std::unique_ptr<registry::RegistryClient> client, std::string repository,
                                      std::unique_ptr<net::Transport> transport, std::size_t batch_limit)
@@ -55,28 +46,7 @@ Result<Fetched> RegistryPinReader::fetch_reference(const Reference &reference) {
 }
 
 std::vector<Result<Fetched>> RegistryPinReader::fetch_by_digest(const std::vector<FetchItem> &items) {
-    std::vector<registry::DigestRequest> requests;
-    requests.reserve(items.size());
-    for (const auto &item : items) {
-        auto kind = item.kind == FetchItem::Kind::Manifest ? registry::DigestRequest::Kind::Manifest
-                                                           : registry::DigestRequest::Kind::Blob;
-        requests.push_back({kind, item.digest, item.media_type});
-    }
-    std::vector<Result<Fetched>> results;
-    std::size_t step = m_batch_limit == 0 ? std::max<std::size_t>(requests.size(), 1) : m_batch_limit;
-    for (std::size_t first = 0; first < requests.size(); first += step) {
-        std::vector<registry::DigestRequest> part(
-            requests.begin() + static_cast<std::ptrdiff_t>(first),
-            requests.begin() + static_cast<std::ptrdiff_t>(std::min(first + step, requests.size())));
-        for (auto &fetched : m_client->fetch_by_digest(m_repository, part)) {
-            if (!fetched) {
-                results.emplace_back(fail(std::move(fetched.error())));
-            } else {
-                results.emplace_back(to_fetched(std::move(*fetched)));
-            }
-        }
-    }
-    return results;
+    return fetch_items_by_digest(*m_client, m_repository, items, m_batch_limit);
 }
 
 SourceStats RegistryPinReader::stats() const {

@@ -1,20 +1,45 @@
 #include "digestx/source/registry_source.hpp"
 
+#include <algorithm>
+#include <cstddef>
+
 #include "digestx/core/text.hpp"
 
 namespace digestx {
 namespace {
 
+Result<Fetched> fetched_or_error(Result<registry::Fetch> fetch) {
+    if (!fetch) return fail(std::move(fetch.error()));
+    return digestx::to_fetched(std::move(*fetch));
+}
+
+} // namespace
+
 Fetched to_fetched(registry::Fetch fetch) {
     return Fetched{std::move(fetch.bytes), std::move(fetch.media_type), std::move(fetch.note)};
 }
 
-Result<Fetched> to_fetched(Result<registry::Fetch> fetch) {
-    if (!fetch) return fail(std::move(fetch.error()));
-    return to_fetched(std::move(*fetch));
+std::vector<Result<Fetched>> fetch_items_by_digest(registry::RegistryClient &client, std::string_view repository,
+                                                   const std::vector<FetchItem> &items, std::size_t batch_limit) {
+    std::vector<registry::DigestRequest> requests;
+    requests.reserve(items.size());
+    for (const auto &item : items) {
+        auto kind = item.kind == FetchItem::Kind::Manifest ? registry::DigestRequest::Kind::Manifest
+                                                           : registry::DigestRequest::Kind::Blob;
+        requests.push_back({kind, item.digest, item.media_type});
+    }
+    std::vector<Result<Fetched>> results;
+    results.reserve(items.size());
+    std::size_t step = batch_limit == 0 ? std::max<std::size_t>(requests.size(), 1) : batch_limit;
+    for (std::size_t first = 0; first < requests.size(); first += step) {
+        std::vector<registry::DigestRequest> part(
+            requests.begin() + static_cast<std::ptrdiff_t>(first),
+            requests.begin() + static_cast<std::ptrdiff_t>(std::min(first + step, requests.size())));
+        for (auto &fetched : client.fetch_by_digest(repository, part))
+            results.push_back(fetched_or_error(std::move(fetched)));
+    }
+    return results;
 }
-
-} // namespace
 
 RegistrySource::RegistrySource(std::unique_ptr<registry::RegistryClient> client,
                                std::unique_ptr<net::Transport> transport, TagRead tag_read)
@@ -33,28 +58,19 @@ Result<Fetched> RegistrySource::fetch_reference(const Reference &reference) {
     m_repository = reference.repository();
     auto target = registry::ManifestTarget::of(reference);
     if (m_tag_read == TagRead::HeadThenGet && !target.digest) {
-        return to_fetched(m_client->head_then_get(m_repository, target));
+        return fetched_or_error(m_client->head_then_get(m_repository, target));
     }
-    return to_fetched(m_client->get_manifest(m_repository, target));
+    return fetched_or_error(m_client->get_manifest(m_repository, target));
 }
 
 std::vector<Result<Fetched>> RegistrySource::fetch_by_digest(const std::vector<FetchItem> &items) {
-    std::vector<registry::DigestRequest> requests;
-    requests.reserve(items.size());
-    for (const auto &item : items) {
-        auto kind = item.kind == FetchItem::Kind::Manifest ? registry::DigestRequest::Kind::Manifest
-                                                           : registry::DigestRequest::Kind::Blob;
-        requests.push_back({kind, item.digest, item.media_type});
-    }
-    std::vector<Result<Fetched>> results;
     if (m_repository.empty()) {
+        std::vector<Result<Fetched>> results;
         for (std::size_t i = 0; i < items.size(); ++i)
             results.emplace_back(fail(ErrorCode::Internal, "fetch_by_digest called before fetch_reference"));
         return results;
     }
-    for (auto &fetched : m_client->fetch_by_digest(m_repository, requests))
-        results.push_back(to_fetched(std::move(fetched)));
-    return results;
+    return fetch_items_by_digest(*m_client, m_repository, items);
 }
 
 Result<ReferrerList> RegistrySource::referrers(const Digest &subject) {

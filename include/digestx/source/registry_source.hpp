@@ -3,7 +3,9 @@
 /// The registry Source: a reference read from a registry through the RegistryClient, every
 /// document verified by the client before the resolver sees it.
 
+#include <cstddef>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "digestx/net/transport.hpp"
@@ -48,5 +50,14 @@ private:
     TagRead m_tag_read;
     std::string m_repository;
 };
+
+/// A document the registry client fetched and verified, as a Source answer.
+Fetched to_fetched(registry::Fetch fetch);
+
+/// Fetches the resolver's items from `repository` by digest through `client`, in transport
+/// batches of at most `batch_limit` requests (0: one batch), each verified against its digest.
+/// Shared by every Source over the registry client so that they batch and convert alike.
+std::vector<Result<Fetched>> fetch_items_by_digest(registry::RegistryClient &client, std::string_view repository,
+                                                   const std::vector<FetchItem> &items, std::size_t batch_limit = 0);
 
 } // namespace digestx
