@@ -27,13 +27,6 @@ struct InspectOptions {
     std::string accept; // a preset name; "" when --accept was not given
 };
 
-std::string preset_names() {
-    std::string names;
-    for (const auto &preset : media::accept_presets())
-        names += (names.empty() ? "" : ", ") + preset.name;
-    return names;
-}
-
 // What a client sending the full Accept list is given for the reference: one HEAD through the
 // same client (and token), counted in the cost line like every other request.
 Result<AcceptComparison> full_list_answer(RegistrySource &source, const Reference &reference,
@@ -63,11 +56,8 @@ Result<Opened> open_source(const Reference &reference, const InspectOptions &opt
         if (!source) return fail(std::move(source.error()));
         return Opened{std::move(*source), nullptr};
     }
-    auto preset = media::find_accept_preset(options.accept);
-    if (!preset) {
-        return fail(ErrorCode::Usage,
-                    "unknown Accept preset " + digestx::quoted(options.accept) + " (known: " + preset_names() + ")");
-    }
+    auto preset = media::require_accept_preset(options.accept);
+    if (!preset) return fail(std::move(preset.error()));
     if (reference.source() != SourceKind::Registry) {
         return fail(ErrorCode::Usage, "--accept applies to registry references; " +
                                           std::string(source_kind_name(reference.source())) +

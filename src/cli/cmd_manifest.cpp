@@ -22,13 +22,6 @@ struct ManifestOptions {
     bool head = false;
 };
 
-std::string preset_names() {
-    std::string names;
-    for (const auto &preset : media::accept_presets())
-        names += (names.empty() ? "" : ", ") + preset.name;
-    return names;
-}
-
 nlohmann::ordered_json optional_text(const std::optional<std::string> &value) {
     return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
 }
@@ -87,11 +80,8 @@ void write_head(std::ostream &out, const registry::HeadOutcome &outcome, const R
 
 Result<int> run_manifest(const ManifestOptions &options, Context &ctx, const GlobalOptions &globals) {
     if (globals.output == "dot") return fail(ErrorCode::Usage, "manifest prints text or json, not dot");
-    auto preset = media::find_accept_preset(options.accept);
-    if (!preset) {
-        return fail(ErrorCode::Usage,
-                    "unknown Accept preset " + digestx::quoted(options.accept) + " (known: " + preset_names() + ")");
-    }
+    auto preset = media::require_accept_preset(options.accept);
+    if (!preset) return fail(std::move(preset.error()));
     auto reference = parse_reference(options.reference);
     if (!reference) return fail(std::move(reference.error()));
     if (auto registry = require_registry_reference(*reference, "manifest"); !registry) return fail(registry.error());

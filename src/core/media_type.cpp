@@ -1,5 +1,7 @@
 #include "digestx/core/media_type.hpp"
 
+#include "digestx/core/text.hpp"
+
 namespace digestx::media {
 
 std::string_view essence(std::string_view media_type) noexcept {
@@ -57,6 +59,14 @@ std::optional<AcceptPreset> find_accept_preset(std::string_view name) {
         if (preset.name == name) return preset;
     }
     return std::nullopt;
+}
+
+Result<AcceptPreset> require_accept_preset(std::string_view name) {
+    if (auto preset = find_accept_preset(name)) return *preset;
+    std::string known;
+    for (const auto &preset : accept_presets())
+        known += (known.empty() ? "" : ", ") + preset.name;
+    return fail(ErrorCode::Usage, "unknown Accept preset " + digestx::quoted(name) + " (known: " + known + ")");
 }
 
 std::string accept_header(const std::vector<std::string> &types) {

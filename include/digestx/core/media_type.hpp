@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "digestx/core/error.hpp"
+
 namespace digestx::media {
 
 /// Docker manifest list (a multi-platform index in Docker's vocabulary).
@@ -73,6 +75,10 @@ const std::vector<AcceptPreset> &accept_presets();
 
 /// Looks a preset up by name.
 std::optional<AcceptPreset> find_accept_preset(std::string_view name);
+
+/// Looks a preset up by a name the user gave (`--accept`): an unknown name is ErrorCode::Usage
+/// listing the known ones.
+Result<AcceptPreset> require_accept_preset(std::string_view name);
 
 /// The Accept header value for a list of types ("a, b, c").
 std::string accept_header(const std::vector<std::string> &types);
