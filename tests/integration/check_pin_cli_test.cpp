@@ -10,16 +10,6 @@ using namespace digestx::test;
 
 namespace {
 
-// Every file of the rendered repository, relative path → bytes.
-std::map<std::string, std::string> snapshot(const std::string &directory) {
-    std::map<std::string, std::string> files;
-    for (const auto &entry : std::filesystem::recursive_directory_iterator(directory)) {
-        if (!entry.is_regular_file()) continue;
-        files[std::filesystem::relative(entry.path(), directory).string()] = read_file(entry.path().string());
-    }
-    return files;
-}
-
 std::map<std::string, std::string> expected_pinned(const RegistryBed &bed) {
     std::map<std::string, std::string> files;
     for (const auto &relative : ci_files("pinned"))

@@ -94,4 +94,14 @@ inline long delete_manifest(const RegistryBed &bed, const std::string &repositor
     return http_call(bed.call("DELETE", "/v2/" + repository + "/manifests/" + digest)).status;
 }
 
+/// Every file under `directory`, relative path → bytes (to compare a tree before and after).
+inline std::map<std::string, std::string> snapshot(const std::string &directory) {
+    std::map<std::string, std::string> files;
+    for (const auto &entry : std::filesystem::recursive_directory_iterator(directory)) {
+        if (!entry.is_regular_file()) continue;
+        files[std::filesystem::relative(entry.path(), directory).string()] = read_file(entry.path().string());
+    }
+    return files;
+}
+
 } // namespace digestx::test

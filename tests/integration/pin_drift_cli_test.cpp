@@ -15,15 +15,6 @@ using namespace digestx::test;
 
 namespace {
 
-std::map<std::string, std::string> snapshot(const std::string &directory) {
-    std::map<std::string, std::string> files;
-    for (const auto &entry : std::filesystem::recursive_directory_iterator(directory)) {
-        if (!entry.is_regular_file()) continue;
-        files[std::filesystem::relative(entry.path(), directory).string()] = read_file(entry.path().string());
-    }
-    return files;
-}
-
 std::string replace_all(std::string text, const std::string &from, const std::string &to) {
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
         text.replace(at, from.size(), to);
