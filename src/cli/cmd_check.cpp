@@ -11,9 +11,11 @@
 #include "commands.hpp"
 #include "pin_files.hpp"
 #include "pin_jobs.hpp"
-#include "pin_readers.hpp"
+#include "source_factory.hpp"
 #include "pin_report.hpp"
 #include "digestx/core/platform.hpp"
+#include "digestx/io/host_platform.hpp"
+#include "digestx/resolve/select.hpp"
 #include "digestx/core/text.hpp"
 
 namespace digestx::cli {
@@ -100,11 +102,10 @@ CheckRow check_from_platform(CheckRow row, const pinning::Occurrence &occurrence
         return row;
     }
     auto wanted = parse_platform(*wanted_text);
-    auto pinned = parse_platform(*row.verdict->platform);
-    if (!wanted || !pinned) return row;
-    if (PlatformMatcher::for_mode(normalize(*wanted), MatchMode::Compatible).matches(normalize(*pinned))) return row;
+    if (!wanted) return row;
+    if (platform_satisfies(*row.verdict->platform, PlatformRequest::of(*wanted))) return row;
     row.severity = Severity::Error;
-    row.detail = "pins the " + *row.verdict->platform +
+    row.detail = "pins the " + sanitize(display_platform(*row.verdict->platform), 100) +
                  " manifest, but FROM --platform=" + sanitize(occurrence.context.platform, 100) + " asks for " +
                  sanitize(display_platform(normalize(*wanted)), 100) +
                  ": the stage would build on the wrong architecture; pin the index " +
@@ -156,13 +157,13 @@ Result<std::vector<std::optional<Result<PinVerdict>>>> verify_all(const Plan &pl
     if (auto scope = check_auth_scope(plan.references, globals, options.auth_registry); !scope) {
         return fail(std::move(scope.error()));
     }
-    auto factory = PinReaderFactory::create(globals, ctx, options.auth_registry);
+    auto factory = SourceFactory::create(globals, ctx, options.auth_registry);
     if (!factory) return fail(std::move(factory.error()));
-    ReaderMaker make = [&](const Reference &reference, std::ostream &diagnostics) {
+    SourceMaker make = [&](const Reference &reference, std::ostream &diagnostics) {
         return factory->make(reference, diagnostics);
     };
-    ReferenceWork work = [&](PinReader &reader, std::size_t item) {
-        verdicts[item] = verify_pin(reader, plan.references[item], plan.pins[item]);
+    ReferenceWork work = [&](Source &source, std::size_t item) {
+        verdicts[item] = verify_pin(source, plan.references[item], plan.pins[item]);
     };
     run_by_repository(plan.references, options.jobs, make, work, ctx, "checking");
     return verdicts;

@@ -16,7 +16,7 @@
 
 #include "command.hpp"
 #include "commands.hpp"
-#include "pin_readers.hpp"
+#include "source_factory.hpp"
 #include "digestx/core/model.hpp"
 #include "digestx/core/text.hpp"
 #include "digestx/resolve/pin_check.hpp"
@@ -82,15 +82,15 @@ std::string full_ref(const Reference &reference, const Digest &digest) {
 Result<int> run_reference_digest(const DigestOptions &options, Context &ctx, const GlobalOptions &globals) {
     auto reference = parse_reference(options.reference);
     if (!reference) return fail(std::move(reference.error()));
-    TargetOptions target_options;
+    std::optional<PlatformRequest> platform;
     if (!globals.platform.empty()) {
-        auto platform = parse_platform(globals.platform);
-        if (!platform) return fail(std::move(platform.error()).with_context("--platform"));
-        target_options.platform = normalize(*platform);
+        auto request = platform_request(globals);
+        if (!request) return fail(std::move(request.error()));
+        platform = std::move(*request);
     }
-    auto reader = make_pin_reader(*reference, globals, ctx);
-    if (!reader) return fail(std::move(reader.error()));
-    auto target = pin_target((*reader)->reader(), *reference, target_options);
+    auto source = make_source(*reference, globals, ctx);
+    if (!source) return fail(std::move(source.error()));
+    auto target = pin_target(**source, *reference, platform);
     if (!target) return fail(std::move(target.error()));
     std::string pasted = full_ref(*reference, target->digest);
     if (globals.output == "json") {
@@ -104,7 +104,7 @@ Result<int> run_reference_digest(const DigestOptions &options, Context &ctx, con
         out["level"] = pin_level_name(target->level);
         out["platform"] = target->platform ? nlohmann::ordered_json(display_platform(*target->platform))
                                            : nlohmann::ordered_json(nullptr);
-        out["method"] = target->method;
+        out["method"] = fetch_method_name(target->method);
         ctx.out << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
         ctx.out << (options.full_ref ? sanitize(pasted, 2000) : target->digest.str()) << "\n";

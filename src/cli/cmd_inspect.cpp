@@ -88,9 +88,9 @@ Result<ResolveOptions> resolve_options(const InspectOptions &options, const Glob
     resolve_options.fetch_configs = !options.no_config;
     resolve_options.attestations = options.attestations;
     if (!globals.platform.empty()) {
-        auto platform = parse_platform(globals.platform);
-        if (!platform) return fail(std::move(platform.error()));
-        resolve_options.platform = normalize(std::move(*platform));
+        auto request = platform_request(globals);
+        if (!request) return fail(std::move(request.error()));
+        resolve_options.platform = std::move(*request);
     }
     return resolve_options;
 }

@@ -8,8 +8,8 @@
 
 #include "command.hpp"
 #include "commands.hpp"
-#include "network_setup.hpp"
-#include "platform_select.hpp"
+#include "source_factory.hpp"
+#include "digestx/resolve/platform_walk.hpp"
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
 
@@ -28,7 +28,7 @@ nlohmann::ordered_json optional_text(const std::optional<std::string> &value) {
 
 nlohmann::ordered_json exchange_json(const FetchNote &note, const std::optional<std::string> &content_length) {
     nlohmann::ordered_json out;
-    out["method"] = note.method;
+    out["method"] = fetch_method_name(note.method);
     out["url"] = note.location;
     out["status"] = note.status;
     out["contentType"] =
@@ -44,7 +44,7 @@ void print_line(std::ostream &out, std::string_view label, std::string_view valu
 }
 
 void print_exchange(std::ostream &out, const FetchNote &note, const std::optional<std::string> &content_length) {
-    print_line(out, "method", note.method + " " + note.location);
+    print_line(out, "method", std::string(fetch_method_name(note.method)) + " " + note.location);
     print_line(out, "status", std::to_string(note.status));
     print_line(out, "content-type", note.content_type.empty() ? "-" : note.content_type);
     print_line(out, "docker-content-digest", note.header_digest.value_or("-"));
@@ -78,13 +78,25 @@ void write_head(std::ostream &out, const registry::HeadOutcome &outcome, const R
     }
 }
 
+// `--head` and `--accept` are questions to a registry: a layout has no HTTP exchange to show.
+Result<void> check_local_options(const Reference &reference, const ManifestOptions &options) {
+    if (reference.source() == SourceKind::Registry) return {};
+    std::string kind(source_kind_name(reference.source()));
+    if (options.head) return fail(ErrorCode::Usage, "--head sends an HTTP HEAD; " + kind + " sources have none");
+    if (options.accept != "full") {
+        return fail(ErrorCode::Usage,
+                    "--accept applies to registry references; " + kind + " sources have no Accept header");
+    }
+    return {};
+}
+
 Result<int> run_manifest(const ManifestOptions &options, Context &ctx, const GlobalOptions &globals) {
     if (globals.output == "dot") return fail(ErrorCode::Usage, "manifest prints text or json, not dot");
     auto preset = media::require_accept_preset(options.accept);
     if (!preset) return fail(std::move(preset.error()));
     auto reference = parse_reference(options.reference);
     if (!reference) return fail(std::move(reference.error()));
-    if (auto registry = require_registry_reference(*reference, "manifest"); !registry) return fail(registry.error());
+    if (auto local = check_local_options(*reference, options); !local) return fail(std::move(local.error()));
     if (reference->tag() && reference->digest() && !reference->tag_is_default()) {
         ctx.err << "digestx: warning: tag " << digestx::quoted(*reference->tag()) << " ignored; pinned digest used\n";
     }
@@ -92,28 +104,34 @@ Result<int> run_manifest(const ManifestOptions &options, Context &ctx, const Glo
         return fail(ErrorCode::Usage, "--head reads the reference alone; `digestx digest --platform` gives a "
                                       "platform's digest without a pull");
     }
-    auto wanted = wanted_platform(globals);
-    if (!wanted) return fail(std::move(wanted.error()));
-    auto connection = connect_registry(*reference, globals, ctx, preset->types);
-    if (!connection) return fail(std::move(connection.error()));
-    registry::RegistryClient &client = *connection->client;
-    auto target = registry::ManifestTarget::of(*reference);
-    if (options.head) {
-        auto outcome = client.head_manifest(reference->repository(), target);
-        if (!outcome) return fail(std::move(outcome.error()));
-        write_head(ctx.out, *outcome, *reference, globals);
-        return 0;
+    auto request = platform_request(globals);
+    if (!request) return fail(std::move(request.error()));
+    std::unique_ptr<Source> source;
+    if (reference->source() == SourceKind::Registry) {
+        auto registry = make_registry_source(*reference, globals, ctx, preset->types);
+        if (!registry) return fail(std::move(registry.error()));
+        if (options.head) {
+            auto outcome =
+                (*registry)->client().head_manifest(reference->repository(), registry::ManifestTarget::of(*reference));
+            if (!outcome) return fail(std::move(outcome.error()));
+            write_head(ctx.out, *outcome, *reference, globals);
+            return 0;
+        }
+        source = std::move(*registry);
+    } else {
+        auto local = make_source(*reference, globals, ctx);
+        if (!local) return fail(std::move(local.error()));
+        source = std::move(*local);
     }
     if (!globals.platform.empty()) {
-        auto reached = fetch_platform_manifest(client, *reference, *wanted);
-        if (!reached) return fail(std::move(reached.error()));
-        if (auto matches = check_direct_manifest_platform(client, *reference, *reached, *wanted); !matches) {
-            return fail(matches.error());
-        }
-        ctx.out << reached->fetched.bytes;
+        PlatformWalkOptions walk_options;
+        walk_options.fetch_manifest = true;
+        auto walk = walk_to_platform(*source, *reference, *request, walk_options);
+        if (!walk) return fail(std::move(walk.error()));
+        ctx.out << walk->manifest->bytes();
         return 0;
     }
-    auto fetched = client.get_manifest(reference->repository(), target);
+    auto fetched = source->fetch_reference(*reference);
     if (!fetched) return fail(std::move(fetched.error()));
     if (globals.verbose) {
         ctx.err << "digestx: note: " << fetched->bytes.size() << " bytes of " << sanitize(fetched->media_type, 200)
@@ -129,7 +147,8 @@ Result<int> run_manifest(const ManifestOptions &options, Context &ctx, const Glo
 void setup_manifest_command(CLI::App &app, Invocation &invocation) {
     auto options = std::make_shared<ManifestOptions>();
     CLI::App *command = app.add_subcommand("manifest", "Print a manifest exactly as the registry serves it (verified)");
-    command->add_option("REF", options->reference, "Registry reference (tag or digest)")->required();
+    command->add_option("REF", options->reference, "Image reference (tag or digest), or oci:DIR[:TAG|@DIGEST]")
+        ->required();
     std::string presets;
     for (const auto &preset : media::accept_presets())
         presets += "\n  " + preset.name + ": " + preset.description;

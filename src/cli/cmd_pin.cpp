@@ -11,7 +11,7 @@
 #include "commands.hpp"
 #include "pin_files.hpp"
 #include "pin_jobs.hpp"
-#include "pin_readers.hpp"
+#include "source_factory.hpp"
 #include "pin_report.hpp"
 #include "digestx/core/text.hpp"
 #include "digestx/pinning/diff.hpp"
@@ -155,14 +155,12 @@ Result<std::vector<std::optional<Result<PinTarget>>>> resolve_all(const Plan &pl
             }
         }
     }
-    auto factory = PinReaderFactory::create(globals, ctx, options.auth_registry);
+    auto factory = SourceFactory::create(globals, ctx, options.auth_registry);
     if (!factory) return fail(std::move(factory.error()));
-    ReaderMaker make = [&](const Reference &reference, std::ostream &diagnostics) {
+    SourceMaker make = [&](const Reference &reference, std::ostream &diagnostics) {
         return factory->make(reference, diagnostics);
     };
-    ReferenceWork work = [&](PinReader &reader, std::size_t item) {
-        targets[item] = pin_target(reader, plan.tags[item]);
-    };
+    ReferenceWork work = [&](Source &source, std::size_t item) { targets[item] = pin_target(source, plan.tags[item]); };
     run_by_repository(plan.tags, options.jobs, make, work, ctx, "resolving");
     return targets;
 }

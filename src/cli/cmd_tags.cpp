@@ -6,7 +6,7 @@
 
 #include "command.hpp"
 #include "commands.hpp"
-#include "network_setup.hpp"
+#include "source_factory.hpp"
 #include "digestx/core/text.hpp"
 
 namespace digestx::cli {
@@ -20,7 +20,6 @@ struct TagsOptions {
 Result<Reference> parse_repository(const std::string &text) {
     auto reference = parse_reference(text);
     if (!reference) return fail(std::move(reference.error()));
-    if (auto registry = require_registry_reference(*reference, "tags"); !registry) return fail(registry.error());
     if (reference->digest() || (reference->tag() && !reference->tag_is_default())) {
         return fail(ErrorCode::Usage, "tags takes a repository without tag or digest, not " + digestx::quoted(text));
     }
@@ -31,9 +30,9 @@ Result<int> run_tags(const TagsOptions &options, Context &ctx, const GlobalOptio
     if (globals.output == "dot") return fail(ErrorCode::Usage, "tags prints text or json, not dot");
     auto reference = parse_repository(options.repository);
     if (!reference) return fail(std::move(reference.error()));
-    auto connection = connect_registry(*reference, globals, ctx);
-    if (!connection) return fail(std::move(connection.error()));
-    auto list = connection->client->list_tags(reference->repository(), options.page_size);
+    auto source = make_source(*reference, globals, ctx);
+    if (!source) return fail(std::move(source.error()));
+    auto list = (*source)->list_tags(options.page_size);
     if (!list) return fail(std::move(list.error()));
     if (globals.verbose) {
         ctx.err << "digestx: note: " << list->tags.size() << " tags in " << list->pages << " pages\n";
@@ -41,7 +40,7 @@ Result<int> run_tags(const TagsOptions &options, Context &ctx, const GlobalOptio
     if (globals.output == "json") {
         nlohmann::ordered_json doc;
         doc["schemaVersion"] = 1;
-        doc["repository"] = reference->name();
+        doc["repository"] = reference->source() == SourceKind::Registry ? reference->name() : reference->canonical();
         doc["tags"] = list->tags;
         ctx.out << doc.dump(2) << "\n";
         return 0;
@@ -57,7 +56,10 @@ Result<int> run_tags(const TagsOptions &options, Context &ctx, const GlobalOptio
 void setup_tags_command(CLI::App &app, Invocation &invocation) {
     auto options = std::make_shared<TagsOptions>();
     CLI::App *command = app.add_subcommand("tags", "List every tag of a repository, across all pages");
-    command->add_option("REPO", options->repository, "Repository, e.g. alpine or ghcr.io/org/app")->required();
+    command
+        ->add_option("REPO", options->repository,
+                     "Repository, e.g. alpine or ghcr.io/org/app, or oci:DIR (its ref.name annotations)")
+        ->required();
     command->add_option("--page-size", options->page_size, "Tags asked for per page (the `n` parameter)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
     command->callback([options, &invocation] {

@@ -9,7 +9,7 @@
 
 #include "command.hpp"
 #include "commands.hpp"
-#include "pin_readers.hpp"
+#include "source_factory.hpp"
 #include "pin_report.hpp"
 #include "digestx/core/text.hpp"
 
@@ -88,9 +88,9 @@ Result<int> run_verify(const VerifyOptions &options, Context &ctx, const GlobalO
     }
     auto pin = read_pin(options);
     if (!pin) return fail(std::move(pin.error()));
-    auto reader = make_pin_reader(pin->reference, globals, ctx);
-    if (!reader) return fail(std::move(reader.error()));
-    auto verdict = verify_pin((*reader)->reader(), pin->reference, pin->pinned);
+    auto source = make_source(pin->reference, globals, ctx);
+    if (!source) return fail(std::move(source.error()));
+    auto verdict = verify_pin(**source, pin->reference, pin->pinned);
     if (!verdict)
         return fail(std::move(verdict.error()).with_context("verifying " + sanitize(pin->reference.familiar(), 300)));
     bool ok = passes(*verdict, options.require_index);

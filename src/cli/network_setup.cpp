@@ -54,29 +54,25 @@ Result<NetworkSettings> network_settings(const GlobalOptions &globals, Context &
     return settings;
 }
 
-Result<RegistryConnection> connect_registry(const Reference &reference, const GlobalOptions &globals, Context &ctx,
-                                            std::vector<std::string> accept) {
+Result<std::unique_ptr<registry::RegistryClient>> make_client(const Reference &reference, NetworkSettings settings) {
+    auto transport = net::make_curl_transport(settings.transport);
+    if (!transport) return fail(std::move(transport.error()));
+    return std::make_unique<registry::RegistryClient>(std::shared_ptr<net::Transport>(std::move(*transport)),
+                                                      reference.endpoint(), std::move(settings.credentials),
+                                                      std::move(settings.client));
+}
+
+Result<std::unique_ptr<registry::RegistryClient>> connect_registry(const Reference &reference,
+                                                                   const GlobalOptions &globals, Context &ctx,
+                                                                   std::vector<std::string> accept) {
     auto settings = network_settings(globals, ctx);
     if (!settings) return fail(std::move(settings.error()));
-    auto transport = net::make_curl_transport(settings->transport);
-    if (!transport) return fail(std::move(transport.error()));
     settings->client.accept = std::move(accept);
     if (globals.verbose) {
         ctx.err << "digestx: note: reading " << sanitize(reference.canonical(), 600) << " from "
                 << sanitize(reference.endpoint(), 300) << "\n";
     }
-    RegistryConnection connection;
-    connection.client = std::make_unique<registry::RegistryClient>(
-        **transport, reference.endpoint(), std::move(settings->credentials), std::move(settings->client));
-    connection.transport = std::move(*transport);
-    return connection;
-}
-
-Result<void> require_registry_reference(const Reference &reference, std::string_view command) {
-    if (reference.source() == SourceKind::Registry) return {};
-    return fail(ErrorCode::Usage, std::string(command) + " reads from a registry; " +
-                                      std::string(source_kind_name(reference.source())) +
-                                      " sources are read by `digestx inspect`");
+    return make_client(reference, std::move(*settings));
 }
 
 } // namespace digestx::cli

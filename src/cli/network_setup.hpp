@@ -32,18 +32,13 @@ inline constexpr double default_timeout_seconds = 300;
 /// password, credentials check_credentials() refuses. --insecure prints a warning on ctx.err.
 Result<NetworkSettings> network_settings(const GlobalOptions &globals, Context &ctx);
 
-/// A registry client with the transport it uses (destroyed after it).
-struct RegistryConnection {
-    std::unique_ptr<net::CurlTransport> transport;    ///< the libcurl transport
-    std::unique_ptr<registry::RegistryClient> client; ///< bound to the reference's registry
-};
+/// A client for the registry of `reference` from settings already read, owning its transport.
+Result<std::unique_ptr<registry::RegistryClient>> make_client(const Reference &reference, NetworkSettings settings);
 
-/// A client for the registry of `reference` (a registry reference), sending `accept` as the
-/// manifest Accept list (empty: the full list).
-Result<RegistryConnection> connect_registry(const Reference &reference, const GlobalOptions &globals, Context &ctx,
-                                            std::vector<std::string> accept = {});
-
-/// Refuses (ErrorCode::Usage) a reference that is not a registry reference, naming the command.
-Result<void> require_registry_reference(const Reference &reference, std::string_view command);
+/// A client for the registry of `reference` (a registry reference) from the global options,
+/// sending `accept` as the manifest Accept list (empty: the full list).
+Result<std::unique_ptr<registry::RegistryClient>> connect_registry(const Reference &reference,
+                                                                   const GlobalOptions &globals, Context &ctx,
+                                                                   std::vector<std::string> accept = {});
 
 } // namespace digestx::cli

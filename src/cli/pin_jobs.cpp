@@ -15,18 +15,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A reader whose every read fails with the error that stopped it from being made, so each
+// A source whose every read fails with the error that stopped it from being made, so each
 // reference of the group reports that error.
-class FailedReader final : public PinReader, public Source {
+class FailedSource final : public Source {
 public:
-    explicit FailedReader(Error error) : m_error(std::move(error)) {}
+    explicit FailedSource(Error error) : m_error(std::move(error)) {}
     Result<Observed> observe(const Reference & /*reference*/) override { return fail(m_error); }
-    Source &documents() override { return *this; }
     Result<Fetched> fetch_reference(const Reference & /*reference*/) override { return fail(m_error); }
-    std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items) override {
+    Result<TagList> list_tags(std::size_t /*page_size*/) override { return fail(m_error); }
+    [[nodiscard]] SourceStats stats() const override { return {}; }
+
+protected:
+    std::vector<Result<Fetched>> fetch_batch(const std::vector<FetchItem> &items) override {
         return std::vector<Result<Fetched>>(items.size(), Result<Fetched>(fail(m_error)));
     }
-    [[nodiscard]] SourceStats stats() const override { return {}; }
 
 private:
     Error m_error;
@@ -85,17 +87,17 @@ private:
 };
 
 void run_group(const std::vector<Reference> &references, const std::vector<std::size_t> &group,
-               const ReaderMaker &make_reader, const ReferenceWork &work, Board &board) {
+               const SourceMaker &make_source, const ReferenceWork &work, Board &board) {
     std::ostringstream diagnostics;
     {
-        auto made = make_reader(references[group.front()], diagnostics);
-        std::unique_ptr<OwnedPinReader> owned = made ? std::move(*made) : nullptr;
-        FailedReader failed(made ? Error{} : made.error());
+        auto made = make_source(references[group.front()], diagnostics);
+        std::unique_ptr<Source> owned = made ? std::move(*made) : nullptr;
+        FailedSource failed(made ? Error{} : made.error());
         // One observation per tag for the whole group: two pins of one tag (an index pin and a
         // platform pin, say) compare against the same snapshot, resolved once (architecture principle 3).
-        CachingPinReader reader(owned ? owned->reader() : static_cast<PinReader &>(failed));
+        ObservationCache source(owned ? *owned : static_cast<Source &>(failed));
         for (std::size_t item : group)
-            work(reader, item);
+            work(source, item);
     }
     board.finished(group.size(), diagnostics.str());
 }
@@ -109,7 +111,7 @@ std::string repository_key(const Reference &reference) {
     return reference.endpoint() + "/" + reference.repository();
 }
 
-void run_by_repository(const std::vector<Reference> &references, std::size_t jobs, const ReaderMaker &make_reader,
+void run_by_repository(const std::vector<Reference> &references, std::size_t jobs, const SourceMaker &make_source,
                        const ReferenceWork &work, Context &ctx, const std::string &what) {
     std::map<std::string, std::vector<std::size_t>> by_key;
     for (std::size_t i = 0; i < references.size(); ++i)
@@ -126,7 +128,7 @@ void run_by_repository(const std::vector<Reference> &references, std::size_t job
     auto worker = [&] {
         for (std::size_t g = next++; g < groups.size(); g = next++) {
             try {
-                run_group(references, groups[g], make_reader, work, board);
+                run_group(references, groups[g], make_source, work, board);
             } catch (...) {
                 // A bug: remembered and rethrown on the main thread, where the driver reports it.
                 std::lock_guard<std::mutex> lock(failure_mutex);

@@ -5,6 +5,11 @@
 namespace digestx::cli {
 namespace {
 
+// A platform pin's platform as the reports print it.
+std::string platform_text(const PinVerdict &verdict) {
+    return verdict.platform ? sanitize(display_platform(*verdict.platform), 100) : std::string("platform");
+}
+
 std::string current_text(const PinVerdict &verdict) {
     return verdict.current ? verdict.current->str() : std::string("nothing");
 }
@@ -13,7 +18,7 @@ std::string platform_pin_detail(const PinVerdict &verdict) {
     std::string index = current_text(verdict);
     switch (verdict.level) {
     case PinLevel::PlatformManifest:
-        return "the " + verdict.platform.value_or("platform") + " manifest inside index " + index +
+        return "the " + platform_text(verdict) + " manifest inside index " + index +
                ": it pins one architecture only; pin the index to cover every platform";
     case PinLevel::Attestation:
         return "an attestation manifest inside index " + index + ", not a runnable image; pin the index";
@@ -44,7 +49,7 @@ std::string verdict_detail(const PinVerdict &verdict) {
 
 std::string platform_pin_warning(const PinVerdict &verdict) {
     std::string what = verdict.level == PinLevel::PlatformManifest
-                           ? "the " + verdict.platform.value_or("platform") + " manifest only (one architecture)"
+                           ? "the " + platform_text(verdict) + " manifest only (one architecture)"
                            : "an entry of the index (" + std::string(pin_level_name(verdict.level)) + ")";
     return "pins " + what + "; pin the index " + current_text(verdict) + " to cover every platform";
 }
@@ -80,7 +85,8 @@ void add_verdict_json(nlohmann::ordered_json &out, const PinVerdict &verdict) {
     out["pinned"] = verdict.pinned.str();
     out["current"] = verdict.current ? nlohmann::ordered_json(verdict.current->str()) : nlohmann::ordered_json(nullptr);
     if (verdict.registry_digest) out["registryDigest"] = verdict.registry_digest->str();
-    out["platform"] = optional(verdict.platform);
+    out["platform"] = verdict.platform ? nlohmann::ordered_json(sanitize(display_platform(*verdict.platform), 100))
+                                       : nlohmann::ordered_json(nullptr);
     out["changes"] = nlohmann::ordered_json::array();
     for (const auto &change : verdict.changes) {
         out["changes"].push_back({{"platform", change.platform},

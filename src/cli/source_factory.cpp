@@ -1,6 +1,7 @@
 #include "source_factory.hpp"
 
-#include "network_setup.hpp"
+#include "digestx/core/text.hpp"
+#include "digestx/io/host_platform.hpp"
 #include "digestx/source/oci_layout_source.hpp"
 
 namespace digestx::cli {
@@ -8,7 +9,8 @@ namespace digestx::cli {
 Result<std::unique_ptr<Source>> make_source(const Reference &reference, const GlobalOptions &globals, Context &ctx) {
     switch (reference.source()) {
     case SourceKind::OciLayout:
-        return std::unique_ptr<Source>(std::make_unique<OciLayoutSource>(reference.source_path()));
+        return std::unique_ptr<Source>(
+            std::make_unique<OciLayoutSource>(reference.source_path(), globals.max_manifest_bytes));
     case SourceKind::Registry: {
         auto source = make_registry_source(reference, globals, ctx);
         if (!source) return fail(std::move(source.error()));
@@ -23,9 +25,42 @@ Result<std::unique_ptr<Source>> make_source(const Reference &reference, const Gl
 Result<std::unique_ptr<RegistrySource>> make_registry_source(const Reference &reference, const GlobalOptions &globals,
                                                              Context &ctx, std::vector<std::string> accept) {
     // Transport, credentials (--password-stdin reads ctx.in) and diagnostics from the globals.
-    auto connection = connect_registry(reference, globals, ctx, std::move(accept));
-    if (!connection) return fail(std::move(connection.error()));
-    return std::make_unique<RegistrySource>(std::move(connection->client), std::move(connection->transport));
+    auto client = connect_registry(reference, globals, ctx, std::move(accept));
+    if (!client) return fail(std::move(client.error()));
+    return std::make_unique<RegistrySource>(std::move(*client), reference.repository());
+}
+
+Result<PlatformRequest> platform_request(const GlobalOptions &globals) {
+    return PlatformRequest::from_option(globals.platform, host_platform());
+}
+
+Result<SourceFactory> SourceFactory::create(const GlobalOptions &globals, Context &ctx, std::string auth_registry) {
+    if (!auth_registry.empty()) {
+        // Spelt as people write it (index.docker.io, docker.io, host:port): normalised like a reference's.
+        auto probe = parse_reference(auth_registry + "/probe");
+        if (!probe || probe->source() != SourceKind::Registry || probe->repository() != "probe") {
+            return fail(ErrorCode::Usage,
+                        "--auth-registry " + digestx::quoted(auth_registry) + " is not a registry host");
+        }
+        auth_registry = probe->registry();
+    }
+    auto settings = network_settings(globals, ctx);
+    if (!settings) return fail(std::move(settings.error()));
+    return SourceFactory(std::move(*settings), globals, ctx, std::move(auth_registry));
+}
+
+Result<std::unique_ptr<Source>> SourceFactory::make(const Reference &reference, std::ostream &diagnostics) const {
+    if (reference.source() != SourceKind::Registry) return make_source(reference, m_globals, *m_ctx);
+    NetworkSettings settings = m_settings;
+    if (settings.transport.trace != nullptr) settings.transport.trace = &diagnostics;
+    settings.client.diagnostics = &diagnostics;
+    // Credentials stay on their host (fault catalogue rule 7): only the registry they are for gets them.
+    if (!m_auth_registry.empty() && m_auth_registry != reference.registry()) settings.credentials.reset();
+    auto client = make_client(reference, std::move(settings));
+    if (!client) return fail(std::move(client.error()));
+    // One request at a time per repository, so that `--jobs` repositories are `--jobs` requests in flight.
+    return std::unique_ptr<Source>(std::make_unique<RegistrySource>(std::move(*client), reference.repository(),
+                                                                    RegistrySourceOptions{TagRead::Get, 1}));
 }
 
 } // namespace digestx::cli

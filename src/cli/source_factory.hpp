@@ -1,27 +1,59 @@
 #pragma once
 /// @file
 /// Which Source reads a reference: the one place that maps a reference's kind to an
-/// implementation, so commands never construct sources themselves.
+/// implementation, so commands never construct sources, clients or transports themselves.
 
 #include <memory>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "command.hpp"
+#include "network_setup.hpp"
 #include "digestx/core/reference.hpp"
+#include "digestx/resolve/select.hpp"
 #include "digestx/source/registry_source.hpp"
 #include "digestx/source/source.hpp"
 
 namespace digestx::cli {
 
-/// The source for `reference`: an OciLayoutSource for `oci:DIR`, a RegistrySource (transport,
-/// credentials and diagnostics from the global options) for a registry reference. Kinds this
-/// build cannot read are ErrorCode::Usage errors that name the kind.
+/// The source for `reference`: an OciLayoutSource for `oci:DIR`, a RegistrySource of the
+/// reference's repository (transport, credentials and diagnostics from the global options) for a
+/// registry reference. Kinds this build cannot read are ErrorCode::Usage errors naming the kind.
 Result<std::unique_ptr<Source>> make_source(const Reference &reference, const GlobalOptions &globals, Context &ctx);
 
 /// The RegistrySource for a registry `reference`, sending `accept` as the manifest Accept list
-/// (empty: the full list), for callers that also use its client directly (`inspect --accept`).
+/// (empty: the full list), for callers that also use its client (`inspect --accept`,
+/// `manifest --head`).
 Result<std::unique_ptr<RegistrySource>> make_registry_source(const Reference &reference, const GlobalOptions &globals,
                                                              Context &ctx, std::vector<std::string> accept = {});
+
+/// The platform request of the global options: --platform, else this machine's platform.
+Result<PlatformRequest> platform_request(const GlobalOptions &globals);
+
+/// Makes one source per repository for `check` and `pin`, each with its own transport and
+/// token, from settings read once (so `--password-stdin` reads stdin once). Used from several
+/// threads: make() only reads shared state.
+class SourceFactory {
+public:
+    /// Reads the global options once. `auth_registry` names the registry the credentials are
+    /// for ("" when the caller has established that there is only one).
+    static Result<SourceFactory> create(const GlobalOptions &globals, Context &ctx, std::string auth_registry);
+
+    /// A source of the reference's repository, one request in flight at a time; warnings and
+    /// the --verbose trace go to `diagnostics`. A local source is made by make_source().
+    Result<std::unique_ptr<Source>> make(const Reference &reference, std::ostream &diagnostics) const;
+
+private:
+    SourceFactory(NetworkSettings settings, GlobalOptions globals, Context &ctx, std::string auth_registry)
+        : m_settings(std::move(settings)), m_globals(std::move(globals)), m_ctx(&ctx),
+          m_auth_registry(std::move(auth_registry)) {}
+
+    NetworkSettings m_settings;
+    GlobalOptions m_globals;
+    Context *m_ctx;
+    std::string m_auth_registry;
+};
 
 } // namespace digestx::cli

@@ -2,6 +2,13 @@
 
 namespace digestx {
 
+Error Error::of(ErrorCode code, std::string message) {
+    Error error;
+    error.code = code;
+    error.message = std::move(message);
+    return error;
+}
+
 int exit_code(ErrorCode code) noexcept {
     switch (code) {
     case ErrorCode::Mismatch: return 1;

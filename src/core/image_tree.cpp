@@ -1,6 +1,24 @@
 #include "digestx/core/image_tree.hpp"
 
 namespace digestx {
+
+std::string_view fetch_method_name(FetchMethod method) noexcept {
+    switch (method) {
+    case FetchMethod::Get: return "GET";
+    case FetchMethod::Head: return "HEAD";
+    case FetchMethod::Read: return "read";
+    }
+    return "GET";
+}
+
+std::string_view referrer_route_name(ReferrerRoute route) noexcept {
+    switch (route) {
+    case ReferrerRoute::Api: return "referrers-api";
+    case ReferrerRoute::TagSchema: return "tag-schema";
+    case ReferrerRoute::OciLayout: return "oci-layout";
+    }
+    return "referrers-api";
+}
 namespace {
 
 // The order in which errors decide the exit code when several nodes failed: content that cannot

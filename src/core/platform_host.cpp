@@ -1,16 +1,12 @@
-// Detection of the platform digestx runs on, as containerd's DefaultSpec does on Linux: uname for
-// the OS and architecture, /proc/cpuinfo for the ARM variant and the x86-64 level.
+// The platform of a machine from what it tells about itself (uname, /proc/cpuinfo), as the
+// docker engine computes its default pull platform; pure: io/host_platform reads the facts.
 
 #include "digestx/core/platform.hpp"
 #include "digestx/core/text.hpp"
 
-#include <sys/utsname.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <fstream>
-#include <sstream>
 
 namespace digestx {
 namespace {
@@ -61,14 +57,6 @@ std::string arm_variant(const HostFacts &facts, const std::string &architecture)
     if (number == "4" || number == "4t") return "v4";
     if (number == "3") return "v3";
     return "";
-}
-
-std::string read_text_file(const char *path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return {};
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
 }
 
 } // namespace
@@ -126,22 +114,6 @@ Platform host_platform_from(const HostFacts &facts) {
         platform.variant = amd64_level_from_flags(cpuinfo_value(facts.cpuinfo, "flags"));
     }
     return normalize(std::move(platform));
-}
-
-HostFacts read_host_facts() {
-    HostFacts facts;
-    struct utsname names {};
-    if (uname(&names) == 0) {
-        facts.system = names.sysname;
-        facts.machine = names.machine;
-    }
-    facts.cpuinfo = read_text_file("/proc/cpuinfo");
-    return facts;
-}
-
-const Platform &host_platform() {
-    static const Platform host = host_platform_from(read_host_facts());
-    return host;
 }
 
 } // namespace digestx

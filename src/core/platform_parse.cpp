@@ -193,8 +193,4 @@ Result<Platform> parse_platform(std::string_view text, const Platform &host) {
     return platform;
 }
 
-Result<Platform> parse_platform(std::string_view text) {
-    return parse_platform(text, host_platform());
-}
-
 } // namespace digestx

@@ -157,9 +157,9 @@ std::string referrer_title(std::string_view type) {
 // is pushed (or deleted) after the fact, and no digest of the image covers it.
 NodeExplanation explain_referrer(const TreeNode &node) {
     std::string type = node.descriptor->artifact_type;
-    std::string via = node.referrer_via == "tag-schema"   ? "the sha256-<hex> tag schema"
-                      : node.referrer_via == "oci-layout" ? "the layout's index.json"
-                                                          : "the referrers API";
+    std::string via = node.referrer_via == ReferrerRoute::TagSchema   ? "the sha256-<hex> tag schema"
+                      : node.referrer_via == ReferrerRoute::OciLayout ? "the layout's index.json"
+                                                                      : "the referrers API";
     NodeExplanation out;
     out.role = Role::Referrer;
     out.title = referrer_title(type);

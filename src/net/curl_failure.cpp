@@ -93,7 +93,12 @@ Error classify_failure(CURLcode code, CURL *easy, std::string_view url, std::str
         return network("TLS verification failed for " + host_port(url) + ": " + reason);
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CIPHER:
-    case CURLE_USE_SSL_FAILED: return network("TLS handshake failed with " + host_port(url) + ": " + reason);
+    case CURLE_USE_SSL_FAILED: {
+        Error error = network("TLS handshake failed with " + host_port(url) + ": " + reason);
+        // The registry client decides the localhost plain-http fallback on this fact, not on the text.
+        error.fault = ErrorFault::TlsHandshake;
+        return error;
+    }
     case CURLE_SSL_CACERT_BADFILE: return make_error(ErrorCode::Usage, "cannot use CA certificates: " + reason);
     case CURLE_UNSUPPORTED_PROTOCOL: // "Received HTTP/0.9 when not allowed"
     case CURLE_WEIRD_SERVER_REPLY: {

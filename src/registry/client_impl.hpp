@@ -82,7 +82,7 @@ namespace digestx::registry {
 /// The client's state.
 struct RegistryClient::Impl {
     /// Builds the state; the authenticator is created on first use.
-    Impl(net::Transport &transport, std::string endpoint, std::optional<auth::Credentials> credentials,
+    Impl(std::shared_ptr<net::Transport> transport, std::string endpoint, std::optional<auth::Credentials> credentials,
          ClientOptions options, const auth::Clock &clock);
 
     /// Sends a batch for `repository` (pull scope) through the authenticator, deciding the scheme
@@ -106,17 +106,18 @@ struct RegistryClient::Impl {
                                      const std::function<Digest(DigestAlgorithm)> &content_digest,
                                      std::string_view what);
     /// Verifies a manifest answer (status, C15, B4/B5 via parse_document, B1, B2/B3, B15).
-    Result<Fetch> verify_manifest(const detail::PathRequest &request, Result<net::HttpResponse> answer,
-                                  std::string_view repository, const ManifestTarget &target,
-                                  std::string_view expected_media_type = {});
+    Result<Fetched> verify_manifest(const detail::PathRequest &request, Result<net::HttpResponse> answer,
+                                    std::string_view repository, const ManifestTarget &target,
+                                    std::string_view expected_media_type = {});
     /// Verifies a blob answer (status, C15, B1, B2/B3).
-    Result<Fetch> verify_blob(const detail::PathRequest &request, Result<net::HttpResponse> answer,
-                              std::string_view repository, const Digest &digest);
+    Result<Fetched> verify_blob(const detail::PathRequest &request, Result<net::HttpResponse> answer,
+                                std::string_view repository, const Digest &digest);
     /// The error of a non-2xx manifest answer, with the C12 note.
     Error manifest_error(const net::HttpResponse &response, std::string_view repository, const ManifestTarget &target);
     /// `scheme://endpoint`.
     [[nodiscard]] std::string base_url() const { return scheme + "://" + endpoint; }
 
+    std::shared_ptr<net::Transport> transport;          ///< kept alive as long as the client
     std::string endpoint;                               ///< host[:port]
     std::optional<auth::Credentials> credentials;       ///< for the authenticator
     ClientOptions options;                              ///< as given, accept filled in

@@ -110,7 +110,7 @@ Result<TagList> RegistryClient::list_tags(std::string_view repository, std::size
     return list;
 }
 
-Result<Referrers> RegistryClient::referrers(std::string_view repository, const Digest &subject_digest) {
+Result<ReferrerList> RegistryClient::referrers(std::string_view repository, const Digest &subject_digest) {
     Impl &impl = *m_impl;
     detail::PathRequest request;
     request.path = detail::api_path(repository, "referrers/" + subject_digest.str());
@@ -140,7 +140,7 @@ Result<Referrers> RegistryClient::referrers(std::string_view repository, const D
                                           return entry.code == "NAME_UNKNOWN";
                                       });
             if (repository_missing) return fail(response_error(response, subject));
-            return Referrers{{}, false, impl.note_for(used, response)};
+            return ReferrerList{{}, ReferrerRoute::TagSchema, impl.note_for(used, response)};
         }
     }
     if (!success(response.status)) return fail(response_error(response, subject));
@@ -151,7 +151,8 @@ Result<Referrers> RegistryClient::referrers(std::string_view repository, const D
         return fail(ErrorCode::Integrity,
                     what + ": the answer is a " + std::string(document_kind_name(document->kind())) + ", not an index");
     }
-    return Referrers{document->index().manifests, from_api, impl.note_for(used, response)};
+    return ReferrerList{document->index().manifests, from_api ? ReferrerRoute::Api : ReferrerRoute::TagSchema,
+                        impl.note_for(used, response)};
 }
 
 } // namespace digestx::registry

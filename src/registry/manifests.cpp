@@ -24,7 +24,7 @@ bool needs_error_body(int status) {
 
 } // namespace
 
-Result<Fetch> RegistryClient::get_manifest(std::string_view repository, const ManifestTarget &target) {
+Result<Fetched> RegistryClient::get_manifest(std::string_view repository, const ManifestTarget &target) {
     auto request = m_impl->manifest_request("GET", repository, target.str(), target.accept);
     auto answers = m_impl->send({request}, repository);
     return m_impl->verify_manifest(request, std::move(answers.front()), repository, target);
@@ -82,7 +82,7 @@ Result<HeadOutcome> RegistryClient::head_manifest(std::string_view repository, c
     return outcome;
 }
 
-Result<Fetch> RegistryClient::head_then_get(std::string_view repository, const ManifestTarget &target) {
+Result<Fetched> RegistryClient::head_then_get(std::string_view repository, const ManifestTarget &target) {
     auto outcome = head_manifest(repository, target);
     if (!outcome) return fail(std::move(outcome.error()));
     if (outcome->fetched) return std::move(*outcome->fetched);
@@ -93,28 +93,28 @@ Result<Fetch> RegistryClient::head_then_get(std::string_view repository, const M
     return get_manifest(repository, pinned);
 }
 
-Result<Fetch> RegistryClient::get_blob(std::string_view repository, const Digest &digest) {
+Result<Fetched> RegistryClient::get_blob(std::string_view repository, const Digest &digest) {
     auto request = m_impl->blob_request(repository, digest);
     auto answers = m_impl->send({request}, repository);
     return m_impl->verify_blob(request, std::move(answers.front()), repository, digest);
 }
 
-std::vector<Result<Fetch>> RegistryClient::fetch_by_digest(std::string_view repository,
-                                                           const std::vector<DigestRequest> &items) {
+std::vector<Result<Fetched>> RegistryClient::fetch_by_digest(std::string_view repository,
+                                                             const std::vector<FetchItem> &items) {
     std::vector<detail::PathRequest> batch;
     batch.reserve(items.size());
     for (const auto &item : items) {
-        batch.push_back(item.kind == DigestRequest::Kind::Manifest
+        batch.push_back(item.kind == FetchItem::Kind::Manifest
                             ? m_impl->manifest_request("GET", repository, item.digest.str())
                             : m_impl->blob_request(repository, item.digest));
     }
-    std::vector<Result<Fetch>> results;
+    std::vector<Result<Fetched>> results;
     if (batch.empty()) return results;
     auto answers = m_impl->send(batch, repository);
     results.reserve(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
         const auto &item = items[i];
-        if (item.kind == DigestRequest::Kind::Manifest) {
+        if (item.kind == FetchItem::Kind::Manifest) {
             results.push_back(m_impl->verify_manifest(batch[i], std::move(answers[i]), repository,
                                                       ManifestTarget{{}, item.digest, {}}, item.media_type));
         } else {

@@ -125,13 +125,13 @@ std::string ManifestTarget::str() const {
     return digest ? digest->str() : tag;
 }
 
-RegistryClient::Impl::Impl(net::Transport &transport, std::string endpoint_,
+RegistryClient::Impl::Impl(std::shared_ptr<net::Transport> transport_, std::string endpoint_,
                            std::optional<auth::Credentials> credentials_, ClientOptions options_,
                            const auth::Clock &clock_)
-    : endpoint(std::move(endpoint_)), credentials(std::move(credentials_)), options(std::move(options_)), clock(clock_),
-      diagnostics(options.diagnostics, options.verbose), recorder(transport, diagnostics),
-      choice(choose_scheme(endpoint, options.plain_http)), scheme(choice == SchemeChoice::Http ? "http" : "https"),
-      scheme_settled(choice != SchemeChoice::HttpsThenHttp) {
+    : transport(std::move(transport_)), endpoint(std::move(endpoint_)), credentials(std::move(credentials_)),
+      options(std::move(options_)), clock(clock_), diagnostics(options.diagnostics, options.verbose),
+      recorder(*transport, diagnostics), choice(choose_scheme(endpoint, options.plain_http)),
+      scheme(choice == SchemeChoice::Http ? "http" : "https"), scheme_settled(choice != SchemeChoice::HttpsThenHttp) {
     if (options.accept.empty()) options.accept = media::find_accept_preset("full")->types;
 }
 
@@ -169,7 +169,7 @@ std::vector<Result<net::HttpResponse>> RegistryClient::Impl::send(const std::vec
     // failed handshake ("wrong version number"); certificate problems are "TLS verification
     // failed" and never fall back (C14).
     bool speaks_plain_http = std::any_of(results.begin(), results.end(), [](const Result<net::HttpResponse> &r) {
-        return !r && r.error().code == ErrorCode::Network && r.error().message.starts_with("TLS handshake failed");
+        return !r && r.error().fault == ErrorFault::TlsHandshake;
     });
     if (!speaks_plain_http) return results;
     diagnostics.note("registry " + endpoint + " is on this machine and does not speak TLS: using plain http");
@@ -185,7 +185,7 @@ RequestSubject RegistryClient::Impl::subject(RequestSubject::Kind kind, std::str
 
 FetchNote RegistryClient::Impl::note_for(const detail::PathRequest &request, const net::HttpResponse &response) const {
     FetchNote note;
-    note.method = request.method;
+    note.method = request.method == "HEAD" ? FetchMethod::Head : FetchMethod::Get;
     note.location = net::redact_url(base_url() + request.path);
     for (const auto &[name, value] : request.headers) {
         if (name == "Accept") note.accept = value;
@@ -218,11 +218,11 @@ detail::PathRequest RegistryClient::Impl::blob_request(std::string_view reposito
     return request;
 }
 
-RegistryClient::RegistryClient(net::Transport &transport, std::string endpoint,
+RegistryClient::RegistryClient(std::shared_ptr<net::Transport> transport, std::string endpoint,
                                std::optional<auth::Credentials> credentials, ClientOptions options,
                                const auth::Clock &clock)
-    : m_impl(
-          std::make_unique<Impl>(transport, std::move(endpoint), std::move(credentials), std::move(options), clock)) {}
+    : m_impl(std::make_unique<Impl>(std::move(transport), std::move(endpoint), std::move(credentials),
+                                    std::move(options), clock)) {}
 
 RegistryClient::~RegistryClient() = default;
 

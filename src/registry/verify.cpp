@@ -72,10 +72,10 @@ Error RegistryClient::Impl::manifest_error(const net::HttpResponse &response, st
     return error;
 }
 
-Result<Fetch> RegistryClient::Impl::verify_manifest(const detail::PathRequest &request,
-                                                    Result<net::HttpResponse> answer, std::string_view repository,
-                                                    const ManifestTarget &target,
-                                                    std::string_view expected_media_type) {
+Result<Fetched> RegistryClient::Impl::verify_manifest(const detail::PathRequest &request,
+                                                      Result<net::HttpResponse> answer, std::string_view repository,
+                                                      const ManifestTarget &target,
+                                                      std::string_view expected_media_type) {
     std::string what = "manifest " + endpoint + "/" + std::string(repository) +
                        (target.digest ? "@" + target.digest->str() : ":" + target.tag);
     if (!answer) return fail(std::move(answer.error()).with_context("fetching " + sanitize(what, 300)));
@@ -126,12 +126,12 @@ Result<Fetch> RegistryClient::Impl::verify_manifest(const detail::PathRequest &r
         }
     }
     std::string media_type = type ? std::string(media::essence(*type)) : doc.media_type();
-    return Fetch{std::move(response.body), digest, std::move(media_type), note_for(request, response),
-                 content_length(response)};
+    return Fetched{std::move(response.body), digest, std::move(media_type), note_for(request, response),
+                   content_length(response)};
 }
 
-Result<Fetch> RegistryClient::Impl::verify_blob(const detail::PathRequest &request, Result<net::HttpResponse> answer,
-                                                std::string_view repository, const Digest &digest) {
+Result<Fetched> RegistryClient::Impl::verify_blob(const detail::PathRequest &request, Result<net::HttpResponse> answer,
+                                                  std::string_view repository, const Digest &digest) {
     std::string what = "blob " + endpoint + "/" + std::string(repository) + "@" + digest.str();
     if (!answer) return fail(std::move(answer.error()).with_context("fetching " + sanitize(what, 300)));
     net::HttpResponse &response = *answer;
@@ -154,7 +154,7 @@ Result<Fetch> RegistryClient::Impl::verify_blob(const detail::PathRequest &reque
     auto checked = check_header_digest(
         response, [&](DigestAlgorithm algorithm) { return Digest::compute(bytes, algorithm); }, what);
     if (!checked) return failed(std::move(checked.error()));
-    Fetch fetch{std::move(response.body), content, {}, note_for(request, response), content_length(response)};
+    Fetched fetch{std::move(response.body), content, {}, note_for(request, response), content_length(response)};
     auto type = declared_type(response);
     fetch.media_type = type ? std::string(media::essence(*type)) : std::string();
     return fetch;

@@ -17,7 +17,7 @@ Json text_or_null(const std::string &value) {
 
 Json fetch_json(const FetchNote &note) {
     Json out;
-    out["method"] = note.method;
+    out["method"] = fetch_method_name(note.method);
     out["location"] = note.location;
     out["accept"] = text_or_null(note.accept);
     out["contentType"] = text_or_null(note.content_type);
@@ -107,7 +107,7 @@ Json node_json(const ImageTree &tree, const Explanation &explanation, std::size_
     if (words.role == Role::ImageConfig) add_config(out, node);
     if (node.is_referrer()) {
         out["artifactType"] = text_or_null(node.descriptor->artifact_type);
-        out["referrersVia"] = node.referrer_via;
+        out["referrersVia"] = referrer_route_name(*node.referrer_via);
     }
     if (node.descriptor && node.descriptor->is_attestation()) {
         auto attests = attested_digest(node);

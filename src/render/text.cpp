@@ -116,7 +116,7 @@ void TextWriter::write_details(const TreeNode &node, const NodeExplanation &word
 // diff_ids, the digests of the uncompressed tars. A row puts the two side by side.
 void TextWriter::write_layers(const TreeNode &node, const NodeExplanation &words, const std::string &prefix) {
     bool config_read = std::any_of(node.children.begin(), node.children.end(),
-                                   [&](std::size_t child) { return m_tree.nodes[child].config.has_value(); });
+                                   [&](std::size_t child) { return m_tree.nodes[child].config != nullptr; });
     std::string no_diff_id = config_read ? "- (not in the config)" : "- (config not read)";
     std::size_t size_width = 0;
     for (const auto &row : words.layers)

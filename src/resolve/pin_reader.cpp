@@ -2,6 +2,8 @@
 #include <set>
 
 #include "digestx/core/text.hpp"
+#include "digestx/resolve/platform_walk.hpp"
+#include "digestx/resolve/select.hpp"
 #include "pin_support.hpp"
 
 namespace digestx {
@@ -29,15 +31,7 @@ std::string_view pin_status_name(PinStatus status) noexcept {
     return "drifted";
 }
 
-Result<Observed> SourcePinReader::observe(const Reference &reference) {
-    auto fetched = m_source.fetch_reference(reference);
-    if (!fetched) return fail(std::move(fetched.error()));
-    auto document = pin_detail::parse_fetched(*fetched, reference.familiar());
-    if (!document) return fail(std::move(document.error()));
-    return Observed{document->digest(), document->media_type(), std::move(*fetched), "GET"};
-}
-
-Result<Observed> CachingPinReader::observe(const Reference &reference) {
+Result<Observed> ObservationCache::observe(const Reference &reference) {
     std::string key = reference.canonical();
     auto found = m_seen.find(key);
     if (found == m_seen.end()) found = m_seen.emplace(key, m_inner.observe(reference)).first;
@@ -48,7 +42,7 @@ std::map<std::string, std::string> platform_digests(const Document &index) {
     std::map<std::string, std::string> digests;
     if (!index.is_index()) return digests;
     for (const auto &entry : index.index().manifests) {
-        auto platform = pin_detail::entry_platform(entry);
+        auto platform = descriptor_platform(entry);
         if (!platform || entry.is_attestation() || is_unknown_platform(*platform)) continue;
         digests.emplace(sanitize(display_platform(*platform), 100), entry.digest.str());
     }
@@ -76,42 +70,23 @@ std::vector<PlatformChange> platform_changes(const std::map<std::string, std::st
 
 namespace pin_detail {
 
-std::optional<Platform> entry_platform(const Descriptor &entry) {
-    if (!entry.platform) return std::nullopt;
-    const DescriptorPlatform &declared = *entry.platform;
-    return normalize(
-        Platform{declared.os, declared.architecture, declared.variant, declared.os_version, declared.os_features});
-}
-
 Digest rehash(const Document &document, DigestAlgorithm algorithm) {
     if (document.digest().algorithm() == algorithm) return document.digest();
     if (document.is_schema1()) return Digest::compute(document.schema1().payload, algorithm);
     return Digest::compute(document.bytes(), algorithm);
 }
 
-Result<Document> parse_fetched(const Fetched &fetched, const std::string &what) {
-    std::optional<std::string_view> declared;
-    if (!fetched.media_type.empty()) declared = fetched.media_type;
-    auto document = parse_document(fetched.bytes, declared);
-    if (!document) return fail(std::move(document.error()).with_context(sanitize(what, 300)));
-    return document;
-}
-
-Result<Platform> manifest_platform(PinReader &reader, const Document &manifest) {
-    if (manifest.is_schema1()) {
-        return normalize(Platform{"linux", manifest.schema1().architecture, {}, {}, {}});
-    }
+Result<Platform> manifest_platform(Source &source, const Document &manifest) {
+    if (manifest.is_schema1()) return schema1_platform(manifest.schema1());
     if (!manifest.is_manifest()) return fail(ErrorCode::Internal, "manifest_platform called on an index");
     const Descriptor &config = manifest.manifest().config;
     auto digest = config.digest.require_verifiable();
     if (!digest) return fail(std::move(digest.error()));
-    auto fetched = reader.documents().fetch_by_digest({FetchItem{FetchItem::Kind::Blob, *digest, config.media_type}});
-    if (fetched.empty()) return fail(ErrorCode::Internal, "the source answered an empty batch");
-    if (!fetched.front()) return fail(std::move(fetched.front().error()));
-    auto parsed = parse_image_config(fetched.front()->bytes);
+    auto fetched = source.fetch_one(FetchItem{FetchItem::Kind::Blob, *digest, config.media_type, config.size});
+    if (!fetched) return fail(std::move(fetched.error()));
+    auto parsed = parse_image_config(fetched->bytes);
     if (!parsed) return fail(std::move(parsed.error()).with_context("image config " + digest->str()));
-    return normalize(
-        Platform{parsed->os, parsed->architecture, parsed->variant, parsed->os_version, parsed->os_features});
+    return config_platform(*parsed);
 }
 
 Reference at_digest(const Reference &reference, const Digest &digest) {

@@ -10,19 +10,13 @@
 
 namespace digestx::pin_detail {
 
-/// The normalised platform an index entry declares, or nullopt when it declares none.
-std::optional<Platform> entry_platform(const Descriptor &entry);
-
 /// The registry digest of a document recomputed in `algorithm` (the JWS payload for schema1, as
 /// the registry digest itself is computed).
 Digest rehash(const Document &document, DigestAlgorithm algorithm);
 
-/// Parses a fetched body as a manifest document, naming `what` in the error.
-Result<Document> parse_fetched(const Fetched &fetched, const std::string &what);
-
 /// The platform a single image manifest is for, read from its config (one blob read); a schema1
-/// manifest names its architecture itself. NotFound-free: errors are returned as they come.
-Result<Platform> manifest_platform(PinReader &reader, const Document &manifest);
+/// manifest names its architecture itself. Errors are returned as they come.
+Result<Platform> manifest_platform(Source &source, const Document &manifest);
 
 /// The reference reading exactly `digest` (its tag kept, as a label only).
 Reference at_digest(const Reference &reference, const Digest &digest);

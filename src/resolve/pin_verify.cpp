@@ -2,13 +2,14 @@
 
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
+#include "digestx/resolve/platform_walk.hpp"
+#include "digestx/resolve/select.hpp"
 #include "pin_support.hpp"
 
 namespace digestx {
 namespace {
 
 using pin_detail::at_digest;
-using pin_detail::parse_fetched;
 using pin_detail::rehash;
 
 PinVerdict verdict_for(const Digest &pinned, PinStatus status) {
@@ -28,7 +29,7 @@ PinLevel entry_level(const Descriptor &entry) {
 // The entry of `index` that is the pinned digest. Entries are compared in the pin's algorithm:
 // those written in another one are fetched (one batch) and rehashed, so a sha512 pin of a
 // platform manifest listed by sha256 is still found.
-Result<std::optional<std::size_t>> find_entry(PinReader &reader, const Document &index, const Digest &pinned) {
+Result<std::optional<std::size_t>> find_entry(Source &source, const Document &index, const Digest &pinned) {
     const auto &entries = index.index().manifests;
     std::vector<FetchItem> items;
     std::vector<std::size_t> positions;
@@ -37,12 +38,12 @@ Result<std::optional<std::size_t>> find_entry(PinReader &reader, const Document 
         if (!digest) continue;
         if (*digest == pinned) return std::optional<std::size_t>(i);
         if (digest->algorithm() != pinned.algorithm()) {
-            items.push_back({FetchItem::Kind::Manifest, *digest, entries[i].media_type});
+            items.push_back({FetchItem::Kind::Manifest, *digest, entries[i].media_type, entries[i].size});
             positions.push_back(i);
         }
     }
     if (items.empty()) return std::optional<std::size_t>();
-    auto fetched = reader.documents().fetch_by_digest(items);
+    auto fetched = source.fetch_by_digest(items);
     for (std::size_t k = 0; k < fetched.size() && k < positions.size(); ++k) {
         if (!fetched[k]) return fail(std::move(fetched[k].error()));
         auto document = parse_fetched(*fetched[k], "index entry " + std::to_string(positions[k]));
@@ -53,9 +54,9 @@ Result<std::optional<std::size_t>> find_entry(PinReader &reader, const Document 
 }
 
 // Platform → digest of a document: an index's image entries, or a single manifest's own platform.
-std::map<std::string, std::string> platforms_of(PinReader &reader, const Document &document, std::string &note) {
+std::map<std::string, std::string> platforms_of(Source &source, const Document &document, std::string &note) {
     if (document.is_index()) return platform_digests(document);
-    auto platform = pin_detail::manifest_platform(reader, document);
+    auto platform = pin_detail::manifest_platform(source, document);
     if (!platform) {
         note = "the platform of " + document.digest().str() + " could not be read: " + platform.error().describe();
         return {};
@@ -64,9 +65,9 @@ std::map<std::string, std::string> platforms_of(PinReader &reader, const Documen
 }
 
 // Drift: read the pinned content (gone means Missing) and say which platforms changed.
-PinVerdict drift(PinReader &reader, const Reference &reference, PinVerdict verdict, const Document &current) {
+PinVerdict drift(Source &source, const Reference &reference, PinVerdict verdict, const Document &current) {
     verdict.status = PinStatus::Drifted;
-    auto fetched = reader.documents().fetch_reference(at_digest(reference, verdict.pinned));
+    auto fetched = source.fetch_reference(at_digest(reference, verdict.pinned));
     if (!fetched) {
         if (fetched.error().code == ErrorCode::NotFound) {
             verdict.status = PinStatus::Missing;
@@ -80,8 +81,8 @@ PinVerdict drift(PinReader &reader, const Reference &reference, PinVerdict verdi
         verdict.note = "the pinned content could not be read: " + pinned.error().describe();
         return verdict;
     }
-    auto before = platforms_of(reader, *pinned, verdict.note);
-    auto after = platforms_of(reader, current, verdict.note);
+    auto before = platforms_of(source, *pinned, verdict.note);
+    auto after = platforms_of(source, current, verdict.note);
     if (!pinned->is_index() && current.is_index() && before.size() == 1) {
         // A platform pin that drifted: only its own platform is of interest.
         auto now = after.find(before.begin()->first);
@@ -93,8 +94,8 @@ PinVerdict drift(PinReader &reader, const Reference &reference, PinVerdict verdi
     return verdict;
 }
 
-Result<PinVerdict> verify_content(PinReader &reader, const Reference &reference, const Digest &pinned) {
-    auto fetched = reader.documents().fetch_reference(at_digest(reference, pinned));
+Result<PinVerdict> verify_content(Source &source, const Reference &reference, const Digest &pinned) {
+    auto fetched = source.fetch_reference(at_digest(reference, pinned));
     if (!fetched) return fail(std::move(fetched.error()));
     auto document = parse_fetched(*fetched, pinned.str());
     if (!document) return fail(std::move(document.error()));
@@ -104,8 +105,8 @@ Result<PinVerdict> verify_content(PinReader &reader, const Reference &reference,
 }
 
 // The tag is gone: the pin can no longer be compared, unless its content is gone too.
-Result<PinVerdict> tag_gone(PinReader &reader, const Reference &reference, const Digest &pinned, Error error) {
-    auto content = reader.documents().fetch_reference(at_digest(reference, pinned));
+Result<PinVerdict> tag_gone(Source &source, const Reference &reference, const Digest &pinned, Error error) {
+    auto content = source.fetch_reference(at_digest(reference, pinned));
     if (content) return fail(std::move(error).with_context("the pinned content still exists"));
     if (content.error().code != ErrorCode::NotFound) return fail(std::move(error));
     return verdict_for(pinned, PinStatus::Missing);
@@ -120,14 +121,14 @@ Result<Reference> tag_reference(const Reference &reference) {
     return parse_reference(parts.str());
 }
 
-Result<PinVerdict> verify_pin(PinReader &reader, const Reference &reference, const Digest &pinned) {
-    if (!reference.tag()) return verify_content(reader, reference, pinned);
+Result<PinVerdict> verify_pin(Source &source, const Reference &reference, const Digest &pinned) {
+    if (!reference.tag()) return verify_content(source, reference, pinned);
     auto tagged = tag_reference(reference);
     if (!tagged) return fail(std::move(tagged.error()));
-    auto observed = reader.observe(*tagged);
+    auto observed = source.observe(*tagged);
     if (!observed) {
         if (observed.error().code != ErrorCode::NotFound) return fail(std::move(observed.error()));
-        return tag_gone(reader, reference, pinned, std::move(observed.error()));
+        return tag_gone(source, reference, pinned, std::move(observed.error()));
     }
     PinVerdict verdict = verdict_for(pinned, PinStatus::Drifted);
     bool known_type = !observed->media_type.empty();
@@ -139,9 +140,8 @@ Result<PinVerdict> verify_pin(PinReader &reader, const Reference &reference, con
         return verdict;
     }
     // One more read, by the digest just observed (never the tag again: fault catalogue C17).
-    Result<Fetched> fetched = observed->fetched
-                                  ? Result<Fetched>(*observed->fetched)
-                                  : reader.documents().fetch_reference(at_digest(reference, observed->digest));
+    Result<Fetched> fetched = observed->fetched ? Result<Fetched>(*observed->fetched)
+                                                : source.fetch_reference(at_digest(reference, observed->digest));
     if (!fetched) return fail(std::move(fetched.error()));
     auto current = parse_fetched(*fetched, observed->digest.str());
     if (!current) return fail(std::move(current.error()));
@@ -153,20 +153,20 @@ Result<PinVerdict> verify_pin(PinReader &reader, const Reference &reference, con
         return verdict;
     }
     if (current->is_index()) {
-        auto entry = find_entry(reader, *current, pinned);
+        auto entry = find_entry(source, *current, pinned);
         if (!entry) return fail(std::move(entry.error()));
         if (*entry) {
             const Descriptor &found = current->index().manifests[**entry];
             verdict.status = PinStatus::PlatformPin;
             verdict.level = entry_level(found);
-            auto platform = pin_detail::entry_platform(found);
+            auto platform = descriptor_platform(found);
             if (platform && !is_unknown_platform(*platform)) {
-                verdict.platform = sanitize(display_platform(*platform), 100);
+                verdict.platform = *platform;
             }
             return verdict;
         }
     }
-    return drift(reader, reference, std::move(verdict), *current);
+    return drift(source, reference, std::move(verdict), *current);
 }
 
 } // namespace digestx

@@ -26,21 +26,23 @@ std::size_t add_referrer(ImageTree &tree, std::size_t subject, const Descriptor 
     node.depth = tree.nodes[subject].depth + 1;
     node.descriptor = descriptor;
     node.note = list.note;
-    node.referrer_via = list.via;
+    node.referrer_via = list.route;
     tree.nodes.push_back(std::move(node));
     tree.nodes[subject].children.push_back(tree.nodes.size() - 1);
     return tree.nodes.size() - 1;
 }
 
-std::string via_text(const std::string &via) {
-    if (via == "tag-schema") return "the sha256-<hex> tag schema (the registry has no referrers API)";
-    if (via == "referrers-api") return "the referrers API";
-    if (via == "oci-layout") return "the layout's index.json";
-    return sanitize(via, 60);
+std::string via_text(ReferrerRoute route) {
+    switch (route) {
+    case ReferrerRoute::TagSchema: return "the sha256-<hex> tag schema (the registry has no referrers API)";
+    case ReferrerRoute::Api: return "the referrers API";
+    case ReferrerRoute::OciLayout: return "the layout's index.json";
+    }
+    return "the referrers API";
 }
 
 // One line that says what was asked, so "no referrers" is not mistaken for "not looked".
-Finding summary(std::size_t subjects, std::size_t found, const std::map<std::string, std::size_t> &vias) {
+Finding summary(std::size_t subjects, std::size_t found, const std::map<ReferrerRoute, std::size_t> &vias) {
     std::string how;
     for (const auto &[via, count] : vias)
         how += (how.empty() ? "" : ", ") + via_text(via) + (vias.size() > 1 ? " for " + std::to_string(count) : "");
@@ -65,7 +67,7 @@ std::vector<std::size_t> referrer_subjects(const ImageTree &tree) {
 
 Result<void> attach_referrers(Source &source, ImageTree &tree) {
     std::size_t found = 0;
-    std::map<std::string, std::size_t> vias;
+    std::map<ReferrerRoute, std::size_t> vias;
     std::vector<std::size_t> subjects = referrer_subjects(tree);
     for (std::size_t subject : subjects) {
         Digest digest = tree.nodes[subject].document->digest();
@@ -78,7 +80,7 @@ Result<void> attach_referrers(Source &source, ImageTree &tree) {
                  subject});
             continue;
         }
-        ++vias[list->via];
+        ++vias[list->route];
         for (const auto &descriptor : list->manifests) {
             add_referrer(tree, subject, descriptor, *list);
             ++found;

@@ -1,5 +1,6 @@
 #include "digestx/source/oci_layout_source.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -32,7 +33,7 @@ Result<std::string> read_bounded(const std::filesystem::path &path, std::size_t 
 }
 
 FetchNote note_for(const std::string &location, const std::string &media_type) {
-    return FetchNote{"read", location, {}, media_type, std::nullopt, "oci-layout", 0};
+    return FetchNote{FetchMethod::Read, location, {}, media_type, std::nullopt, "oci-layout", 0};
 }
 
 } // namespace
@@ -88,7 +89,8 @@ Result<Fetched> OciLayoutSource::fetch_reference(const Reference &reference) {
         for (const auto &entry : entries) {
             if (entry.digest.str() == reference.digest()->str()) media_type = entry.media_type;
         }
-        return Fetched{std::move(*bytes), media_type, note_for("blobs/" + reference.digest()->str(), media_type)};
+        return Fetched{std::move(*bytes), *reference.digest(), media_type,
+                       note_for("blobs/" + reference.digest()->str(), media_type), std::nullopt};
     }
     const Descriptor *chosen = nullptr;
     std::string available;
@@ -122,10 +124,29 @@ Result<Fetched> OciLayoutSource::fetch_reference(const Reference &reference) {
         return fail(ErrorCode::Integrity, "layout blob " + digest->str() + " has " + std::to_string(bytes->size()) +
                                               " bytes; index.json says " + std::to_string(chosen->size));
     }
-    return Fetched{std::move(*bytes), chosen->media_type, note_for("blobs/" + digest->str(), chosen->media_type)};
+    return Fetched{std::move(*bytes), *digest, chosen->media_type,
+                   note_for("blobs/" + digest->str(), chosen->media_type), std::nullopt};
 }
 
-std::vector<Result<Fetched>> OciLayoutSource::fetch_by_digest(const std::vector<FetchItem> &items) {
+Result<TagList> OciLayoutSource::list_tags(std::size_t /*page_size*/) {
+    auto index = read_index();
+    if (!index) return fail(std::move(index.error()));
+    TagList list;
+    list.pages = 1;
+    for (const auto &entry : index->index().manifests) {
+        auto name = entry.annotation(ref_name_annotation);
+        if (!name) continue;
+        // The same validity rule as a registry's tags: a name a reference could not carry is dropped.
+        if (!grammar::is_tag(*name)) {
+            ++list.dropped;
+            continue;
+        }
+        if (std::find(list.tags.begin(), list.tags.end(), *name) == list.tags.end()) list.tags.emplace_back(*name);
+    }
+    return list;
+}
+
+std::vector<Result<Fetched>> OciLayoutSource::fetch_batch(const std::vector<FetchItem> &items) {
     std::vector<Result<Fetched>> results;
     results.reserve(items.size());
     for (const auto &item : items) {
@@ -134,8 +155,8 @@ std::vector<Result<Fetched>> OciLayoutSource::fetch_by_digest(const std::vector<
             results.emplace_back(fail(std::move(bytes.error())));
             continue;
         }
-        results.emplace_back(
-            Fetched{std::move(*bytes), item.media_type, note_for("blobs/" + item.digest.str(), item.media_type)});
+        results.emplace_back(Fetched{std::move(*bytes), item.digest, item.media_type,
+                                     note_for("blobs/" + item.digest.str(), item.media_type), std::nullopt});
     }
     return results;
 }
@@ -169,8 +190,8 @@ Result<ReferrerList> OciLayoutSource::referrers(const Digest &subject) {
     if (auto scanned = scan_referrers(); !scanned) return fail(std::move(scanned.error()));
     auto found = m_referrers.find(subject.str());
     std::string index_type(media::oci_index);
-    return ReferrerList{found == m_referrers.end() ? std::vector<Descriptor>{} : found->second, "oci-layout",
-                        note_for("index.json", index_type)};
+    return ReferrerList{found == m_referrers.end() ? std::vector<Descriptor>{} : found->second,
+                        ReferrerRoute::OciLayout, note_for("index.json", index_type)};
 }
 
 } // namespace digestx

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "digestx/io/host_platform.hpp"
 #include "digestx/core/platform.hpp"
 #include "support/process.hpp"
 

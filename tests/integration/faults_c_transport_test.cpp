@@ -244,7 +244,7 @@ TEST_CASE("C12: the full Accept list goes out, identical on HEAD and GET", "[fau
     }
 }
 
-TEST_CASE("C14: TLS is verified; --cacert adds trust, --insecure is loud, nothing falls back to http",
+TEST_CASE("C14: TLS is verified, --cacert adds trust, --insecure is loud, nothing falls back to http",
           "[faults][C14]") {
     const TestPki &pki = shared_pki().pki;
     const std::string &dir = shared_pki().dir.path();

@@ -143,7 +143,7 @@ TEST_CASE("the reference object of inspect JSON has the keys of `digestx ref -o 
     CHECK(ref == inspected);
 }
 
-TEST_CASE("a partial failure keeps stdout; a total failure leaves it empty", "[inspect][driver]") {
+TEST_CASE("a partial failure keeps stdout, a total failure leaves it empty", "[inspect][driver]") {
     // Same contract in-process as for the binary (see inspect_layout_test for the corrupted case).
     Run missing = run({"oci:examples/alpine-3.12:nope"}, {}, false);
     CHECK(missing.exit_code == 3);

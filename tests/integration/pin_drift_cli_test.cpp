@@ -44,7 +44,7 @@ std::size_t count_requests(const std::string &trace, const std::string &prefix, 
 
 } // namespace
 
-TEST_CASE("a tag moved between pin and check is drift; pin --update takes the new index", "[cli][pin][check][bed]") {
+TEST_CASE("a tag moved between pin and check is drift, pin --update takes the new index", "[cli][pin][check][bed]") {
     auto bed = fresh_bed(BedMode::Open);
     const FixtureCatalog &catalog = fixture_catalog();
     TempDir dir;

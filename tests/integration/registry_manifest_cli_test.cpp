@@ -182,7 +182,8 @@ TEST_CASE("manifest failures: exit code of the contract, stdout empty", "[regist
         {{"manifest", bed.reference("library/alpine@sha256:" + std::string(64, '0'))}, 3, "manifest unknown"},
         {{"manifest", "--head", bed.reference("library/alpine:9.99")}, 3, "manifest unknown"},
         {{"manifest", bed.reference("library/Alpine:3.12")}, 2, "invalid reference"},
-        {{"manifest", "oci:/tmp/nowhere"}, 2, "reads from a registry"},
+        {{"manifest", "oci:/tmp/nowhere"}, 3, "no OCI layout directory"},
+        {{"manifest", "--head", "oci:/tmp/nowhere"}, 2, "--head sends an HTTP HEAD"},
         {{"manifest", "--max-manifest-bytes", "1024", bed.reference("library/alpine:3.12")}, 5, "1024-byte limit"},
     };
     for (const auto &row : rows) {

@@ -6,6 +6,7 @@
 /// redirects followed with `Authorization` dropped when the origin changes, lowercased header
 /// names). No sockets, no threads.
 
+#include <memory>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -92,5 +93,11 @@ private:
     std::vector<std::string> m_unscripted;
     std::size_t m_batches = 0;
 };
+
+/// A non-owning handle on a transport the test keeps on its stack, for code that keeps its
+/// transport alive (RegistryClient): the test outlives the client and inspects the transport.
+inline std::shared_ptr<net::Transport> borrowed(net::Transport &transport) {
+    return std::shared_ptr<net::Transport>(std::shared_ptr<void>(), &transport);
+}
 
 } // namespace digestx::test

@@ -20,7 +20,8 @@ Result<Fetched> MemorySource::serve(const std::string &digest, const std::string
     }
     m_stats.bytes_received += found->second.size();
     std::string type = media_type.empty() ? m_media_types[digest] : media_type;
-    return Fetched{found->second, type, FetchNote{"GET", "memory/" + digest, {}, type, digest, "memory", 200}};
+    return Fetched{found->second, *expected, type,
+                   FetchNote{FetchMethod::Get, "memory/" + digest, {}, type, digest, "memory", 200}, std::nullopt};
 }
 
 Result<Fetched> MemorySource::fetch_reference(const Reference &reference) {
@@ -31,7 +32,7 @@ Result<Fetched> MemorySource::fetch_reference(const Reference &reference) {
     return serve(tag->second, {});
 }
 
-std::vector<Result<Fetched>> MemorySource::fetch_by_digest(const std::vector<FetchItem> &items) {
+std::vector<Result<Fetched>> MemorySource::fetch_batch(const std::vector<FetchItem> &items) {
     std::vector<Result<Fetched>> results;
     std::vector<std::string> batch;
     for (const auto &item : items) {
@@ -42,6 +43,14 @@ std::vector<Result<Fetched>> MemorySource::fetch_by_digest(const std::vector<Fet
     return results;
 }
 
+Result<TagList> MemorySource::list_tags(std::size_t /*page_size*/) {
+    TagList list;
+    list.pages = 1;
+    for (const auto &[tag, digest] : m_tags)
+        list.tags.push_back(tag);
+    return list;
+}
+
 Result<ReferrerList> MemorySource::referrers(const Digest &subject) {
     if (!m_lists_referrers) return Source::referrers(subject);
     ++m_stats.requests;
@@ -50,8 +59,8 @@ Result<ReferrerList> MemorySource::referrers(const Digest &subject) {
         return fail(failure->second);
     }
     auto found = m_referrers.find(subject.str());
-    return ReferrerList{found == m_referrers.end() ? std::vector<Descriptor>{} : found->second, "referrers-api",
-                        FetchNote{"GET", "referrers/" + subject.str(), {}, {}, std::nullopt, "memory", 200}};
+    return ReferrerList{found == m_referrers.end() ? std::vector<Descriptor>{} : found->second, ReferrerRoute::Api,
+                        FetchNote{FetchMethod::Get, "referrers/" + subject.str(), {}, {}, std::nullopt, "memory", 200}};
 }
 
 } // namespace digestx::test

@@ -25,8 +25,8 @@ public:
 
     /// The tag's document, or the digest's.
     Result<Fetched> fetch_reference(const Reference &reference) override;
-    /// Each item's document, verified as a real source would.
-    std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items) override;
+    /// The tags given by tag(), in name order.
+    Result<TagList> list_tags(std::size_t page_size) override;
     /// Counts requests as a registry would: one per reference or item.
     [[nodiscard]] SourceStats stats() const override { return m_stats; }
 
@@ -48,6 +48,10 @@ public:
     [[nodiscard]] const std::vector<std::string> &referrer_requests() const { return m_referrer_requests; }
     /// The batches requested so far (digests per batch), to check one batch per level.
     [[nodiscard]] const std::vector<std::vector<std::string>> &batches() const { return m_batches; }
+
+protected:
+    /// Each item's document, verified as a real source would.
+    std::vector<Result<Fetched>> fetch_batch(const std::vector<FetchItem> &items) override;
 
 private:
     Result<Fetched> serve(const std::string &digest, const std::string &media_type);

@@ -163,7 +163,7 @@ std::vector<RenderScenario> render_scenarios() {
     std::vector<RenderScenario> scenarios;
     scenarios.push_back(list_scenario("list"));
     ResolveOptions arm;
-    arm.platform = normalize(Platform{"linux", "arm", "v7", {}, {}});
+    arm.platform = PlatformRequest::of(Platform{"linux", "arm", "v7", {}, {}});
     scenarios.push_back(list_scenario("platform", arm));
     scenarios.push_back(attestation_scenario("attestations"));
     ResolveOptions lean;

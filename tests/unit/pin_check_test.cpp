@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "digestx/core/media_type.hpp"
+#include "digestx/io/host_platform.hpp"
 #include "digestx/resolve/pin_check.hpp"
 #include "support/documents.hpp"
 #include "support/memory_source.hpp"
@@ -31,7 +32,7 @@ Platform plat(const std::string &text) {
 
 // A registry's HEAD, simulated over the memory source: the digest of what the reference names,
 // with its media type, and no body. Counts HEADs, so tests can see that nothing else was read.
-class HeadReader final : public PinReader {
+class HeadReader final : public Source {
 public:
     explicit HeadReader(MemorySource &source) : m_source(source), m_hidden(source.batches().size()) {}
     Result<Observed> observe(const Reference &reference) override {
@@ -42,12 +43,19 @@ public:
         if (!fetched) return fail(std::move(fetched.error()));
         auto document = parse_document(fetched->bytes, fetched->media_type);
         REQUIRE(document);
-        return Observed{document->digest(), document->media_type(), std::nullopt, "HEAD"};
+        return Observed{document->digest(), document->media_type(), std::nullopt, FetchMethod::Head};
     }
-    Source &documents() override { return m_source; }
+    Result<Fetched> fetch_reference(const Reference &reference) override { return m_source.fetch_reference(reference); }
+    Result<TagList> list_tags(std::size_t page_size) override { return m_source.list_tags(page_size); }
+    [[nodiscard]] SourceStats stats() const override { return m_source.stats(); }
     // Reads other than the simulated HEADs.
     [[nodiscard]] std::size_t reads() const { return m_source.batches().size() - m_hidden; }
     int heads = 0;
+
+protected:
+    std::vector<Result<Fetched>> fetch_batch(const std::vector<FetchItem> &items) override {
+        return m_source.fetch_by_digest(items);
+    }
 
 private:
     MemorySource &m_source;
@@ -115,7 +123,7 @@ TEST_CASE("pin_target without a platform is one HEAD and no document read", "[pi
         REQUIRE(target);
         CHECK(target->digest.str() == c.digest);
         CHECK(target->level == c.level);
-        CHECK(target->method == "HEAD");
+        CHECK(target->method == FetchMethod::Head);
         CHECK(reader.heads == 1);
         CHECK(reader.reads() == 0);
     }
@@ -124,11 +132,10 @@ TEST_CASE("pin_target without a platform is one HEAD and no document read", "[pi
 TEST_CASE("pin_target over a plain source reads and hashes the document", "[pin]") {
     MemorySource source;
     App app = add_app(source);
-    SourcePinReader reader(source);
-    auto target = pin_target(reader, named("reg.test/app:1"));
+    auto target = pin_target(source, named("reg.test/app:1"));
     REQUIRE(target);
     CHECK(target->digest.str() == app.digest);
-    CHECK(target->method == "GET");
+    CHECK(target->method == FetchMethod::Get);
     CHECK(target->media_type == media::oci_index);
 }
 
@@ -154,7 +161,7 @@ TEST_CASE("pin_target with a platform takes the entry from the index without fet
     for (const auto &c : cases) {
         INFO(c.platform);
         HeadReader reader(source);
-        auto target = pin_target(reader, named("reg.test/app:1"), TargetOptions{plat(c.platform), c.mode});
+        auto target = pin_target(reader, named("reg.test/app:1"), PlatformRequest::of(plat(c.platform), c.mode));
         CHECK(reader.reads() == 1); // the index, once; never the chosen child
         CHECK(reader.heads == 0);
         if (c.digest.empty()) {
@@ -187,7 +194,7 @@ TEST_CASE("pin_target refuses a single-platform image of another platform", "[pi
                                            {"windows/arm64", false}}) {
         INFO(c.platform);
         HeadReader reader(source);
-        auto target = pin_target(reader, named("reg.test/app:single"), TargetOptions{plat(c.platform), {}});
+        auto target = pin_target(reader, named("reg.test/app:single"), PlatformRequest::of(plat(c.platform)));
         CHECK(reader.reads() == 2); // the manifest, then its config to learn its platform
         if (!c.matches) {
             REQUIRE_FALSE(target);
@@ -207,7 +214,7 @@ TEST_CASE("pin_target passes a missing tag or repository on as NotFound", "[pin]
     auto target = pin_target(reader, named("reg.test/app:nope"));
     REQUIRE_FALSE(target);
     CHECK(target.error().code == ErrorCode::NotFound);
-    auto platformed = pin_target(reader, named("reg.test/app:nope"), TargetOptions{plat("linux/amd64"), {}});
+    auto platformed = pin_target(reader, named("reg.test/app:nope"), PlatformRequest::of(plat("linux/amd64")));
     REQUIRE_FALSE(platformed);
     CHECK(platformed.error().code == ErrorCode::NotFound);
 }
@@ -239,7 +246,7 @@ TEST_CASE("verify_pin says at which level a pin matches", "[pin][verify]") {
         REQUIRE(verdict);
         CHECK(verdict->status == c.status);
         CHECK(verdict->level == c.level);
-        CHECK(verdict->platform.value_or("") == c.platform);
+        CHECK((verdict->platform ? display_platform(*verdict->platform) : std::string()) == c.platform);
         CHECK(verdict->pinned.str() == c.pinned);
         CHECK(reader.heads == 1);
         CHECK(reader.reads() == c.reads);
@@ -304,7 +311,8 @@ TEST_CASE("verify_pin reports drift with what changed per platform", "[pin][veri
         auto verdict = verify_pin(reader, named("reg.test/app:1"), dig(old_app.arm64.digest));
         REQUIRE(verdict);
         CHECK(verdict->status == PinStatus::PlatformPin);
-        CHECK(verdict->platform == "linux/arm64");
+        REQUIRE(verdict->platform);
+        CHECK(display_platform(*verdict->platform) == "linux/arm64");
     }
     SECTION("pinned content that is gone") {
         std::string gone = test::sha256_of("never pushed");
@@ -388,7 +396,8 @@ TEST_CASE("a sha512 pin is compared in sha512", "[pin][verify]") {
     auto platform = verify_pin(reader, named("reg.test/app:1"), arm512);
     REQUIRE(platform);
     CHECK(platform->status == PinStatus::PlatformPin);
-    CHECK(platform->platform == "linux/arm64");
+    REQUIRE(platform->platform);
+    CHECK(display_platform(*platform->platform) == "linux/arm64");
 
     auto other = verify_pin(reader, named("reg.test/app:1"), other512);
     REQUIRE(other);
@@ -425,11 +434,11 @@ TEST_CASE("platform_changes lists changed, added and removed platforms in order"
     }
 }
 
-TEST_CASE("CachingPinReader resolves each reference once, failures included", "[pin]") {
+TEST_CASE("ObservationCache resolves each reference once, failures included", "[pin]") {
     MemorySource source;
     App app = add_app(source);
     HeadReader inner(source);
-    CachingPinReader reader(inner);
+    ObservationCache reader(inner);
     for (int round = 0; round < 3; ++round) {
         auto one = reader.observe(named("reg.test/app:1"));
         REQUIRE(one);

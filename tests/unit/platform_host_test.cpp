@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "digestx/io/host_platform.hpp"
 #include "digestx/core/platform.hpp"
 #include "unit/platform_test_support.hpp"
 

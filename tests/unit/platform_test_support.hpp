@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "digestx/io/host_platform.hpp"
 #include "digestx/core/platform.hpp"
 
 namespace digestx::test {

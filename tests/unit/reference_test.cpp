@@ -157,7 +157,7 @@ TEST_CASE("registries are hosts with '.', ':', localhost or uppercase, with port
         check_valid(c);
 }
 
-TEST_CASE("tag and digest are both kept; digests may be sha256 or sha512", "[reference]") {
+TEST_CASE("tag and digest are both kept, digests may be sha256 or sha512", "[reference]") {
     const std::string hub = "registry-1.docker.io";
     std::vector<Valid> cases = {
         {"alpine@" + sha256, "docker.io/library/alpine@" + sha256, "alpine@" + sha256, "docker.io", hub,
@@ -360,7 +360,7 @@ TEST_CASE("A4: repository paths are limited to 255 characters, registry not coun
     }
 }
 
-TEST_CASE("A5: digests are validated; other algorithms are unsupported", "[reference][fault]") {
+TEST_CASE("A5: digests are validated, other algorithms are unsupported", "[reference][fault]") {
     std::vector<Invalid> cases = {
         {"alpine@sha256:" + hex64.substr(1), {"digest at position 8", "sha256 digest must be 64 lowercase hex"}},
         {"alpine@sha256:" + hex64 + "0", {"sha256 digest must be 64 lowercase hex"}},

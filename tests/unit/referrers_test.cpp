@@ -120,7 +120,7 @@ TEST_CASE("each referrer hangs under its subject and is explained as attached af
         const TreeNode *node = node_with(tree, attached.digest.str());
         REQUIRE(node != nullptr);
         CHECK(node->is_referrer());
-        CHECK(node->referrer_via == "referrers-api");
+        CHECK(node->referrer_via == ReferrerRoute::Api);
         REQUIRE(node->parent);
         CHECK(tree.nodes[*node->parent].digest_text() == graph.arm64);
         CHECK(tree.nodes[*node->parent].children.back() == node->id);
@@ -139,7 +139,7 @@ TEST_CASE("each referrer hangs under its subject and is explained as attached af
     }
 }
 
-TEST_CASE("a listing that fails is a warning on its subject; a source that cannot list is an error", "[referrers]") {
+TEST_CASE("a listing that fails is a warning on its subject, a source that cannot list is an error", "[referrers]") {
     SECTION("one subject fails, the others are still listed") {
         Graph graph;
         build(graph);

@@ -43,7 +43,7 @@ TEST_CASE("a GET by tag returns the bytes as served with their computed digest",
     CHECK(fetched->bytes == body);
     CHECK(fetched->digest == Digest::compute(body));
     CHECK(fetched->media_type == media::docker_manifest_v2);
-    CHECK(fetched->note.method == "GET");
+    CHECK(fetched->note.method == FetchMethod::Get);
     CHECK(fetched->note.location == url("manifests/1.0"));
     CHECK(fetched->note.accept == media::accept_header(media::find_accept_preset("full")->types));
     CHECK(fetched->note.content_type == media::docker_manifest_v2);
@@ -496,11 +496,11 @@ TEST_CASE("fetch_by_digest sends manifests and blobs in one batch, each verified
     transport.on("GET", url("manifests/" + oci_digest), manifest_reply(oci, media::oci_manifest));
     transport.on("GET", url("blobs/" + config_digest()), reply(200, config_bytes));
     auto client = make_client_for(transport, err);
-    using Kind = registry::DigestRequest::Kind;
+    using Kind = FetchItem::Kind;
     auto results = client.fetch_by_digest(
-        repo, {{Kind::Manifest, *Digest::parse(docker_digest), std::string(media::docker_manifest_v2)},
-               {Kind::Manifest, *Digest::parse(oci_digest), std::string(media::docker_manifest_v2)},
-               {Kind::Blob, *Digest::parse(config_digest()), std::string(media::docker_config)}});
+        repo, {{Kind::Manifest, *Digest::parse(docker_digest), std::string(media::docker_manifest_v2), std::nullopt},
+               {Kind::Manifest, *Digest::parse(oci_digest), std::string(media::docker_manifest_v2), std::nullopt},
+               {Kind::Blob, *Digest::parse(config_digest()), std::string(media::docker_config), std::nullopt}});
     CHECK(transport.batches() == 1);
     REQUIRE(results.size() == 3);
     REQUIRE(results[0]);

@@ -33,11 +33,12 @@ struct Fixture {
         transport.on("GET", url("blobs/" + config_digest()), reply(200, config_bytes));
     }
 
-    RegistrySource source(TagRead tag_read = TagRead::Get) {
+    RegistrySource source(TagRead tag_read = TagRead::Get, std::size_t batch_limit = 0) {
         registry::ClientOptions options;
         options.diagnostics = &err;
-        return RegistrySource(std::make_unique<registry::RegistryClient>(transport, endpoint, std::nullopt, options),
-                              nullptr, tag_read);
+        return RegistrySource(
+            std::make_unique<registry::RegistryClient>(borrowed(transport), endpoint, std::nullopt, options), repo,
+            RegistrySourceOptions{tag_read, batch_limit});
     }
 };
 
@@ -57,7 +58,7 @@ TEST_CASE("the registry source reads a tag once and records how", "[registry][so
         REQUIRE(fetched);
         CHECK(fetched->bytes == fixture.index);
         CHECK(fetched->media_type == media::oci_index);
-        CHECK(fetched->note.method == "GET");
+        CHECK(fetched->note.method == FetchMethod::Get);
         CHECK(fetched->note.location == url(head ? "manifests/" + fixture.index_digest : "manifests/1.0"));
         CHECK(fetched->note.accept == media::accept_header(media::find_accept_preset("full")->types));
         CHECK(fetched->note.header_digest == fixture.index_digest);
@@ -76,16 +77,13 @@ TEST_CASE("the registry source fetches a level in one batch, verified", "[regist
     Fixture fixture;
     auto source = fixture.source();
     std::vector<FetchItem> items = {
-        {FetchItem::Kind::Manifest, *Digest::parse(fixture.manifest_digest), std::string(media::docker_manifest_v2)},
-        {FetchItem::Kind::Blob, *Digest::parse(config_digest()), std::string(media::docker_config)},
-        {FetchItem::Kind::Blob, *Digest::parse("sha256:" + std::string(64, '9')), std::string(media::docker_config)},
+        {FetchItem::Kind::Manifest, *Digest::parse(fixture.manifest_digest), std::string(media::docker_manifest_v2),
+         std::nullopt},
+        {FetchItem::Kind::Blob, *Digest::parse(config_digest()), std::string(media::docker_config), std::nullopt},
+        {FetchItem::Kind::Blob, *Digest::parse("sha256:" + std::string(64, '9')), std::string(media::docker_config),
+         std::nullopt},
     };
-    auto early = source.fetch_by_digest(items);
-    REQUIRE(early.size() == 3);
-    CHECK_FALSE(early[0]);
-    CHECK(early[0].error().code == ErrorCode::Internal);
-
-    REQUIRE(source.fetch_reference(reference("reg.example/library/app:1.0")));
+    // The repository is the source's from its construction: no read has to come first.
     fixture.transport.on("GET", url("blobs/sha256:" + std::string(64, '9')),
                          reply(404, error_body("BLOB_UNKNOWN", "blob unknown to registry")));
     std::size_t batches = fixture.transport.batches();
@@ -105,8 +103,8 @@ TEST_CASE("the registry source fetches a level in one batch, verified", "[regist
 TEST_CASE("the registry source refuses a reference of another registry", "[registry][source]") {
     Fixture fixture;
     auto source = fixture.source();
-    for (const std::string text :
-         {"other.example/library/app:1.0", "oci:/tmp/layout", "reg.example:5000/library/app:1"}) {
+    for (const std::string text : {"other.example/library/app:1.0", "oci:/tmp/layout", "reg.example:5000/library/app:1",
+                                   "reg.example/other/repo:1.0"}) {
         INFO(text);
         auto fetched = source.fetch_reference(reference(text));
         REQUIRE_FALSE(fetched);
@@ -136,4 +134,64 @@ TEST_CASE("resolve walks a registry index through the registry source", "[regist
     CHECK(tree->stats.manifest_gets == 2);
     CHECK(tree->stats.blob_gets == 1);
     CHECK(fixture.transport.batches() == 3);
+}
+
+TEST_CASE("the registry source cuts digest batches to its limit, keeping the order", "[registry][source]") {
+    const std::string docker = docker_manifest();
+    const std::string annotated =
+        docker_manifest(R"({"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":1,"digest":")" +
+                        Digest::compute("x").str() + R"("})");
+    const std::string oci = oci_manifest();
+    const std::vector<std::string> bodies = {docker, annotated, oci, config_bytes};
+    using Kind = FetchItem::Kind;
+    std::vector<FetchItem> items = {
+        {Kind::Manifest, Digest::compute(docker), std::string(media::docker_manifest_v2), std::nullopt},
+        {Kind::Manifest, Digest::compute(annotated), std::string(media::docker_manifest_v2), std::nullopt},
+        {Kind::Manifest, Digest::compute(oci), std::string(media::oci_manifest), std::nullopt},
+        {Kind::Blob, Digest::compute(config_bytes), std::string(media::docker_config), std::nullopt},
+    };
+    struct Case {
+        std::size_t limit;
+        std::size_t batches;
+    };
+    for (const auto &c : std::vector<Case>{{0, 1}, {1, 4}, {2, 2}, {3, 2}, {4, 1}, {9, 1}}) {
+        INFO("limit " << c.limit);
+        FakeTransport transport;
+        transport.on("GET", url("manifests/" + items[0].digest.str()),
+                     manifest_reply(docker, media::docker_manifest_v2));
+        transport.on("GET", url("manifests/" + items[1].digest.str()),
+                     manifest_reply(annotated, media::docker_manifest_v2));
+        transport.on("GET", url("manifests/" + items[2].digest.str()), manifest_reply(oci, media::oci_manifest));
+        transport.on("GET", url("blobs/" + items[3].digest.str()), reply(200, config_bytes));
+        Fixture fixture;
+        fixture.transport = std::move(transport);
+        auto source = fixture.source(TagRead::Get, c.limit);
+        auto results = source.fetch_by_digest(items);
+        CHECK(fixture.transport.batches() == c.batches);
+        REQUIRE(results.size() == items.size());
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            INFO("item " << i);
+            REQUIRE(results[i]);
+            CHECK(results[i]->bytes == bodies[i]);
+        }
+        CHECK(source.fetch_by_digest({}).empty());
+    }
+}
+
+TEST_CASE("the registry source observes a tag with one HEAD", "[registry][source]") {
+    const std::string index = oci_index({{std::string(media::oci_manifest), Digest::compute(oci_manifest()).str(),
+                                          oci_manifest().size(), "linux", "amd64"}});
+    Fixture fixture;
+    fixture.transport = FakeTransport();
+    fixture.transport.on("HEAD", url("manifests/1.0"), manifest_reply(index, media::oci_index));
+    auto source = fixture.source(TagRead::Get, 1);
+    auto observed = source.observe(reference(endpoint + "/" + repo + ":1.0"));
+    REQUIRE(observed);
+    CHECK(observed->digest == Digest::compute(index));
+    CHECK(observed->method == FetchMethod::Head);
+    CHECK(observed->media_type == media::oci_index);
+    CHECK(fixture.transport.requests().size() == 1);
+    auto elsewhere = source.observe(reference(endpoint + "/other/repo:1.0"));
+    REQUIRE_FALSE(elsewhere);
+    CHECK(elsewhere.error().code == ErrorCode::Usage);
 }

@@ -87,7 +87,7 @@ inline std::string error_body(const std::string &code, const std::string &messag
 inline registry::RegistryClient make_client_for(FakeTransport &transport, std::ostringstream &err,
                                                 registry::ClientOptions options = {}) {
     options.diagnostics = &err;
-    return registry::RegistryClient(transport, endpoint, std::nullopt, std::move(options));
+    return registry::RegistryClient(borrowed(transport), endpoint, std::nullopt, std::move(options));
 }
 
 } // namespace digestx::test::registry_samples

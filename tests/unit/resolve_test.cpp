@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "digestx/io/host_platform.hpp"
 #include "digestx/core/media_type.hpp"
 #include "digestx/explain/explain.hpp"
 #include "digestx/resolve/resolve.hpp"
@@ -129,7 +130,7 @@ TEST_CASE("attestations are tied to their image and never counted as a platform"
     }
     SECTION("--platform keeps the chosen image and its attestation") {
         ResolveOptions options;
-        options.platform = normalize(Platform{"linux", "arm64", "v8", {}, {}});
+        options.platform = PlatformRequest::of(Platform{"linux", "arm64", "v8", {}, {}});
         auto tree = resolve(source, ref("registry.test/org/team/app:1.0"), options);
         REQUIRE(tree);
         REQUIRE(tree->root().children.size() == 2);
@@ -163,7 +164,7 @@ TEST_CASE("platform selection (--platform) follows containerd's matching", "[res
     for (const auto &c : cases) {
         INFO("platform " << c.wanted);
         ResolveOptions options;
-        options.platform = normalize(*parse_platform(c.wanted));
+        options.platform = PlatformRequest::of(*parse_platform(c.wanted));
         auto tree = resolve(source, ref("registry.test/app"), options);
         REQUIRE(tree);
         REQUIRE(tree->selected);
@@ -172,7 +173,7 @@ TEST_CASE("platform selection (--platform) follows containerd's matching", "[res
     }
 
     ResolveOptions options;
-    options.platform = normalize(*parse_platform("linux/s390x"));
+    options.platform = PlatformRequest::of(*parse_platform("linux/s390x"));
     auto tree = resolve(source, ref("registry.test/app"), options);
     REQUIRE(tree);
     auto error = tree->worst_error();
@@ -188,7 +189,7 @@ TEST_CASE("a single-platform image that does not match --platform is not found, 
     Image image = add_image(source, "linux/amd64", std::string(media::oci_manifest));
     source.tag("single", image.manifest_digest);
     ResolveOptions options;
-    options.platform = normalize(*parse_platform("linux/arm64"));
+    options.platform = PlatformRequest::of(*parse_platform("linux/arm64"));
     options.fetch_configs = false; // the config is read anyway: it is the only place the platform is written
     auto tree = resolve(source, ref("registry.test/hello:single"), options);
     REQUIRE(tree);
@@ -197,7 +198,7 @@ TEST_CASE("a single-platform image that does not match --platform is not found, 
     CHECK(error->code == ErrorCode::NotFound);
     CHECK_THAT(error->message, Catch::Contains("single-platform linux/amd64"));
 
-    options.platform = normalize(*parse_platform("linux/amd64"));
+    options.platform = PlatformRequest::of(*parse_platform("linux/amd64"));
     auto matching = resolve(source, ref("registry.test/hello:single"), options);
     REQUIRE(matching);
     CHECK_FALSE(matching->worst_error());
@@ -299,14 +300,22 @@ TEST_CASE("a header digest that differs from the content is a warning finding (B
     public:
         explicit LyingHeader(std::string bytes) : m_bytes(std::move(bytes)) {}
         Result<Fetched> fetch_reference(const Reference &) override {
-            FetchNote note{"GET", "x", {}, std::string(media::oci_manifest), "sha256:" + std::string(64, 'a'),
-                           "h",   200};
-            return Fetched{m_bytes, std::string(media::oci_manifest), note};
+            FetchNote note{FetchMethod::Get,
+                           "x",
+                           {},
+                           std::string(media::oci_manifest),
+                           "sha256:" + std::string(64, 'a'),
+                           "h",
+                           200};
+            return Fetched{m_bytes, Digest::compute(m_bytes), std::string(media::oci_manifest), note, std::nullopt};
         }
-        std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items) override {
+        Result<TagList> list_tags(std::size_t) override { return TagList{}; }
+        [[nodiscard]] SourceStats stats() const override { return {}; }
+
+    protected:
+        std::vector<Result<Fetched>> fetch_batch(const std::vector<FetchItem> &items) override {
             return std::vector<Result<Fetched>>(items.size(), fail(ErrorCode::NotFound, "absent"));
         }
-        [[nodiscard]] SourceStats stats() const override { return {}; }
 
     private:
         std::string m_bytes;

@@ -31,13 +31,24 @@ int exit_code(ErrorCode code) noexcept;
 /// A short lowercase name for an error code ("not-found", "auth", ...), used in JSON output.
 std::string_view error_code_name(ErrorCode code) noexcept;
 
+/// A fact about an error that code decides on, so that no caller reads the message text.
+enum class ErrorFault {
+    None,         ///< nothing beyond the code
+    TlsHandshake, ///< the TLS handshake failed (a plain-HTTP server answers a ClientHello this way)
+};
+
 /// An error value: a code, a one-line message, and optional context and registry diagnostics.
+/// Built with Error::of() (or fail()), then refined with its fields by name.
 struct Error {
     ErrorCode code = ErrorCode::Internal;    ///< the class of failure
     std::string message;                     ///< one line, no trailing period, sanitized
     std::vector<std::string> context;        ///< outer context, innermost first
     int http_status = 0;                     ///< HTTP status when a response caused it
     std::vector<std::string> registry_codes; ///< registry error codes (MANIFEST_UNKNOWN, ...)
+    ErrorFault fault = ErrorFault::None;     ///< what callers may branch on besides the code
+
+    /// The one way to build an error: a code and its one-line message.
+    static Error of(ErrorCode code, std::string message);
 
     /// Adds an outer context ("fetching manifest sha256:…") and returns the error.
     Error &&with_context(std::string what) &&;
@@ -50,7 +61,7 @@ template <class T> using Result = tl::expected<T, Error>;
 
 /// Convenience: an unexpected Error with the given code and message.
 inline tl::unexpected<Error> fail(ErrorCode code, std::string message) {
-    return tl::unexpected<Error>(Error{code, std::move(message), {}, 0, {}});
+    return tl::unexpected<Error>(Error::of(code, std::move(message)));
 }
 
 /// Convenience: rewraps an existing error as an unexpected value.

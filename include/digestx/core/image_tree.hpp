@@ -5,6 +5,7 @@
 /// types are plain values so the pure core can read them without linking any I/O.
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,9 +17,29 @@
 
 namespace digestx {
 
+/// How a document was obtained.
+enum class FetchMethod {
+    Get,  ///< an HTTP GET
+    Head, ///< an HTTP HEAD (no body)
+    Read, ///< read from a file (an OCI layout)
+};
+
+/// "GET", "HEAD" or "read": the name JSON and the text output show.
+std::string_view fetch_method_name(FetchMethod method) noexcept;
+
+/// How the referrers of a manifest were listed.
+enum class ReferrerRoute {
+    Api,       ///< the OCI 1.1 referrers API (`/v2/<name>/referrers/<digest>`)
+    TagSchema, ///< the `<alg>-<hex>` tag schema of registries without the API (and cosign)
+    OciLayout, ///< the `subject` of entries in an OCI layout's index.json
+};
+
+/// "referrers-api", "tag-schema" or "oci-layout": the stable name in JSON.
+std::string_view referrer_route_name(ReferrerRoute route) noexcept;
+
 /// What was asked and what answered for one document: the record `inspect` shows per node.
 struct FetchNote {
-    std::string method;                       ///< "GET", "HEAD" or "read" (a file)
+    FetchMethod method = FetchMethod::Get;    ///< GET, HEAD, or a file read
     std::string location;                     ///< redacted URL, or path inside a layout
     std::string accept;                       ///< Accept header sent; empty for files and blobs
     std::string content_type;                 ///< Content-Type received (or the descriptor's type)
@@ -55,20 +76,23 @@ struct TreeNode {
     NodeKind kind = NodeKind::Unknown;    ///< what it holds
     std::optional<Descriptor> descriptor; ///< how the parent refers to it; none for the root
     std::optional<std::size_t> entry;     ///< position in the parent's `manifests`, for index entries
-    std::optional<Document> document;     ///< the parsed manifest or index, when read
-    std::optional<ImageConfig> config;    ///< the parsed image config, when read
-    std::optional<Platform> platform;     ///< the platform the parent's entry declares (normalised)
-    std::optional<Error> error;           ///< why this node could not be read or trusted
-    std::string skipped;                  ///< why it was deliberately not read ("" when read)
-    std::optional<FetchNote> note;        ///< how it was obtained, when a fetch happened
-    std::vector<std::size_t> children;    ///< nodes this one refers to, in document order, then its referrers
-    /// For a referrer (`inspect --referrers`): how it was found ("referrers-api", "tag-schema");
-    /// "" for every other node. A referrer names its parent as `subject`; the parent does not
-    /// refer to it, so it was attached after the fact and is not part of the parent's digest.
-    std::string referrer_via;
+    /// The parsed manifest or index, when read; shared by every node with the same digest, so a
+    /// document listed twice in a graph is held once.
+    std::shared_ptr<const Document> document;
+    /// The parsed image config, when read; shared like `document`.
+    std::shared_ptr<const ImageConfig> config;
+    std::optional<Platform> platform;  ///< the platform the parent's entry declares (normalised)
+    std::optional<Error> error;        ///< why this node could not be read or trusted
+    std::string skipped;               ///< why it was deliberately not read ("" when read)
+    std::optional<FetchNote> note;     ///< how it was obtained, when a fetch happened
+    std::vector<std::size_t> children; ///< nodes this one refers to, in document order, then its referrers
+    /// For a referrer (`inspect --referrers`): how it was found; none for every other node. A
+    /// referrer names its parent as `subject`; the parent does not refer to it, so it was attached
+    /// after the fact and is not part of the parent's digest.
+    std::optional<ReferrerRoute> referrer_via;
 
     /// True for a node attached through the referrers listing of its parent.
-    [[nodiscard]] bool is_referrer() const noexcept { return !referrer_via.empty(); }
+    [[nodiscard]] bool is_referrer() const noexcept { return referrer_via.has_value(); }
 
     /// The node's digest: the document's or config's computed digest, else the descriptor's
     /// (only as written, when nothing was read).

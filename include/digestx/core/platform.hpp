@@ -60,9 +60,6 @@ bool is_unknown_platform(const Platform &platform);
 /// three-part `os/arm64/v8` keeps `v8` (normalize() drops it). Unparsable input is ErrorCode::Usage.
 Result<Platform> parse_platform(std::string_view text, const Platform &host);
 
-/// parse_platform() with the detected host_platform() as the defaults.
-Result<Platform> parse_platform(std::string_view text);
-
 /// containerd's Format: `os/arch[/variant]`, "unknown" when the OS is empty.
 std::string format_platform(const Platform &platform);
 
@@ -167,16 +164,14 @@ std::string cpuinfo_value(std::string_view cpuinfo, std::string_view name);
 /// with the flag sets of the Go toolchain's GOAMD64 levels.
 std::string amd64_level_from_flags(std::string_view flags);
 
-/// The normalised host platform from its facts: OS from sysname, architecture from machine,
-/// variant from the ARM "CPU architecture" (or the machine name) and, on amd64, the
-/// micro-architecture level (moby's containerd image store matches amd64 hosts by it since
-/// moby#52773); v1 and arm64/v8 normalise away.
+/// The normalised host platform from its facts, as the docker engine's default pull platform:
+/// OS from sysname, architecture from machine, variant from the ARM "CPU architecture" (or the
+/// machine name) as containerd's DefaultSpec, and on amd64 the x86-64 micro-architecture level,
+/// which containerd's DefaultSpec leaves empty but moby adds: `maximumSpec()` in
+/// daemon/internal/distribution/pull_v2.go (classic store, moby#43434, Docker 23+) and
+/// `hostPlatformSpec()` in daemon/containerd/platform_matchers.go (containerd store, moby#52773,
+/// Docker 29.6+) both set `Variant = archvariant.AMD64Variant()` (tonistiigi/go-archvariant, from
+/// CPUID; here from the cpuinfo flags, the same feature sets). v1 and arm64/v8 normalise away.
 Platform host_platform_from(const HostFacts &facts);
-
-/// Reads uname(2) and /proc/cpuinfo.
-HostFacts read_host_facts();
-
-/// The platform of the machine digestx runs on, detected once.
-const Platform &host_platform();
 
 } // namespace digestx

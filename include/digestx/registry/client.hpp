@@ -28,6 +28,7 @@
 #include "digestx/auth/credentials.hpp"
 #include "digestx/core/digest.hpp"
 #include "digestx/core/error.hpp"
+#include "digestx/core/fetched.hpp"
 #include "digestx/core/image_tree.hpp"
 #include "digestx/core/model.hpp"
 #include "digestx/core/reference.hpp"
@@ -80,76 +81,44 @@ struct ManifestTarget {
     [[nodiscard]] std::string str() const;
 };
 
-/// A body the client verified, with the record of how it was obtained.
-struct Fetch {
-    std::string bytes;      ///< exactly as received
-    Digest digest;          ///< computed: the registry digest (sha256; schema1: of the payload), or
-                            ///< of the pinned digest's algorithm when fetched by digest
-    std::string media_type; ///< Content-Type without parameters, else the document's own type
-    FetchNote note;         ///< method, redacted URL, Accept, Content-Type, header digest, host, status
-    std::optional<std::string> content_length; ///< Content-Length as received, sanitized
-};
-
 /// The result of a HEAD of a manifest (with the GET fallbacks of C1–C3).
 struct HeadOutcome {
     FetchNote head;                            ///< the HEAD exchange
     std::optional<std::string> content_length; ///< the HEAD's Content-Length, sanitized
     std::optional<Digest> digest;              ///< the HEAD's usable Docker-Content-Digest
-    std::optional<Fetch> fetched;              ///< the body a fallback GET fetched (and verified)
+    std::optional<Fetched> fetched;            ///< the body a fallback GET fetched (and verified)
     std::string fallback;                      ///< why a GET was needed; "" when the HEAD sufficed
 };
 
-/// Every tag of a repository, across pages.
-struct TagList {
-    std::vector<std::string> tags; ///< in the order served, duplicates removed
-    std::size_t pages = 0;         ///< pages read
-    std::size_t dropped = 0;       ///< entries refused (not strings, or not valid tags)
-};
-
-/// The referrers of a manifest (OCI 1.1).
-struct Referrers {
-    std::vector<Descriptor> manifests; ///< the referrer descriptors
-    bool from_api = false;             ///< from /referrers/ (true) or the `sha256-<hex>` tag schema
-    FetchNote note;                    ///< the exchange that produced them
-};
-
-/// One item of a by-digest batch.
-struct DigestRequest {
-    /// The endpoint family.
-    enum class Kind { Manifest, Blob };
-    Kind kind = Kind::Manifest; ///< manifest or blob
-    Digest digest;              ///< what to fetch
-    std::string media_type;     ///< the referring descriptor's mediaType; a manifest must match it
-};
-
-/// The client. Not thread-safe. The transport must outlive it.
+/// The client. Not thread-safe.
 class RegistryClient {
 public:
     /// A client for `endpoint` (a Reference's endpoint(): host[:port], IPv6 bracketed) over
-    /// `transport`, with optional credentials (checked by the caller).
-    RegistryClient(net::Transport &transport, std::string endpoint, std::optional<auth::Credentials> credentials,
-                   ClientOptions options = {}, const auth::Clock &clock = auth::system_clock());
+    /// `transport`, which it keeps alive, with optional credentials (checked by the caller).
+    RegistryClient(std::shared_ptr<net::Transport> transport, std::string endpoint,
+                   std::optional<auth::Credentials> credentials, ClientOptions options = {},
+                   const auth::Clock &clock = auth::system_clock());
     ~RegistryClient();
     RegistryClient(const RegistryClient &) = delete;            ///< holds the authenticator's state
     RegistryClient &operator=(const RegistryClient &) = delete; ///< holds the authenticator's state
 
     /// GET a manifest by tag or digest, verified (B1, B3, B4, C15, C17).
-    Result<Fetch> get_manifest(std::string_view repository, const ManifestTarget &target);
+    Result<Fetched> get_manifest(std::string_view repository, const ManifestTarget &target);
     /// HEAD a manifest; GET instead when HEAD is not allowed (C1), carries no usable digest (C2),
     /// or failed without a body to explain why (C3: 403, 404, 429).
     Result<HeadOutcome> head_manifest(std::string_view repository, const ManifestTarget &target);
     /// Reads a manifest through one observation: HEAD, then GET by the digest the HEAD gave
     /// (never by tag again, C17); the fallback GET's body when the HEAD gave no digest.
-    Result<Fetch> head_then_get(std::string_view repository, const ManifestTarget &target);
+    Result<Fetched> head_then_get(std::string_view repository, const ManifestTarget &target);
     /// GET a blob (an image config) by digest, verified and capped like a manifest.
-    Result<Fetch> get_blob(std::string_view repository, const Digest &digest);
+    Result<Fetched> get_blob(std::string_view repository, const Digest &digest);
     /// Fetches manifests and blobs by digest in one transport batch, each verified.
-    std::vector<Result<Fetch>> fetch_by_digest(std::string_view repository, const std::vector<DigestRequest> &items);
+    std::vector<Result<Fetched>> fetch_by_digest(std::string_view repository, const std::vector<FetchItem> &items);
     /// Every tag, asking for `page_size` per page and following `Link: <…>; rel="next"` within
     /// the same origin and tags list only.
     Result<TagList> list_tags(std::string_view repository, std::size_t page_size = default_tags_page_size);
     /// The referrers of `subject`: the referrers API, or the tag schema when it answers 404.
-    Result<Referrers> referrers(std::string_view repository, const Digest &subject);
+    Result<ReferrerList> referrers(std::string_view repository, const Digest &subject);
 
     /// Request counters and the last rate-limit headers.
     [[nodiscard]] SourceStats stats() const;

@@ -2,9 +2,9 @@
 /// @file
 /// What a pin is worth: the digest a reference should be pinned to (a HEAD first, since Docker Hub
 /// does not count it as a pull), and whether a pinned digest is still what its tag names, at which
-/// level, and what changed when it is not. The logic reads through two small seams (a Source for
-/// documents and a HEAD for tags), so every outcome is testable with an in-memory source; the
-/// commands `digest`, `verify`, `check` and `pin` only print what it returns.
+/// level, and what changed when it is not. The logic reads through a Source only (observe() is the
+/// HEAD of a registry), so every outcome is testable with an in-memory source; the commands
+/// `digest`, `verify`, `check` and `pin` only print what it returns.
 
 #include <cstddef>
 #include <map>
@@ -18,57 +18,37 @@
 #include "digestx/core/error.hpp"
 #include "digestx/core/platform.hpp"
 #include "digestx/core/reference.hpp"
+#include "digestx/resolve/select.hpp"
 #include "digestx/source/source.hpp"
 
 namespace digestx {
 
-/// The digest a reference names right now, as one tag resolution learnt it.
-struct Observed {
-    Digest digest;                  ///< the registry digest of the document the reference names
-    std::string media_type;         ///< its Content-Type, parameters stripped; "" when not sent
-    std::optional<Fetched> fetched; ///< the body, when it had to be fetched to learn the digest
-    std::string method;             ///< "HEAD", or "GET" when the body was fetched and hashed
-};
-
-/// Where the pin logic reads from.
-class PinReader {
+/// A Source that remembers every observation of the source it wraps, so a tag is resolved once
+/// per run however many pins name it (architecture principle 3: one snapshot per run). Every
+/// other read goes straight through.
+class ObservationCache final : public Source {
 public:
-    virtual ~PinReader() = default;
-    /// What the reference names now, as cheaply as the source allows: a registry answers a HEAD
-    /// and is asked for the body only when the HEAD carries no usable Docker-Content-Digest
-    /// (fault catalogue rule 13, C1–C3).
-    virtual Result<Observed> observe(const Reference &reference) = 0;
-    /// The documents, read by reference (one read) and by digest (batches), each verified.
-    virtual Source &documents() = 0;
-};
-
-/// A PinReader over any Source: observing is reading and hashing (a layout directory has no HEAD).
-class SourcePinReader final : public PinReader {
-public:
-    /// Reads through `source`, which must outlive the reader.
-    explicit SourcePinReader(Source &source) : m_source(source) {}
-    /// fetch_reference() and the registry digest of the bytes.
-    Result<Observed> observe(const Reference &reference) override;
-    /// The source itself.
-    Source &documents() override { return m_source; }
-
-private:
-    Source &m_source;
-};
-
-/// Remembers every observation of the reader it wraps, so a tag is resolved once per run however
-/// many pins name it (architecture principle 3: one snapshot per run).
-class CachingPinReader final : public PinReader {
-public:
-    /// Wraps `inner`, which must outlive this reader.
-    explicit CachingPinReader(PinReader &inner) : m_inner(inner) {}
+    /// Wraps `inner`, which must outlive this cache.
+    explicit ObservationCache(Source &inner) : m_inner(inner) {}
     /// The first observation of the reference's canonical form, errors included.
     Result<Observed> observe(const Reference &reference) override;
-    /// The wrapped reader's documents.
-    Source &documents() override { return m_inner.documents(); }
+    /// The wrapped source's read.
+    Result<Fetched> fetch_reference(const Reference &reference) override { return m_inner.fetch_reference(reference); }
+    /// The wrapped source's referrers.
+    Result<ReferrerList> referrers(const Digest &subject) override { return m_inner.referrers(subject); }
+    /// The wrapped source's tags.
+    Result<TagList> list_tags(std::size_t page_size) override { return m_inner.list_tags(page_size); }
+    /// The wrapped source's counters.
+    [[nodiscard]] SourceStats stats() const override { return m_inner.stats(); }
+
+protected:
+    /// The wrapped source's checked batch.
+    std::vector<Result<Fetched>> fetch_batch(const std::vector<FetchItem> &items) override {
+        return m_inner.fetch_by_digest(items);
+    }
 
 private:
-    PinReader &m_inner;
+    Source &m_inner;
     std::map<std::string, Result<Observed>> m_seen;
 };
 
@@ -90,26 +70,22 @@ enum class PinLevel {
 /// "attestation", "entry".
 std::string_view pin_level_name(PinLevel level) noexcept;
 
-/// What `digest REF` chooses.
-struct TargetOptions {
-    std::optional<Platform> platform;       ///< --platform, normalised: the platform's manifest instead
-    MatchMode mode = MatchMode::Compatible; ///< how --platform matches index entries
-};
-
 /// The digest to pin.
 struct PinTarget {
-    Digest digest;                    ///< what to pin
-    std::string media_type;           ///< the document's media type, when known
-    PinLevel level = PinLevel::Index; ///< Index, Manifest, or PlatformManifest (with --platform)
-    std::optional<Platform> platform; ///< with --platform: the platform of the chosen manifest
-    std::string method;               ///< how the digest was learnt: "HEAD" or "GET"
+    Digest digest;                          ///< what to pin
+    std::string media_type;                 ///< the document's media type, when known
+    PinLevel level = PinLevel::Index;       ///< Index, Manifest, or PlatformManifest (with --platform)
+    std::optional<Platform> platform;       ///< with --platform: the platform of the chosen manifest
+    FetchMethod method = FetchMethod::Head; ///< how the digest was learnt: a HEAD, or a read of the body
 };
 
 /// The digest a pin of `reference` should use. Without a platform: the HEAD's digest (the body is
-/// fetched and hashed only when the HEAD has no usable header). With a platform: one read of the
-/// index, and the chosen entry's digest taken from it without fetching the entry; a single
-/// manifest is read with its config and must be of that platform, or NotFound (exit 3).
-Result<PinTarget> pin_target(PinReader &reader, const Reference &reference, const TargetOptions &options = {});
+/// fetched and hashed only when the HEAD has no usable header). With a platform: the manifest
+/// that platform pulls (walk_to_platform: one read of the index, the chosen entry's digest taken
+/// from it without fetching the entry where it declares its platform); a single manifest is read
+/// with its config and must be of that platform, or NotFound (exit 3).
+Result<PinTarget> pin_target(Source &source, const Reference &reference,
+                             const std::optional<PlatformRequest> &platform = std::nullopt);
 
 /// What a pinned digest is worth now.
 enum class PinStatus {
@@ -141,7 +117,7 @@ struct PinVerdict {
     /// algorithm other than the pin's).
     std::optional<Digest> registry_digest;
     PinLevel level = PinLevel::Index;    ///< where the pin sits (Current, PlatformPin, Exists)
-    std::optional<std::string> platform; ///< a PlatformPin's platform, display form, when declared
+    std::optional<Platform> platform;    ///< a PlatformPin's platform (normalised), when declared
     std::vector<PlatformChange> changes; ///< Drifted/Missing: what changed, per platform
     std::string note;                    ///< why `changes` could not be worked out; "" otherwise
 };
@@ -151,7 +127,7 @@ struct PinVerdict {
 /// pinned content is read to say what changed. A tag that no longer exists is NotFound unless the
 /// pinned content is gone too (Missing). Without a tag, the content must exist and hash to
 /// `pinned` (Exists), else NotFound. Errors that stop the verification are returned as errors.
-Result<PinVerdict> verify_pin(PinReader &reader, const Reference &reference, const Digest &pinned);
+Result<PinVerdict> verify_pin(Source &source, const Reference &reference, const Digest &pinned);
 
 /// The platforms of an index's image entries (attestations and entries without a platform left
 /// out), display form, mapped to their digests; the first entry wins when a platform repeats.

@@ -7,19 +7,19 @@
 
 #include "digestx/core/image_tree.hpp"
 #include "digestx/core/platform.hpp"
+#include "digestx/resolve/select.hpp"
 #include "digestx/source/source.hpp"
 
 namespace digestx {
 
 /// Limits and choices of a walk.
 struct ResolveOptions {
-    bool fetch_configs = true;                       ///< read image configs (--no-config turns it off)
-    bool attestations = true;                        ///< read attestation manifests (--no-attestations)
-    std::optional<Platform> platform;                ///< only this platform's branch (--platform), normalised
-    MatchMode platform_mode = MatchMode::Compatible; ///< how --platform matches
-    std::size_t max_depth = 4;                       ///< index→index nesting limit (fault catalogue B12)
-    std::size_t max_entries = 10000;                 ///< index entries examined in all (B12, cosign CVE-2023-46737)
-    std::size_t max_total_bytes = 64U << 20U;        ///< bytes read in all documents together
+    bool fetch_configs = true;                ///< read image configs (--no-config turns it off)
+    bool attestations = true;                 ///< read attestation manifests (--no-attestations)
+    std::optional<PlatformRequest> platform;  ///< only the branch this platform pulls (--platform)
+    std::size_t max_depth = 4;                ///< index→index nesting limit (fault catalogue B12)
+    std::size_t max_entries = 10000;          ///< index entries examined in all (B12, cosign CVE-2023-46737)
+    std::size_t max_total_bytes = 64U << 20U; ///< bytes read in all documents together
 };
 
 /// Resolves the reference once and walks everything below it by digest, breadth-first, one

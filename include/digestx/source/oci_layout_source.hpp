@@ -22,13 +22,18 @@ public:
     /// `org.opencontainers.image.ref.name`), or the blob with its digest; with neither, the only
     /// entry of index.json (a layout with several entries needs a tag, as skopeo requires).
     Result<Fetched> fetch_reference(const Reference &reference) override;
-    /// Reads each blob, refusing one that is missing, too large, or does not hash to its name.
-    std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items) override;
+    /// The `org.opencontainers.image.ref.name` values of index.json, in order (image-spec
+    /// annotations.md: the tag of a layout entry); `page_size` does not apply to a file.
+    Result<TagList> list_tags(std::size_t page_size) override;
     /// Local reads make no requests; only bytes are counted.
     [[nodiscard]] SourceStats stats() const override { return m_stats; }
     /// The manifests listed in index.json whose `subject` is `subject` (where ORAS and
     /// `oras cp --recursive` put referrers in a layout); index.json is scanned once per source.
     Result<ReferrerList> referrers(const Digest &subject) override;
+
+protected:
+    /// Reads each blob, refusing one that is missing, too large, or does not hash to its name.
+    std::vector<Result<Fetched>> fetch_batch(const std::vector<FetchItem> &items) override;
 
 private:
     Result<std::string> read_blob(const Digest &digest);

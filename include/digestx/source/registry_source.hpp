@@ -1,63 +1,67 @@
 #pragma once
 /// @file
-/// The registry Source: a reference read from a registry through the RegistryClient, every
-/// document verified by the client before the resolver sees it.
+/// The registry Source: one repository of one registry, read through the RegistryClient, every
+/// document verified by the client before anyone sees it.
 
 #include <cstddef>
 #include <memory>
-#include <string_view>
+#include <string>
 #include <vector>
 
-#include "digestx/net/transport.hpp"
 #include "digestx/registry/client.hpp"
 #include "digestx/source/source.hpp"
 
 namespace digestx {
 
-/// How the registry source reads the reference itself.
+/// How the registry source reads a tag when a document is wanted.
 enum class TagRead {
     Get,         ///< one GET by tag: the bytes and their digest in one request (the default)
     HeadThenGet, ///< HEAD by tag, then GET by the announced digest (one observation, C17)
 };
 
-/// Reads a reference and everything below it from one registry.
-class RegistrySource final : public Source {
-public:
-    /// A source over `client`; `transport`, when given, is the client's transport and is owned
-    /// here so that it outlives the client.
-    explicit RegistrySource(std::unique_ptr<registry::RegistryClient> client,
-                            std::unique_ptr<net::Transport> transport = nullptr, TagRead tag_read = TagRead::Get);
-    ~RegistrySource() override;
-    RegistrySource(const RegistrySource &) = delete;            ///< owns the client
-    RegistrySource &operator=(const RegistrySource &) = delete; ///< owns the client
-
-    /// The document the tag points at now (read once), or the document with the reference's
-    /// digest, verified. A reference of another registry than the client's is a Usage error.
-    Result<Fetched> fetch_reference(const Reference &reference) override;
-    /// Fetches every item in one transport batch, each verified against its digest.
-    std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items) override;
-    /// The client's counters.
-    [[nodiscard]] SourceStats stats() const override;
-    /// The referrers API of the reference's repository, or the tag schema when it answers 404.
-    Result<ReferrerList> referrers(const Digest &subject) override;
-    /// The client, for the requests that are not a walk (`inspect --accept`'s full-list HEAD);
-    /// its counters are this source's.
-    [[nodiscard]] registry::RegistryClient &client() noexcept { return *m_client; }
-
-private:
-    std::unique_ptr<net::Transport> m_transport; // declared first: destroyed after the client
-    std::unique_ptr<registry::RegistryClient> m_client;
-    TagRead m_tag_read;
-    std::string m_repository;
+/// Choices of a registry source beyond its repository.
+struct RegistrySourceOptions {
+    TagRead tag_read = TagRead::Get; ///< how fetch_reference() reads a tag
+    /// The most requests one fetch_by_digest() sends at once (0: the whole batch), so that a
+    /// caller running several sources side by side keeps a known bound on requests in flight.
+    std::size_t batch_limit = 0;
 };
 
-/// A document the registry client fetched and verified, as a Source answer.
-Fetched to_fetched(registry::Fetch fetch);
+/// Reads one repository of one registry. Not thread-safe (the client is not).
+class RegistrySource final : public Source {
+public:
+    /// A source for `repository` through `client`, which it owns (and the client its transport).
+    RegistrySource(std::unique_ptr<registry::RegistryClient> client, std::string repository,
+                   RegistrySourceOptions options = {});
 
-/// Fetches the resolver's items from `repository` by digest through `client`, in transport
-/// batches of at most `batch_limit` requests (0: one batch), each verified against its digest.
-/// Shared by every Source over the registry client so that they batch and convert alike.
-std::vector<Result<Fetched>> fetch_items_by_digest(registry::RegistryClient &client, std::string_view repository,
-                                                   const std::vector<FetchItem> &items, std::size_t batch_limit = 0);
+    /// The document the tag points at now (read once), or the document with the reference's
+    /// digest, verified. A reference to another registry or repository is ErrorCode::Usage.
+    Result<Fetched> fetch_reference(const Reference &reference) override;
+    /// HEAD of the tag or digest; the client falls back to GET and hashes the body when the HEAD
+    /// is refused (405), carries no usable Docker-Content-Digest, or failed without a body.
+    Result<Observed> observe(const Reference &reference) override;
+    /// The referrers API of the repository, or the tag schema when it answers 404.
+    Result<ReferrerList> referrers(const Digest &subject) override;
+    /// Every tag, across the pages of the tags list.
+    Result<TagList> list_tags(std::size_t page_size) override;
+    /// The client's counters.
+    [[nodiscard]] SourceStats stats() const override;
+    /// The client, for the requests that are not a read of the repository's documents
+    /// (`manifest --head`, `inspect --accept`'s full-list HEAD); its counters are this source's.
+    [[nodiscard]] registry::RegistryClient &client() noexcept { return *m_client; }
+    /// The repository read.
+    [[nodiscard]] const std::string &repository() const noexcept { return m_repository; }
+
+protected:
+    /// Transport batches of at most `batch_limit` items, each verified by the client.
+    std::vector<Result<Fetched>> fetch_batch(const std::vector<FetchItem> &items) override;
+
+private:
+    Result<void> check_reference(const Reference &reference) const;
+
+    std::unique_ptr<registry::RegistryClient> m_client;
+    std::string m_repository;
+    RegistrySourceOptions m_options;
+};
 
 } // namespace digestx

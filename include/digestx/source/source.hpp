@@ -1,8 +1,8 @@
 #pragma once
 /// @file
-/// Where documents come from: a registry, an OCI image layout directory, later a docker-archive.
-/// The resolver walks a reference through this interface only, so it never knows (or tests
-/// need) whether bytes came over HTTP or from a disk.
+/// Where documents come from: a registry, an OCI image layout directory. Every command reads
+/// through this interface only (the resolver, the platform selection, the pin logic), so none of
+/// them knows (or tests need) whether bytes came over HTTP or from a disk.
 
 #include <cstddef>
 #include <optional>
@@ -10,38 +10,23 @@
 #include <vector>
 
 #include "digestx/core/error.hpp"
+#include "digestx/core/fetched.hpp"
 #include "digestx/core/image_tree.hpp"
 #include "digestx/core/model.hpp"
 #include "digestx/core/reference.hpp"
 
 namespace digestx {
 
-/// A document's bytes with the record of how they were obtained. By-digest fetches are verified
-/// by the source before they are returned: `bytes` hash to the requested digest.
-struct Fetched {
-    std::string bytes;      ///< the body, exactly as received
-    std::string media_type; ///< Content-Type (parameters stripped) or the descriptor's mediaType
-    FetchNote note;         ///< how it was obtained
+/// The digest a reference names right now, as one tag resolution learnt it.
+struct Observed {
+    Digest digest;                          ///< the registry digest of the document the reference names
+    std::string media_type;                 ///< its Content-Type, parameters stripped; "" when not sent
+    std::optional<Fetched> fetched;         ///< the body, when it had to be fetched to learn the digest
+    FetchMethod method = FetchMethod::Head; ///< HEAD, or GET/read when the body was hashed
 };
 
-/// What to fetch by digest: a manifest (index, manifest) or a blob (config).
-struct FetchItem {
-    /// The endpoint family: registries serve manifests and blobs from different URLs.
-    enum class Kind { Manifest, Blob };
-    Kind kind = Kind::Manifest; ///< manifest or blob
-    Digest digest;              ///< what to fetch (already validated and verifiable)
-    std::string media_type;     ///< the referring descriptor's mediaType, for the Accept header
-};
-
-/// What names a manifest as its `subject` (OCI 1.1 referrers): signatures, SBOMs, attestations
-/// pushed after the image, listed by the registry rather than by the image.
-struct ReferrerList {
-    std::vector<Descriptor> manifests; ///< the referrer descriptors, as listed
-    std::string via;                   ///< "referrers-api", "tag-schema" (`<alg>-<hex>` tag) or "oci-layout"
-    std::optional<FetchNote> note;     ///< the exchange that produced the list, when one happened
-};
-
-/// A place documents are read from.
+/// A place documents are read from. A source reads one repository (or one layout): the one it
+/// was made for, so no call depends on another having been made first.
 class Source {
 public:
     virtual ~Source() = default;
@@ -49,14 +34,28 @@ public:
     /// with the reference's digest (verified). This is the one moment a mutable tag is read;
     /// everything below is fetched by digest (architecture principle 3, catalogue C17).
     virtual Result<Fetched> fetch_reference(const Reference &reference) = 0;
-    /// Fetches every item by digest, as one concurrent batch where the source can. Each result is
-    /// verified against its digest (fault catalogue B1) and bounded in size.
-    virtual std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items) = 0;
+    /// What the reference names now, as cheaply as the source allows. The default reads the
+    /// document and hashes it; a registry answers a HEAD instead, and is asked for the body only
+    /// when the HEAD carries no usable Docker-Content-Digest (fault catalogue rule 13, C1–C3).
+    virtual Result<Observed> observe(const Reference &reference);
+    /// Fetches every item by digest, as one concurrent batch where the source can: exactly one
+    /// result per item, in order, each checked here against the item's digest and size (fault
+    /// catalogue B1, B16), whatever the source did. The only way callers fetch by digest.
+    std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items);
+    /// fetch_by_digest() of one item.
+    Result<Fetched> fetch_one(const FetchItem &item);
+    /// The referrers of `subject`, a manifest or index of this source. Sources without a way to
+    /// list them answer ErrorCode::Usage.
+    virtual Result<ReferrerList> referrers(const Digest &subject);
+    /// Every tag of the repository (a layout: its `org.opencontainers.image.ref.name` values).
+    /// `page_size` is the `n` a registry is asked for per page.
+    virtual Result<TagList> list_tags(std::size_t page_size) = 0;
     /// Counters so far.
     [[nodiscard]] virtual SourceStats stats() const = 0;
-    /// The referrers of `subject`, a manifest or index read through fetch_reference() or
-    /// fetch_by_digest(). Sources without a way to list them answer ErrorCode::Usage.
-    virtual Result<ReferrerList> referrers(const Digest &subject);
+
+protected:
+    /// The source's own batch read: fetch_by_digest() checks what it returns.
+    virtual std::vector<Result<Fetched>> fetch_batch(const std::vector<FetchItem> &items) = 0;
 };
 
 } // namespace digestx
