@@ -120,6 +120,12 @@ Result<int> run_inspect(const InspectOptions &options, Context &ctx, const Globa
     // Nothing below a failed root is worth printing (no platform matched, say): the ordinary
     // error path, stdout empty.
     if (tree->root().error) return fail(*tree->root().error);
+    // With --platform the answer is one manifest: when the selection found none (a nested index
+    // without a match, an entry without a platform whose config is of another), every command
+    // fails alike, with stdout empty.
+    if (walk->platform && !tree->selected) {
+        if (auto worst = tree->worst_error()) return fail(std::move(*worst));
+    }
     if (options.referrers) {
         if (auto attached = attach_referrers(source, *tree); !attached) return fail(std::move(attached.error()));
     }

@@ -56,6 +56,10 @@ WindowsVersion parse_windows_version(std::string_view text) {
 // Windows Server 2022 (ltsc2022) is the first release with a stable container ABI: hosts from it
 // on run images of any build from 20348 up to their own.
 // https://learn.microsoft.com/en-us/virtualization/windowscontainers/deploy-containers/version-compatibility
+// containerd/platforms v1.0.0-rc.5 (platform_windows_compat.go, containerd#14001 "Fix WS2022
+// compat on hosts past the latest LTSC") keeps that floor for every host from 20348 on, 26100
+// (ltsc2025) and newer included. rc.4 had raised the floor to 26100 for hosts past 26100, which
+// refused ltsc2022 images on Windows 11 25H2 (moby#53397); rc.5 reverted it, and so do we.
 constexpr unsigned kWindowsServer2022Build = 20348;
 
 bool windows_compatible(const WindowsVersion &host, const WindowsVersion &image) {
@@ -180,9 +184,24 @@ PlatformMatcher PlatformMatcher::for_mode(const Platform &wanted, MatchMode mode
     return mode == MatchMode::Strict ? only_strict(wanted) : only(wanted);
 }
 
+namespace {
+
+// containerd/platforms v1.0.0-rc.4 (platforms.go NewMatcher, platform_windows_compat.go
+// windowsStripFeaturesMatcher): os.features are matched since rc.3, but a Windows matcher ignores
+// the candidate's "win32k", because Windows images carry it and matchers never did (containerd
+// ignored os.features entirely before rc.3). Only the candidate's first "win32k" is dropped.
+Platform without_win32k(const Platform &wanted, Platform candidate) {
+    if (wanted.os != "windows") return candidate;
+    auto found = std::find(candidate.os_features.begin(), candidate.os_features.end(), "win32k");
+    if (found != candidate.os_features.end()) candidate.os_features.erase(found);
+    return candidate;
+}
+
+} // namespace
+
 PlatformMatcher::Rank PlatformMatcher::rank(const Platform &candidate) const {
-    Platform normalized = normalize(candidate);
-    std::size_t features = normalized.os_features.size();
+    std::size_t features = normalize(candidate).os_features.size();
+    Platform normalized = normalize(without_win32k(m_preferences.front(), candidate));
     if (m_kind == Kind::OperatingSystem) {
         const Platform &wanted = m_preferences.front();
         if (same_target(wanted, normalized, candidate) && features_ok(wanted, normalized)) return {0, 0, features};

@@ -26,31 +26,74 @@ PinLevel entry_level(const Descriptor &entry) {
     return PinLevel::Entry;
 }
 
-// The entry of `index` that is the pinned digest. Entries are compared in the pin's algorithm:
-// those written in another one are fetched (one batch) and rehashed, so a sha512 pin of a
-// platform manifest listed by sha256 is still found.
-Result<std::optional<std::size_t>> find_entry(Source &source, const Document &index, const Digest &pinned) {
+// The entry that is the pinned digest, in `index` or in an index nested in it (the selection
+// descends nested indexes, so a pin it produced can sit there; catalogue B12 bounds the depth).
+// Entries are compared in the pin's algorithm: those written in another one are fetched (one
+// batch) and rehashed, so a sha512 pin of a platform manifest listed by sha256 is still found.
+Result<std::optional<Descriptor>> find_entry(Source &source, const Document &index, const Digest &pinned,
+                                             std::size_t depth = 0) {
     const auto &entries = index.index().manifests;
     std::vector<FetchItem> items;
     std::vector<std::size_t> positions;
+    std::vector<FetchItem> nested;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const auto &digest = entries[i].digest.digest();
         if (!digest) continue;
-        if (*digest == pinned) return std::optional<std::size_t>(i);
+        if (*digest == pinned) return std::optional<Descriptor>(entries[i]);
+        FetchItem item{FetchItem::Kind::Manifest, *digest, entries[i].media_type, entries[i].size};
         if (digest->algorithm() != pinned.algorithm()) {
-            items.push_back({FetchItem::Kind::Manifest, *digest, entries[i].media_type, entries[i].size});
+            items.push_back(item);
             positions.push_back(i);
         }
+        if (media::classify(entries[i].media_type) == media::Kind::Index) nested.push_back(item);
     }
-    if (items.empty()) return std::optional<std::size_t>();
-    auto fetched = source.fetch_by_digest(items);
-    for (std::size_t k = 0; k < fetched.size() && k < positions.size(); ++k) {
-        if (!fetched[k]) return fail(std::move(fetched[k].error()));
-        auto document = parse_fetched(*fetched[k], "index entry " + std::to_string(positions[k]));
+    if (!items.empty()) {
+        auto fetched = source.fetch_by_digest(items);
+        for (std::size_t k = 0; k < fetched.size(); ++k) {
+            if (!fetched[k]) return fail(std::move(fetched[k].error()));
+            auto document = parse_fetched(*fetched[k], "index entry " + std::to_string(positions[k]));
+            if (!document) return fail(std::move(document.error()));
+            if (rehash(*document, pinned.algorithm()) == pinned) {
+                return std::optional<Descriptor>(entries[positions[k]]);
+            }
+        }
+    }
+    if (nested.empty() || depth + 1 >= max_index_depth) return std::optional<Descriptor>();
+    auto fetched = source.fetch_by_digest(nested);
+    for (auto &one : fetched) {
+        if (!one) return fail(std::move(one.error()));
+        auto document = parse_fetched(*one, one->digest.str());
         if (!document) return fail(std::move(document.error()));
-        if (rehash(*document, pinned.algorithm()) == pinned) return std::optional<std::size_t>(positions[k]);
+        if (!document->is_index()) continue;
+        auto found = find_entry(source, *document, pinned, depth + 1);
+        if (!found || *found) return found;
     }
-    return std::optional<std::size_t>();
+    return std::optional<Descriptor>();
+}
+
+// A platform pin's level and platform: as its entry declares them, or, for an image entry that
+// declares none, as its own config says (what the selection reads for such an entry).
+Result<void> locate_platform(Source &source, const Descriptor &found, PinVerdict &verdict) {
+    verdict.status = PinStatus::PlatformPin;
+    verdict.level = entry_level(found);
+    auto platform = descriptor_platform(found);
+    media::Kind kind = media::classify(found.media_type);
+    bool image = kind == media::Kind::Manifest || kind == media::Kind::Schema1;
+    if (!platform && image && !found.is_attestation()) {
+        auto digest = found.digest.require_verifiable();
+        if (!digest) return fail(std::move(digest.error()));
+        auto fetched = source.fetch_one(FetchItem{FetchItem::Kind::Manifest, *digest, found.media_type, found.size});
+        if (!fetched) return fail(std::move(fetched.error()));
+        auto manifest = parse_fetched(*fetched, digest->str());
+        if (!manifest) return fail(std::move(manifest.error()));
+        if (manifest->is_manifest() && manifest->manifest().is_artifact()) return {};
+        auto own = pin_detail::manifest_platform(source, *manifest);
+        if (!own) return fail(std::move(own.error()));
+        platform = *own;
+        verdict.level = PinLevel::PlatformManifest;
+    }
+    if (platform && !is_unknown_platform(*platform)) verdict.platform = *platform;
+    return {};
 }
 
 // Platform → digest of a document: an index's image entries, or a single manifest's own platform.
@@ -156,13 +199,7 @@ Result<PinVerdict> verify_pin(Source &source, const Reference &reference, const 
         auto entry = find_entry(source, *current, pinned);
         if (!entry) return fail(std::move(entry.error()));
         if (*entry) {
-            const Descriptor &found = current->index().manifests[**entry];
-            verdict.status = PinStatus::PlatformPin;
-            verdict.level = entry_level(found);
-            auto platform = descriptor_platform(found);
-            if (platform && !is_unknown_platform(*platform)) {
-                verdict.platform = *platform;
-            }
+            if (auto located = locate_platform(source, **entry, verdict); !located) return fail(located.error());
             return verdict;
         }
     }

@@ -130,6 +130,15 @@ void load_fixtures(RegistryBed &bed) {
         if (!manifest->stored_directly) pusher.manifest(*manifest);
 }
 
+void push_documents(RegistryBed &bed, const std::vector<FixtureBlob> &blobs,
+                    const std::vector<FixtureManifest> &manifests) {
+    Pusher pusher(bed);
+    for (const auto &blob : blobs)
+        pusher.blob(blob);
+    for (const auto &manifest : manifests)
+        pusher.manifest(manifest);
+}
+
 RegistryBed &shared_bed(BedMode mode) {
     static std::mutex mutex;
     static std::map<BedMode, std::unique_ptr<RegistryBed>> beds;

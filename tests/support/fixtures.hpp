@@ -106,6 +106,11 @@ const FixtureCatalog &fixture_catalog();
 /// Throws std::runtime_error (with the registry's log tail) when the registry refuses anything.
 void load_fixtures(RegistryBed &bed);
 
+/// Pushes `blobs`, then `manifests` in order (children before the indexes naming them), into
+/// `bed` as load_fixtures() does, for tests that bring documents of their own.
+void push_documents(RegistryBed &bed, const std::vector<FixtureBlob> &blobs,
+                    const std::vector<FixtureManifest> &manifests);
+
 /// The bed of `mode` shared by every test of this process: started on first use, loaded with
 /// the fixtures once, stopped at exit. Do not mutate it (use fresh_bed()).
 RegistryBed &shared_bed(BedMode mode);

@@ -88,6 +88,14 @@ TEST_CASE("Only accepts compatible fallbacks and OnlyStrict only the platform", 
         {"windows/amd64:10.0.20348", "windows/amd64:10.0.17763.3650", false, false},
         {"windows/amd64:10.0.26100", "windows/amd64:10.0.20348.1249", true, true},
         {"windows/amd64:10.0.17763", "windows/amd64", true, true},
+        // containerd/platforms rc.5: hosts past ltsc2025 (26100) keep the ltsc2022 floor (rc.4 had
+        // raised it to 26100); an image newer than the host never runs; the revision is ignored.
+        {"windows/amd64:10.0.26200", "windows/amd64:10.0.20348.1249", true, true},
+        {"windows/amd64:10.0.26200", "windows/amd64:10.0.26100.2894", true, true},
+        {"windows/amd64:10.0.26100", "windows/amd64:10.0.26200.1", false, false},
+        {"windows/amd64:10.0.20348.9", "windows/amd64:10.0.20348.1", true, true},
+        // An unparsable image os.version reads as 0.0.0, whose major differs from the host's.
+        {"windows/amd64:10.0.20348", "windows/amd64:latest", false, false},
         // os.version is Windows' business: containerd does not compare it for Linux.
         {"linux/amd64:6.1", "linux/amd64:5.15", true, true},
     };
@@ -381,4 +389,35 @@ TEST_CASE("Windows host and image os.version compatibility", "[platform]") {
         INFO("host " << c.host << ", image " << c.image);
         CHECK(digestx::windows_host_runs(c.host, c.image) == c.runs);
     }
+}
+
+TEST_CASE("a Windows matcher ignores the candidate's win32k os.feature, other features must be wanted", "[platform]") {
+    // containerd/platforms rc.4+ windowsStripFeaturesMatcher: real Windows images declare
+    // os.features ["win32k"], which no matcher asks for; before rc.3 features were not compared at all.
+    auto with = [](std::string_view text, std::vector<std::string> features) {
+        Platform platform = raw(text);
+        platform.os_features = std::move(features);
+        return platform;
+    };
+    struct Case {
+        Platform wanted;
+        Platform candidate;
+        bool matches;
+    };
+    const std::vector<Case> cases = {
+        {raw("windows/amd64"), with("windows/amd64:10.0.20348.2", {"win32k"}), true},
+        {raw("windows/amd64:10.0.20348"), with("windows/amd64:10.0.20348.2", {"win32k"}), true},
+        {raw("windows/amd64"), with("windows/amd64", {"win32k", "gpu"}), false},
+        {with("windows/amd64", {"gpu"}), with("windows/amd64", {"win32k", "gpu"}), true},
+        // Only a Windows matcher strips it: Linux never had the feature to ignore.
+        {raw("linux/amd64"), with("linux/amd64", {"win32k"}), false},
+    };
+    for (const auto &c : cases) {
+        INFO(format_platform_all(c.wanted) << " vs " << format_platform_all(c.candidate));
+        CHECK(PlatformMatcher::only(c.wanted).matches(c.candidate) == c.matches);
+        CHECK(PlatformMatcher::only_strict(c.wanted).matches(c.candidate) == c.matches);
+    }
+    // The feature count still breaks ties as containerd's Less does (the raw list, win32k counted).
+    auto matcher = PlatformMatcher::only(raw("windows/amd64"));
+    CHECK(matcher.less(with("windows/amd64", {"win32k"}), raw("windows/amd64")));
 }

@@ -19,9 +19,9 @@ namespace digestx {
 
 /// What the caller needs beyond the chosen manifest's descriptor.
 struct PlatformWalkOptions {
-    bool fetch_manifest = false; ///< read the chosen manifest even where its platform was declared
-    bool fetch_config = false;   ///< read its config blob too (verified; parsed when an image config)
-    std::size_t max_depth = 4;   ///< index nesting followed at most (fault catalogue B12)
+    bool fetch_manifest = false;             ///< read the chosen manifest even where its platform was declared
+    bool fetch_config = false;               ///< read its config blob too (verified; parsed when an image config)
+    std::size_t max_depth = max_index_depth; ///< index nesting followed at most (fault catalogue B12)
 };
 
 /// The manifest the platform pulls, and how it was reached.

@@ -29,6 +29,10 @@
 
 namespace digestx {
 
+/// How deep index→index nesting is followed, by the selection, the walk and the pin logic alike
+/// (fault catalogue B12: bounded, so a hostile index cannot send a client down forever).
+inline constexpr std::size_t max_index_depth = 4;
+
 /// The platform a command asks for: `--platform`, or the platform of this machine.
 struct PlatformRequest {
     Platform platform;                      ///< normalised
