@@ -34,7 +34,7 @@ bool unresolved_401(const std::optional<Result<net::HttpResponse>> &result) {
 }
 
 Error auth_error(std::string message, int status) {
-    return Error{ErrorCode::Auth, std::move(message), {}, status, {}};
+    return Error::of(ErrorCode::Auth, std::move(message)).with_status(status);
 }
 
 } // namespace

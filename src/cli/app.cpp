@@ -25,9 +25,24 @@ constexpr const char *exit_code_help = R"(Exit codes:
   70   internal error
   130  interrupted)";
 
+// -o text|json|dot (any case) into OutputFormat; CLI11 reads enums by their number.
+CLI::Validator output_format_option() {
+    return CLI::Validator(
+        [](std::string &input) -> std::string {
+            for (OutputFormat format : {OutputFormat::Text, OutputFormat::Json, OutputFormat::Dot}) {
+                if (ascii_lowercase(input) == output_format_name(format)) {
+                    input = std::to_string(static_cast<int>(format));
+                    return {};
+                }
+            }
+            return "must be text, json or dot, not " + quoted(input, 40);
+        },
+        "text|json|dot");
+}
+
 void add_global_options(CLI::App &app, GlobalOptions &globals) {
     app.add_option("-o,--output", globals.output, "Output format: text, json (dot where a graph is drawn)")
-        ->check(CLI::IsMember({"text", "json", "dot"}));
+        ->transform(output_format_option());
     app.add_option("--platform", globals.platform, "Platform to select, os/arch[/variant] (e.g. linux/arm64)");
     app.add_option("--timeout", globals.timeout_seconds, "Overall deadline in seconds (default 300)")
         ->check(CLI::PositiveNumber);
@@ -45,6 +60,19 @@ void add_global_options(CLI::App &app, GlobalOptions &globals) {
 }
 
 // CLI11 reports its own parse errors; map them onto the contract's usage exit code.
+} // namespace
+
+std::string_view output_format_name(OutputFormat format) noexcept {
+    switch (format) {
+    case OutputFormat::Text: return "text";
+    case OutputFormat::Json: return "json";
+    case OutputFormat::Dot: return "dot";
+    }
+    return "text";
+}
+
+namespace {
+
 int report_parse_error(const CLI::ParseError &error, CLI::App &app, Context &ctx) {
     if (error.get_exit_code() == 0) {
         // --help / --version: CLI11 prints to the streams we give it.

@@ -12,13 +12,6 @@
 namespace digestx::cli {
 namespace {
 
-// The order statuses are counted and listed in.
-const std::vector<std::string> &status_order() {
-    static const std::vector<std::string> order = {"current", "exists",  "platform-pin", "unpinned", "drifted",
-                                                   "missing", "skipped", "invalid",      "error"};
-    return order;
-}
-
 std::string location(const CheckRow &row) {
     std::string where = sanitize(row.file->path, 300);
     if (row.occurrence != nullptr) {
@@ -32,7 +25,7 @@ std::string shown_text(const CheckRow &row) {
 }
 
 std::string summary_line(const std::vector<CheckRow> &rows, const CheckSummary &summary) {
-    std::map<std::string, std::size_t> counts;
+    std::map<CheckStatus, std::size_t> counts;
     std::size_t references = 0;
     for (const auto &row : rows) {
         ++counts[row.status];
@@ -42,10 +35,10 @@ std::string summary_line(const std::vector<CheckRow> &rows, const CheckSummary &
                        std::to_string(summary.files) + " file" + (summary.files == 1 ? "" : "s") + " (" +
                        std::to_string(summary.distinct) + " distinct pinned)";
     std::string separator = ": ";
-    for (const auto &status : status_order()) {
+    for (CheckStatus status : check_statuses) {
         auto found = counts.find(status);
         if (found == counts.end()) continue;
-        line += separator + std::to_string(found->second) + " " + status;
+        line += separator + std::to_string(found->second) + " " + std::string(check_status_name(status));
         separator = ", ";
     }
     return line + (summary.exit_code == 0 ? " — ok" : " — failed (exit " + std::to_string(summary.exit_code) + ")");
@@ -79,7 +72,7 @@ nlohmann::ordered_json row_json(const CheckRow &row) {
     if (row.verdict) {
         add_verdict_json(out, *row.verdict);
     } else {
-        out["status"] = row.status;
+        out["status"] = check_status_name(row.status);
     }
     out["message"] = row.detail;
     out["error"] = row.error ? error_json(*row.error) : nlohmann::ordered_json(nullptr);
@@ -105,13 +98,39 @@ std::string annotation_path(const std::string &path, const std::string &workspac
 
 } // namespace
 
+std::string_view check_status_name(CheckStatus status) noexcept {
+    switch (status) {
+    case CheckStatus::Current: return "current";
+    case CheckStatus::Exists: return "exists";
+    case CheckStatus::PlatformPin: return "platform-pin";
+    case CheckStatus::Unpinned: return "unpinned";
+    case CheckStatus::Drifted: return "drifted";
+    case CheckStatus::Missing: return "missing";
+    case CheckStatus::Skipped: return "skipped";
+    case CheckStatus::Invalid: return "invalid";
+    case CheckStatus::Error: return "error";
+    }
+    return "error";
+}
+
+CheckStatus check_status_of(PinStatus status) noexcept {
+    switch (status) {
+    case PinStatus::Current: return CheckStatus::Current;
+    case PinStatus::PlatformPin: return CheckStatus::PlatformPin;
+    case PinStatus::Drifted: return CheckStatus::Drifted;
+    case PinStatus::Missing: return CheckStatus::Missing;
+    case PinStatus::Exists: return CheckStatus::Exists;
+    }
+    return CheckStatus::Error;
+}
+
 void write_check_text(std::ostream &out, const std::vector<CheckRow> &rows, const CheckSummary &summary) {
     std::size_t where_width = 8;
     std::size_t status_width = 6;
     std::size_t text_width = 9;
     for (const auto &row : rows) {
         where_width = std::max(where_width, std::min<std::size_t>(location(row).size(), 50));
-        status_width = std::max(status_width, row.status.size());
+        status_width = std::max(status_width, check_status_name(row.status).size());
         text_width = std::max(text_width, std::min<std::size_t>(shown_text(row).size(), 110));
     }
     if (!rows.empty()) {
@@ -119,8 +138,8 @@ void write_check_text(std::ostream &out, const std::vector<CheckRow> &rows, cons
             << "DETAIL\n";
     }
     for (const auto &row : rows) {
-        out << pad(location(row), where_width) << pad(row.status, status_width) << pad(shown_text(row), text_width)
-            << row.detail << "\n";
+        out << pad(location(row), where_width) << pad(std::string(check_status_name(row.status)), status_width)
+            << pad(shown_text(row), text_width) << row.detail << "\n";
         for (const auto &line : row.more)
             out << "    " << line << "\n";
     }
@@ -137,8 +156,10 @@ void write_check_json(std::ostream &out, const std::vector<CheckRow> &rows, cons
     counts["files"] = summary.files;
     counts["references"] = std::count_if(rows.begin(), rows.end(), [](const auto &r) { return r.occurrence; });
     counts["distinct"] = summary.distinct;
-    for (const auto &status : status_order())
-        counts[status] = std::count_if(rows.begin(), rows.end(), [&](const auto &r) { return r.status == status; });
+    for (CheckStatus status : check_statuses) {
+        counts[std::string(check_status_name(status))] =
+            std::count_if(rows.begin(), rows.end(), [&](const auto &r) { return r.status == status; });
+    }
     document["summary"] = counts;
     document["results"] = nlohmann::ordered_json::array();
     for (const auto &row : rows)
@@ -155,7 +176,7 @@ void write_check_github(std::ostream &out, const std::vector<CheckRow> &rows, co
         if (row.occurrence != nullptr) {
             out << ",line=" << row.occurrence->line << ",col=" << row.occurrence->column;
         }
-        out << ",title=" << github_property("digestx: " + row.status) << "::";
+        out << ",title=" << github_property("digestx: " + std::string(check_status_name(row.status))) << "::";
         std::string message = shown_text(row) + ": " + row.detail;
         for (const auto &line : row.more)
             message += "\n" + line;

@@ -18,11 +18,35 @@ namespace digestx::cli {
 /// How much a row matters.
 enum class Severity { Ok, Warning, Error };
 
+/// What a row says of its reference, in the order rows are counted and listed.
+enum class CheckStatus {
+    Current,     ///< the tag names the pinned digest
+    Exists,      ///< a digest-only reference whose content exists
+    PlatformPin, ///< the pin is one platform's manifest (or another entry) inside the index
+    Unpinned,    ///< no digest in the reference
+    Drifted,     ///< the tag names other content now
+    Missing,     ///< the pinned content is gone
+    Skipped,     ///< a reference known only at build or deploy time
+    Invalid,     ///< not an image reference
+    Error,       ///< what stopped the reference from being checked
+};
+
+/// Every status, in the order they are counted and listed.
+inline constexpr CheckStatus check_statuses[] = {CheckStatus::Current,  CheckStatus::Exists,  CheckStatus::PlatformPin,
+                                                 CheckStatus::Unpinned, CheckStatus::Drifted, CheckStatus::Missing,
+                                                 CheckStatus::Skipped,  CheckStatus::Invalid, CheckStatus::Error};
+
+/// The stable name in the table, JSON and annotations: "current", "platform-pin", "unpinned", …
+std::string_view check_status_name(CheckStatus status) noexcept;
+
+/// The row status of a pin verdict.
+CheckStatus check_status_of(PinStatus status) noexcept;
+
 /// One checked reference (or a file the scanner refused).
 struct CheckRow {
     const ScannedFile *file = nullptr;               ///< the file
     const pinning::Occurrence *occurrence = nullptr; ///< the reference; null for a refused file
-    std::string status;                              ///< "current", "unpinned", "drifted", "error", ...
+    CheckStatus status = CheckStatus::Current;       ///< what the row says
     Severity severity = Severity::Ok;                ///< ok, warning or error
     std::string detail;                              ///< one line, sanitized pieces
     std::vector<std::string> more;                   ///< further lines (per-platform changes)

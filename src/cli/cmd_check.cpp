@@ -69,7 +69,7 @@ Result<void> check_auth_scope(const std::vector<Reference> &references, const Gl
 
 CheckRow verdict_row(CheckRow row, const Result<PinVerdict> &verdict, const CheckOptions &options) {
     if (!verdict) {
-        row.status = "error";
+        row.status = CheckStatus::Error;
         row.severity = Severity::Error;
         row.error = verdict.error();
         row.detail = sanitize(verdict.error().describe(), 600) + " (exit " +
@@ -77,7 +77,7 @@ CheckRow verdict_row(CheckRow row, const Result<PinVerdict> &verdict, const Chec
         return row;
     }
     row.verdict = *verdict;
-    row.status = std::string(pin_status_name(verdict->status));
+    row.status = check_status_of(verdict->status);
     row.detail = verdict_detail(*verdict);
     row.more = change_lines(*verdict);
     switch (verdict->status) {
@@ -115,15 +115,15 @@ CheckRow check_from_platform(CheckRow row, const pinning::Occurrence &occurrence
 
 CheckRow occurrence_row(const ScannedFile &file, const pinning::Occurrence &occurrence, const Plan &plan,
                         const std::vector<std::optional<Result<PinVerdict>>> &verdicts, const CheckOptions &options) {
-    CheckRow row{&file, &occurrence, {}, Severity::Ok, {}, {}, std::nullopt, std::nullopt};
+    CheckRow row{&file, &occurrence, CheckStatus::Current, Severity::Ok, {}, {}, std::nullopt, std::nullopt};
     switch (occurrence.status) {
     case pinning::OccurrenceStatus::Dynamic:
-        row.status = "skipped";
+        row.status = CheckStatus::Skipped;
         row.severity = Severity::Warning;
         row.detail = "not checked: " + sanitize(occurrence.reason, 300);
         return row;
     case pinning::OccurrenceStatus::Invalid:
-        row.status = "invalid";
+        row.status = CheckStatus::Invalid;
         row.severity = Severity::Error;
         row.error = occurrence.error;
         row.detail = occurrence.error ? sanitize(occurrence.error->describe(), 600) : "not an image reference";
@@ -132,7 +132,7 @@ CheckRow occurrence_row(const ScannedFile &file, const pinning::Occurrence &occu
     }
     auto slot = plan.slot.find(&occurrence);
     if (slot == plan.slot.end()) {
-        row.status = "unpinned";
+        row.status = CheckStatus::Unpinned;
         row.severity = options.require_pins ? Severity::Error : Severity::Warning;
         row.detail = "not pinned to a digest; `digestx pin` pins it to the index digest";
         return row;
@@ -170,10 +170,11 @@ Result<std::vector<std::optional<Result<PinVerdict>>>> verify_all(const Plan &pl
 }
 
 Result<int> run_check(const CheckOptions &options, Context &ctx, const GlobalOptions &globals) {
-    if (globals.output != "text" && globals.output != "json") {
-        return fail(ErrorCode::Usage, "check prints text or json, not " + digestx::quoted(globals.output));
+    if (globals.output != OutputFormat::Text && globals.output != OutputFormat::Json) {
+        return fail(ErrorCode::Usage,
+                    "check prints text or json, not " + digestx::quoted(output_format_name(globals.output)));
     }
-    if (options.format == "github" && globals.output == "json") {
+    if (options.format == "github" && globals.output == OutputFormat::Json) {
         return fail(ErrorCode::Usage, "--format github and -o json exclude each other");
     }
     auto files = scan_paths(options.paths);
@@ -188,7 +189,7 @@ Result<int> run_check(const CheckOptions &options, Context &ctx, const GlobalOpt
             // Found while searching a directory (a Helm template, say): not what was asked about.
             rows.push_back({&file,
                             nullptr,
-                            "skipped",
+                            CheckStatus::Skipped,
                             Severity::Warning,
                             "not scanned: " + sanitize(file.error->describe(), 600),
                             {},
@@ -199,7 +200,7 @@ Result<int> run_check(const CheckOptions &options, Context &ctx, const GlobalOpt
         if (!file.scan) {
             rows.push_back({&file,
                             nullptr,
-                            "error",
+                            CheckStatus::Error,
                             Severity::Error,
                             sanitize(file.error->describe(), 600),
                             {},
@@ -213,7 +214,7 @@ Result<int> run_check(const CheckOptions &options, Context &ctx, const GlobalOpt
             rows.push_back(occurrence_row(file, occurrence, plan, *verdicts, options));
     }
     CheckSummary summary{files->size(), plan.references.size(), exit_status(rows)};
-    if (globals.output == "json") {
+    if (globals.output == OutputFormat::Json) {
         write_check_json(ctx.out, rows, summary);
     } else if (options.format == "github") {
         write_check_github(ctx.out, rows, summary, ctx.env ? ctx.env("GITHUB_WORKSPACE").value_or("") : "");

@@ -18,7 +18,8 @@ struct ConfigOptions {
 };
 
 Result<int> run_config(const ConfigOptions &options, Context &ctx, const GlobalOptions &globals) {
-    if (globals.output == "dot") return fail(ErrorCode::Usage, "config prints the config document, not dot");
+    if (globals.output == OutputFormat::Dot)
+        return fail(ErrorCode::Usage, "config prints the config document, not dot");
     auto reference = parse_reference(options.reference);
     if (!reference) return fail(std::move(reference.error()));
     auto request = platform_request(globals);

@@ -31,8 +31,7 @@ struct DigestOptions {
 };
 
 Error too_large() {
-    return Error{
-        ErrorCode::Integrity, "manifest exceeds " + std::to_string(max_manifest_bytes) + "-byte limit", {}, 0, {}};
+    return Error::of(ErrorCode::Integrity, "manifest exceeds " + std::to_string(max_manifest_bytes) + "-byte limit");
 }
 
 // Reads at most one byte past the cap, so an endless input is not buffered whole.
@@ -93,7 +92,7 @@ Result<int> run_reference_digest(const DigestOptions &options, Context &ctx, con
     auto target = pin_target(**source, *reference, platform);
     if (!target) return fail(std::move(target.error()));
     std::string pasted = full_ref(*reference, target->digest);
-    if (globals.output == "json") {
+    if (globals.output == OutputFormat::Json) {
         nlohmann::ordered_json out;
         out["schemaVersion"] = 1;
         out["reference"] = reference->canonical();
@@ -113,8 +112,9 @@ Result<int> run_reference_digest(const DigestOptions &options, Context &ctx, con
 }
 
 Result<int> run_digest(const DigestOptions &options, Context &ctx, const GlobalOptions &globals) {
-    if (globals.output != "text" && globals.output != "json") {
-        return fail(ErrorCode::Usage, "digest prints text or json, not " + digestx::quoted(globals.output));
+    if (globals.output != OutputFormat::Text && globals.output != OutputFormat::Json) {
+        return fail(ErrorCode::Usage,
+                    "digest prints text or json, not " + digestx::quoted(output_format_name(globals.output)));
     }
     if (options.reference.empty() && options.file.empty()) {
         return fail(ErrorCode::Usage, "digest needs REF or --file PATH");
@@ -131,7 +131,7 @@ Result<int> run_digest(const DigestOptions &options, Context &ctx, const GlobalO
     if (!bytes) return fail(std::move(bytes.error()));
     auto document = parse_document(std::move(*bytes));
     if (!document) return fail(std::move(document.error()).with_context(from_stdin ? "stdin" : sanitize(options.file)));
-    if (globals.output == "json") {
+    if (globals.output == OutputFormat::Json) {
         nlohmann::ordered_json out;
         out["schemaVersion"] = 1;
         out["digest"] = document->digest().str();

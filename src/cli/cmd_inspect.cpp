@@ -97,9 +97,9 @@ Result<ResolveOptions> resolve_options(const InspectOptions &options, const Glob
 
 void write_output(const ImageTree &tree, const InspectOptions &options, Context &ctx, const GlobalOptions &globals) {
     Explanation explanation = explain(tree);
-    if (globals.output == "json") {
+    if (globals.output == OutputFormat::Json) {
         render::write_json(ctx.out, tree, explanation, options.reference);
-    } else if (globals.output == "dot") {
+    } else if (globals.output == OutputFormat::Dot) {
         render::write_dot(ctx.out, tree, explanation);
     } else {
         render::TextStyle style{utf8_locale(ctx), use_color(ctx, globals), options.full};

@@ -55,7 +55,7 @@ void write_head(std::ostream &out, const registry::HeadOutcome &outcome, const R
                 const GlobalOptions &globals) {
     const bool computed = outcome.fetched.has_value();
     std::string digest = computed ? outcome.fetched->digest.str() : outcome.digest->str();
-    if (globals.output == "json") {
+    if (globals.output == OutputFormat::Json) {
         nlohmann::ordered_json doc;
         doc["schemaVersion"] = 1;
         doc["reference"] = reference.canonical();
@@ -91,7 +91,7 @@ Result<void> check_local_options(const Reference &reference, const ManifestOptio
 }
 
 Result<int> run_manifest(const ManifestOptions &options, Context &ctx, const GlobalOptions &globals) {
-    if (globals.output == "dot") return fail(ErrorCode::Usage, "manifest prints text or json, not dot");
+    if (globals.output == OutputFormat::Dot) return fail(ErrorCode::Usage, "manifest prints text or json, not dot");
     auto preset = media::require_accept_preset(options.accept);
     if (!preset) return fail(std::move(preset.error()));
     auto reference = parse_reference(options.reference);

@@ -101,8 +101,7 @@ std::optional<std::string> rewrite_file(const ScannedFile &file, const Plan &pla
         }
         if (occurrence.status == pinning::OccurrenceStatus::Invalid) {
             outcome.problems.push_back(
-                {&file, &occurrence,
-                 occurrence.error.value_or(Error{ErrorCode::Usage, "not an image reference", {}, 0, {}})});
+                {&file, &occurrence, occurrence.error.value_or(Error::of(ErrorCode::Usage, "not an image reference"))});
             continue;
         }
         auto slot = plan.slot.find(&occurrence);
@@ -220,8 +219,9 @@ void write_text(Context &ctx, const Outcome &outcome, const PinOptions &options,
 }
 
 Result<int> run_pin(const PinOptions &options, Context &ctx, const GlobalOptions &globals) {
-    if (globals.output != "text" && globals.output != "json") {
-        return fail(ErrorCode::Usage, "pin prints text or json, not " + digestx::quoted(globals.output));
+    if (globals.output != OutputFormat::Text && globals.output != OutputFormat::Json) {
+        return fail(ErrorCode::Usage,
+                    "pin prints text or json, not " + digestx::quoted(output_format_name(globals.output)));
     }
     if (!globals.platform.empty()) {
         return fail(ErrorCode::Usage, "pin writes index digests, right for every platform; --platform does not apply");
@@ -263,7 +263,7 @@ Result<int> run_pin(const PinOptions &options, Context &ctx, const GlobalOptions
         ctx.err << "digestx: error: " << where(*problem.file, problem.occurrence) << ": "
                 << sanitize(problem.error.describe(), 600) << "\n";
     }
-    if (globals.output == "json") {
+    if (globals.output == OutputFormat::Json) {
         write_json(ctx.out, outcome, options, code);
     } else {
         write_text(ctx, outcome, options, files->size());

@@ -70,12 +70,13 @@ void print_text(std::ostream &out, const std::string &input, const Reference &re
 }
 
 Result<int> run_ref(const RefOptions &options, Context &ctx, const GlobalOptions &globals) {
-    if (globals.output != "text" && globals.output != "json") {
-        return fail(ErrorCode::Usage, "ref prints text or json, not " + digestx::quoted(globals.output));
+    if (globals.output != OutputFormat::Text && globals.output != OutputFormat::Json) {
+        return fail(ErrorCode::Usage,
+                    "ref prints text or json, not " + digestx::quoted(output_format_name(globals.output)));
     }
     auto reference = parse_reference(options.reference);
     if (!reference) return fail(reference.error());
-    if (globals.output == "json") {
+    if (globals.output == OutputFormat::Json) {
         // Paths of local sources may hold bytes that are not UTF-8; replace them rather than throw.
         ctx.out << to_json(options.reference, *reference).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                 << "\n";

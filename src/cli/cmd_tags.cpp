@@ -27,7 +27,7 @@ Result<Reference> parse_repository(const std::string &text) {
 }
 
 Result<int> run_tags(const TagsOptions &options, Context &ctx, const GlobalOptions &globals) {
-    if (globals.output == "dot") return fail(ErrorCode::Usage, "tags prints text or json, not dot");
+    if (globals.output == OutputFormat::Dot) return fail(ErrorCode::Usage, "tags prints text or json, not dot");
     auto reference = parse_repository(options.repository);
     if (!reference) return fail(std::move(reference.error()));
     auto source = make_source(*reference, globals, ctx);
@@ -37,7 +37,7 @@ Result<int> run_tags(const TagsOptions &options, Context &ctx, const GlobalOptio
     if (globals.verbose) {
         ctx.err << "digestx: note: " << list->tags.size() << " tags in " << list->pages << " pages\n";
     }
-    if (globals.output == "json") {
+    if (globals.output == OutputFormat::Json) {
         nlohmann::ordered_json doc;
         doc["schemaVersion"] = 1;
         doc["repository"] = reference->source() == SourceKind::Registry ? reference->name() : reference->canonical();

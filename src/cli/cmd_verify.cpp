@@ -83,8 +83,9 @@ void print_text(std::ostream &out, const Pin &pin, const PinVerdict &verdict) {
 }
 
 Result<int> run_verify(const VerifyOptions &options, Context &ctx, const GlobalOptions &globals) {
-    if (globals.output != "text" && globals.output != "json") {
-        return fail(ErrorCode::Usage, "verify prints text or json, not " + digestx::quoted(globals.output));
+    if (globals.output != OutputFormat::Text && globals.output != OutputFormat::Json) {
+        return fail(ErrorCode::Usage,
+                    "verify prints text or json, not " + digestx::quoted(output_format_name(globals.output)));
     }
     auto pin = read_pin(options);
     if (!pin) return fail(std::move(pin.error()));
@@ -98,7 +99,7 @@ Result<int> run_verify(const VerifyOptions &options, Context &ctx, const GlobalO
         ctx.err << "digestx: " << (ok ? "warning" : "error") << ": " << shown(pin->reference) << " "
                 << platform_pin_warning(*verdict) << (!ok && options.require_index ? " (--require-index)" : "") << "\n";
     }
-    if (globals.output == "json") {
+    if (globals.output == OutputFormat::Json) {
         nlohmann::ordered_json out;
         out["schemaVersion"] = 1;
         out["reference"] = pin->reference.canonical();

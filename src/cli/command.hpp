@@ -13,19 +13,29 @@
 
 namespace digestx::cli {
 
+/// What `-o` asks for.
+enum class OutputFormat {
+    Text, ///< the human form (the default)
+    Json, ///< one versioned JSON document
+    Dot,  ///< a Graphviz picture, where a graph is drawn (`inspect`)
+};
+
+/// "text", "json" or "dot", as written on the command line.
+std::string_view output_format_name(OutputFormat format) noexcept;
+
 /// Options every command accepts, before or after the command name (cli.md "Global options").
 struct GlobalOptions {
-    std::string output = "text"; ///< -o text|json|dot
-    std::string platform;        ///< --platform, unnormalised as typed
-    double timeout_seconds = 0;  ///< --timeout; 0 means the default deadline
-    bool plain_http = false;     ///< --plain-http
-    bool insecure = false;       ///< --insecure: skip TLS verification
-    std::string cacert;          ///< --cacert FILE
-    std::string username;        ///< --username
-    bool password_stdin = false; ///< --password-stdin
-    bool strict = false;         ///< --strict: header/content disagreements are errors
-    bool verbose = false;        ///< --verbose: redacted request trace on stderr
-    bool no_color = false;       ///< --no-color
+    OutputFormat output = OutputFormat::Text; ///< -o text|json|dot
+    std::string platform;                     ///< --platform, unnormalised as typed
+    double timeout_seconds = 0;               ///< --timeout; 0 means the default deadline
+    bool plain_http = false;                  ///< --plain-http
+    bool insecure = false;                    ///< --insecure: skip TLS verification
+    std::string cacert;                       ///< --cacert FILE
+    std::string username;                     ///< --username
+    bool password_stdin = false;              ///< --password-stdin
+    bool strict = false;                      ///< --strict: header/content disagreements are errors
+    bool verbose = false;                     ///< --verbose: redacted request trace on stderr
+    bool no_color = false;                    ///< --no-color
     /// --max-manifest-bytes: cap of a manifest, index, config or tags page (fault catalogue B6)
     std::size_t max_manifest_bytes = 8U * 1024U * 1024U;
 };

@@ -2,6 +2,11 @@
 
 namespace digestx {
 
+Error &&Error::with_status(int status) && {
+    http_status = status;
+    return std::move(*this);
+}
+
 Error Error::of(ErrorCode code, std::string message) {
     Error error;
     error.code = code;

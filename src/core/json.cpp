@@ -77,7 +77,7 @@ public:
 
 private:
     bool refuse(std::string message) {
-        if (!m_error) m_error = Error{ErrorCode::Integrity, std::move(message), {}, 0, {}};
+        if (!m_error) m_error = Error::of(ErrorCode::Integrity, std::move(message));
         return false;
     }
 

@@ -13,11 +13,8 @@ std::string in(std::string_view where) {
 }
 
 Error type_error(std::string_view key, std::string_view expected, std::string_view where) {
-    return Error{ErrorCode::Integrity,
-                 "field " + digestx::quoted(key) + " must be " + std::string(expected) + in(where),
-                 {},
-                 0,
-                 {}};
+    return Error::of(ErrorCode::Integrity,
+                     "field " + digestx::quoted(key) + " must be " + std::string(expected) + in(where));
 }
 
 // Value of a base64 digit, or -1.

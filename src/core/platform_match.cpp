@@ -276,7 +276,7 @@ Error no_platform_match(const Platform &wanted, std::string_view index,
             list += (list.empty() ? "" : ", ") + name;
         message += " (available: " + (list.empty() ? std::string("none") : list) + ")";
     }
-    return Error{ErrorCode::NotFound, std::move(message), {}, 0, {}};
+    return Error::of(ErrorCode::NotFound, std::move(message));
 }
 
 } // namespace digestx

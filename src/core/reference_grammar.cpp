@@ -346,7 +346,7 @@ std::optional<std::size_t> first_uppercase(std::string_view text, std::size_t ba
 }
 
 Error reference_error(std::string_view input, const Fault &fault) {
-    return Error{ErrorCode::Usage, "invalid reference " + quoted(input, 120) + ": " + fault.reason, {}, 0, {}};
+    return Error::of(ErrorCode::Usage, "invalid reference " + quoted(input, 120) + ": " + fault.reason);
 }
 
 } // namespace reference_detail

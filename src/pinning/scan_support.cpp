@@ -79,13 +79,9 @@ void classify(Occurrence &occurrence, const std::optional<std::string> &dynamic,
         // `oci:` and `docker-archive:` are digestx's own command-line sources; no builder or
         // orchestrator reads them from a file, so here they are a mistake, not a reference.
         occurrence.status = OccurrenceStatus::Invalid;
-        occurrence.error =
-            Error{ErrorCode::Usage,
-                  "invalid reference " + quoted(occurrence.text) + ": " +
-                      std::string(source_kind_name(parsed->source())) + " sources are not image references in a file",
-                  {},
-                  0,
-                  {}};
+        occurrence.error = Error::of(ErrorCode::Usage, "invalid reference " + quoted(occurrence.text) + ": " +
+                                                           std::string(source_kind_name(parsed->source())) +
+                                                           " sources are not image references in a file");
         return;
     }
     occurrence.status = OccurrenceStatus::Valid;

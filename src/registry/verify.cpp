@@ -83,7 +83,8 @@ Result<Fetched> RegistryClient::Impl::verify_manifest(const detail::PathRequest 
     if (!success(response.status)) return fail(manifest_error(response, repository, target));
     auto failed = [&](Error error) { return fail(std::move(error).with_context(sanitize(what, 300))); };
     if (response.body.empty())
-        return failed(Error{ErrorCode::Integrity, "registry returned an empty manifest", {}, response.status, {}});
+        return failed(
+            Error::of(ErrorCode::Integrity, "registry returned an empty manifest").with_status(response.status));
     auto type = declared_type(response);
     auto document = parse_document(response.body, type ? std::optional<std::string_view>(*type) : std::nullopt);
     if (!document) return failed(std::move(document.error()));
@@ -92,23 +93,18 @@ Result<Fetched> RegistryClient::Impl::verify_manifest(const detail::PathRequest 
         digest = detail::manifest_digest_in(*document, target.digest->algorithm());
         if (digest != *target.digest) {
             // B1: never hand on content that is not what was pinned.
-            return failed(Error{ErrorCode::Integrity,
-                                "integrity failure: registry returned content with " + digest.str() +
-                                    " for requested " + target.digest->str(),
-                                {},
-                                response.status,
-                                {}});
+            return failed(Error::of(ErrorCode::Integrity, "integrity failure: registry returned content with " +
+                                                              digest.str() + " for requested " + target.digest->str())
+                              .with_status(response.status));
         }
     }
     if (!expected_media_type.empty() && media::is_manifest_type(expected_media_type) &&
         document->media_type() != media::essence(expected_media_type)) {
         // Rule 3: fetched through a descriptor, the document must be what the descriptor says.
-        return failed(Error{ErrorCode::Integrity,
-                            "media type mismatch: descriptor says " + sanitize(expected_media_type, 120) +
-                                " but the registry served " + sanitize(document->media_type(), 120),
-                            {},
-                            response.status,
-                            {}});
+        return failed(Error::of(ErrorCode::Integrity,
+                                "media type mismatch: descriptor says " + sanitize(expected_media_type, 120) +
+                                    " but the registry served " + sanitize(document->media_type(), 120))
+                          .with_status(response.status));
     }
     const Document &doc = *document;
     auto checked = check_header_digest(
@@ -140,15 +136,12 @@ Result<Fetched> RegistryClient::Impl::verify_blob(const detail::PathRequest &req
     }
     auto failed = [&](Error error) { return fail(std::move(error).with_context(sanitize(what, 300))); };
     if (response.body.empty())
-        return failed(Error{ErrorCode::Integrity, "registry returned an empty blob", {}, response.status, {}});
+        return failed(Error::of(ErrorCode::Integrity, "registry returned an empty blob").with_status(response.status));
     Digest content = Digest::compute(response.body, digest.algorithm());
     if (content != digest) {
-        return failed(Error{ErrorCode::Integrity,
-                            "integrity failure: registry returned content with " + content.str() + " for requested " +
-                                digest.str(),
-                            {},
-                            response.status,
-                            {}});
+        return failed(Error::of(ErrorCode::Integrity, "integrity failure: registry returned content with " +
+                                                          content.str() + " for requested " + digest.str())
+                          .with_status(response.status));
     }
     const std::string &bytes = response.body;
     auto checked = check_header_digest(

@@ -89,12 +89,9 @@ Error undeclared_entry_mismatch(const PlatformRequest &request, const Digest &in
 }
 
 Error platform_mismatch(const PlatformRequest &request, std::string_view what, const Platform &actual) {
-    return Error{ErrorCode::NotFound,
-                 "no manifest for " + sanitize(display_platform(request.platform), 100) + ": " + sanitize(what, 200) +
-                     " is single-platform " + sanitize(display_platform(actual), 100),
-                 {},
-                 0,
-                 {}};
+    return Error::of(ErrorCode::NotFound, "no manifest for " + sanitize(display_platform(request.platform), 100) +
+                                              ": " + sanitize(what, 200) + " is single-platform " +
+                                              sanitize(display_platform(actual), 100));
 }
 
 } // namespace digestx

@@ -6,7 +6,7 @@ namespace digestx {
 namespace {
 
 Error integrity(std::string message) {
-    return Error{ErrorCode::Integrity, std::move(message), {}, 0, {}};
+    return Error::of(ErrorCode::Integrity, std::move(message));
 }
 
 // The checks every by-digest answer passes, whichever source gave it: a document that does not

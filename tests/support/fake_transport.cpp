@@ -63,7 +63,7 @@ FakeReply redirect_reply(int status, std::string location) {
 
 FakeReply failure_reply(ErrorCode code, std::string message) {
     FakeReply answer;
-    answer.error = Error{code, std::move(message), {}, 0, {}};
+    answer.error = Error::of(code, std::move(message));
     return answer;
 }
 

@@ -12,6 +12,12 @@
 namespace digestx::test {
 namespace {
 
+Error registry_error(ErrorCode code, std::string message, int status, std::string registry_code) {
+    Error error = Error::of(code, std::move(message)).with_status(status);
+    error.registry_codes.push_back(std::move(registry_code));
+    return error;
+}
+
 const std::string docker_v2(media::docker_manifest_v2);
 const std::string oci_manifest(media::oci_manifest);
 const std::string docker_list(media::docker_manifest_list);
@@ -124,7 +130,7 @@ RenderScenario partial_scenario() {
     Image missing = add_image(source, "linux/arm64", docker_v2);
     Image corrupt = add_image(source, "linux/ppc64le", docker_v2);
     Image no_config = add_image(source, "linux/s390x", docker_v2, 1, false);
-    source.fail_on(missing.digest, Error{ErrorCode::NotFound, "manifest unknown", {}, 404, {"MANIFEST_UNKNOWN"}});
+    source.fail_on(missing.digest, registry_error(ErrorCode::NotFound, "manifest unknown", 404, "MANIFEST_UNKNOWN"));
     source.corrupt(corrupt.digest, good.manifest);
     EntrySpec future{"application/vnd.example.future+json", sha256_of("future"), 6, {}, {}};
     std::string list = make_index(
@@ -140,7 +146,7 @@ RenderScenario hostile_scenario() {
     MemorySource source;
     Image arm = add_image(source, "linux/arm/v7", oci_manifest);
     Image failing = add_image(source, "linux/amd64", oci_manifest);
-    source.fail_on(failing.digest, Error{ErrorCode::NotFound, hostile_text, {}, 404, {}});
+    source.fail_on(failing.digest, Error::of(ErrorCode::NotFound, hostile_text).with_status(404));
     std::string empty_digest = source.add("{}");
     std::string artifact = make_manifest(oci_manifest, empty_digest, 2, {}, std::string(media::oci_empty),
                                          "application/x-\x1b[2Jevil\n::warning::x");

@@ -111,7 +111,7 @@ TEST_CASE("nodes that were not read keep a title that says what they were meant 
         {{"mediaType", oci_index}, {"digest", test::sha256_of("absent index")}, {"size", 10}},
         {{"mediaType", "application/vnd.example.future+json"}, {"digest", test::sha256_of("x")}, {"size", 1}},
     };
-    source.fail_on(arm64.digest, Error{ErrorCode::NotFound, "manifest unknown", {}, 404, {}});
+    source.fail_on(arm64.digest, Error::of(ErrorCode::NotFound, "manifest unknown").with_status(404));
     ImageTree tree = walk(source, index);
     Explanation words = explain(tree);
     std::vector<std::string> titles = {"linux/arm64 manifest", "nested index", "index entry"};

@@ -324,7 +324,7 @@ TEST_CASE("verify_pin reports drift with what changed per platform", "[pin][veri
         CHECK(verdict->changes.empty());
     }
     SECTION("pinned content that cannot be read is drift with a note") {
-        source.fail_on(old_app.digest, Error{ErrorCode::Auth, "denied", {}, 403, {}});
+        source.fail_on(old_app.digest, Error::of(ErrorCode::Auth, "denied").with_status(403));
         HeadReader reader(source);
         auto verdict = verify_pin(reader, named("reg.test/app:1"), dig(old_app.digest));
         REQUIRE(verdict);

@@ -145,7 +145,7 @@ TEST_CASE("a listing that fails is a warning on its subject, a source that canno
         build(graph);
         Descriptor sbom = referrer("sbom", "application/spdx+json");
         graph.source.refer(graph.amd64, sbom);
-        graph.source.fail_referrers(graph.arm64, Error{ErrorCode::Auth, "denied", {}, 403, {}});
+        graph.source.fail_referrers(graph.arm64, Error::of(ErrorCode::Auth, "denied").with_status(403));
         ImageTree tree = walk(graph);
         REQUIRE(attach_referrers(graph.source, tree));
         CHECK(node_with(tree, sbom.digest.str()) != nullptr);

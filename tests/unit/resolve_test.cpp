@@ -212,7 +212,7 @@ TEST_CASE("a failing child stays on its node and the rest of the tree is still w
     Image good = add_image(source, "linux/amd64", type);
     Image missing = add_image(source, "linux/arm64", type);
     Image corrupt = add_image(source, "linux/ppc64le", type);
-    source.fail_on(missing.manifest_digest, Error{ErrorCode::NotFound, "manifest unknown", {}, 404, {}});
+    source.fail_on(missing.manifest_digest, Error::of(ErrorCode::NotFound, "manifest unknown").with_status(404));
     source.corrupt(corrupt.manifest_digest, good.manifest);
     std::string list = test::make_index(std::string(media::docker_manifest_list),
                                         {entry_for(good, type, "linux/amd64"), entry_for(missing, type, "linux/arm64"),

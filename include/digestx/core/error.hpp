@@ -50,6 +50,8 @@ struct Error {
     /// The one way to build an error: a code and its one-line message.
     static Error of(ErrorCode code, std::string message);
 
+    /// Sets the HTTP status of the response that caused it and returns the error.
+    Error &&with_status(int status) &&;
     /// Adds an outer context ("fetching manifest sha256:…") and returns the error.
     Error &&with_context(std::string what) &&;
     /// The one line printed on stderr: contexts outermost first, then the message.
