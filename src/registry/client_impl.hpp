@@ -112,6 +112,10 @@ struct RegistryClient::Impl {
     /// Verifies a blob answer (status, C15, B1, B2/B3).
     Result<Fetched> verify_blob(const detail::PathRequest &request, Result<net::HttpResponse> answer,
                                 std::string_view repository, const Digest &digest);
+    /// The referrers of one subject from its answer: the API's (`from_api`) or the tag schema's.
+    Result<ReferrerList> read_referrers(std::string_view repository, const Digest &subject,
+                                        const detail::PathRequest &used, Result<net::HttpResponse> answer,
+                                        bool from_api);
     /// The error of a non-2xx manifest answer, with the C12 note.
     Error manifest_error(const net::HttpResponse &response, std::string_view repository, const ManifestTarget &target);
     /// `scheme://endpoint`.

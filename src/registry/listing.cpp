@@ -110,38 +110,21 @@ Result<TagList> RegistryClient::list_tags(std::string_view repository, std::size
     return list;
 }
 
-Result<ReferrerList> RegistryClient::referrers(std::string_view repository, const Digest &subject_digest) {
-    Impl &impl = *m_impl;
-    detail::PathRequest request;
-    request.path = detail::api_path(repository, "referrers/" + subject_digest.str());
-    request.headers.emplace_back("Accept", std::string(media::oci_index));
-    request.max_body_bytes = impl.options.max_manifest_bytes;
-    auto subject = impl.subject(RequestSubject::Kind::Referrers, repository, subject_digest.str());
+// One subject's answer: from the API, or (after a 404 there) from the tag schema.
+Result<ReferrerList> RegistryClient::Impl::read_referrers(std::string_view repository, const Digest &subject_digest,
+                                                          const detail::PathRequest &used,
+                                                          Result<net::HttpResponse> answer, bool from_api) {
+    auto subject = this->subject(RequestSubject::Kind::Referrers, repository, subject_digest.str());
     std::string what = "referrers of " + sanitize(subject.repository_name(), 300) + "@" + subject_digest.str();
-    auto answers = impl.send({request}, repository);
-    auto &answer = answers.front();
     if (!answer) return fail(std::move(answer.error()).with_context("listing " + what));
-    bool from_api = true;
-    detail::PathRequest used = request;
-    net::HttpResponse response = std::move(*answer);
-    if (response.status == 404) {
-        // distribution 2.8 has no referrers API: the tag schema `<alg>-<hex>` names an index of
-        // the referrers (OCI distribution-spec 1.1 "Referrers Tag Schema").
-        impl.diagnostics.note("no referrers API at " + impl.endpoint + " (404); reading the referrers tag schema");
-        from_api = false;
-        std::string tag = std::string(algorithm_name(subject_digest.algorithm())) + "-" + subject_digest.hex();
-        used = impl.manifest_request("GET", repository, tag);
-        auto fallback = impl.send({used}, repository);
-        if (!fallback.front()) return fail(std::move(fallback.front().error()).with_context("listing " + what));
-        response = std::move(*fallback.front());
-        if (response.status == 404) {
-            auto entries = parse_error_body(response.body);
-            bool repository_missing = entries && std::any_of(entries->begin(), entries->end(), [](const auto &entry) {
-                                          return entry.code == "NAME_UNKNOWN";
-                                      });
-            if (repository_missing) return fail(response_error(response, subject));
-            return ReferrerList{{}, ReferrerRoute::TagSchema, impl.note_for(used, response)};
-        }
+    net::HttpResponse &response = *answer;
+    if (!from_api && response.status == 404) {
+        auto entries = parse_error_body(response.body);
+        bool repository_missing = entries && std::any_of(entries->begin(), entries->end(), [](const auto &entry) {
+                                      return entry.code == "NAME_UNKNOWN";
+                                  });
+        if (repository_missing) return fail(response_error(response, subject));
+        return ReferrerList{{}, ReferrerRoute::TagSchema, note_for(used, response)};
     }
     if (!success(response.status)) return fail(response_error(response, subject));
     auto type = response.header("content-type");
@@ -152,7 +135,56 @@ Result<ReferrerList> RegistryClient::referrers(std::string_view repository, cons
                     what + ": the answer is a " + std::string(document_kind_name(document->kind())) + ", not an index");
     }
     return ReferrerList{document->index().manifests, from_api ? ReferrerRoute::Api : ReferrerRoute::TagSchema,
-                        impl.note_for(used, response)};
+                        note_for(used, response)};
+}
+
+std::vector<Result<ReferrerList>> RegistryClient::referrers(std::string_view repository,
+                                                            const std::vector<Digest> &subjects) {
+    Impl &impl = *m_impl;
+    std::vector<Result<ReferrerList>> results;
+    if (subjects.empty()) return results;
+    // One batch for every subject's API request, then one for the tag schema of those the API
+    // did not know: a level of the graph costs two round trips at most, however wide it is.
+    std::vector<detail::PathRequest> api;
+    for (const auto &subject : subjects) {
+        detail::PathRequest request;
+        request.path = detail::api_path(repository, "referrers/" + subject.str());
+        request.headers.emplace_back("Accept", std::string(media::oci_index));
+        request.max_body_bytes = impl.options.max_manifest_bytes;
+        api.push_back(std::move(request));
+    }
+    auto answers = impl.send(api, repository);
+    std::vector<std::size_t> fallback_positions;
+    std::vector<detail::PathRequest> fallback;
+    for (std::size_t i = 0; i < subjects.size(); ++i) {
+        if (answers[i] && answers[i]->status == 404) {
+            // distribution 2.8 has no referrers API: the tag schema `<alg>-<hex>` names an index of
+            // the referrers (OCI distribution-spec 1.1 "Referrers Tag Schema").
+            std::string tag = std::string(algorithm_name(subjects[i].algorithm())) + "-" + subjects[i].hex();
+            fallback.push_back(impl.manifest_request("GET", repository, tag));
+            fallback_positions.push_back(i);
+        }
+    }
+    std::vector<Result<net::HttpResponse>> fallback_answers;
+    if (!fallback.empty()) {
+        impl.diagnostics.note("no referrers API at " + impl.endpoint + " (404); reading the referrers tag schema");
+        fallback_answers = impl.send(fallback, repository);
+    }
+    for (std::size_t i = 0; i < subjects.size(); ++i) {
+        auto position = std::find(fallback_positions.begin(), fallback_positions.end(), i);
+        if (position == fallback_positions.end()) {
+            results.push_back(impl.read_referrers(repository, subjects[i], api[i], std::move(answers[i]), true));
+            continue;
+        }
+        auto k = static_cast<std::size_t>(position - fallback_positions.begin());
+        results.push_back(
+            impl.read_referrers(repository, subjects[i], fallback[k], std::move(fallback_answers[k]), false));
+    }
+    return results;
+}
+
+Result<ReferrerList> RegistryClient::referrers(std::string_view repository, const Digest &subject) {
+    return std::move(referrers(repository, std::vector<Digest>{subject}).front());
 }
 
 } // namespace digestx::registry

@@ -69,9 +69,18 @@ Result<void> attach_referrers(Source &source, ImageTree &tree) {
     std::size_t found = 0;
     std::map<ReferrerRoute, std::size_t> vias;
     std::vector<std::size_t> subjects = referrer_subjects(tree);
-    for (std::size_t subject : subjects) {
-        Digest digest = tree.nodes[subject].document->digest();
-        auto list = source.referrers(digest);
+    std::vector<Digest> digests;
+    for (std::size_t subject : subjects)
+        digests.push_back(tree.nodes[subject].document->digest());
+    // One listing batch for every subject: the image and its platform manifests are one level
+    // each, so this is the walk's "one batch per level" for referrers.
+    std::vector<Result<ReferrerList>> lists = source.referrers(digests);
+    for (std::size_t i = 0; i < subjects.size(); ++i) {
+        std::size_t subject = subjects[i];
+        const Digest &digest = digests[i];
+        if (i >= lists.size())
+            return fail(ErrorCode::Internal, "the source answered fewer referrer listings than asked");
+        Result<ReferrerList> &list = lists[i];
         if (!list && list.error().code == ErrorCode::Usage) return fail(std::move(list.error()));
         if (!list) {
             tree.findings.push_back(

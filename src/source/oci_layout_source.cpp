@@ -186,12 +186,20 @@ Result<void> OciLayoutSource::scan_referrers() {
     return {};
 }
 
-Result<ReferrerList> OciLayoutSource::referrers(const Digest &subject) {
-    if (auto scanned = scan_referrers(); !scanned) return fail(std::move(scanned.error()));
-    auto found = m_referrers.find(subject.str());
+std::vector<Result<ReferrerList>> OciLayoutSource::referrers(const std::vector<Digest> &subjects) {
+    std::vector<Result<ReferrerList>> results;
+    auto scanned = scan_referrers();
     std::string index_type(media::oci_index);
-    return ReferrerList{found == m_referrers.end() ? std::vector<Descriptor>{} : found->second,
-                        ReferrerRoute::OciLayout, note_for("index.json", index_type)};
+    for (const auto &subject : subjects) {
+        if (!scanned) {
+            results.emplace_back(fail(scanned.error()));
+            continue;
+        }
+        auto found = m_referrers.find(subject.str());
+        results.emplace_back(ReferrerList{found == m_referrers.end() ? std::vector<Descriptor>{} : found->second,
+                                          ReferrerRoute::OciLayout, note_for("index.json", index_type)});
+    }
+    return results;
 }
 
 } // namespace digestx

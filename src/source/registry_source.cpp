@@ -58,8 +58,8 @@ std::vector<Result<Fetched>> RegistrySource::fetch_batch(const std::vector<Fetch
     return results;
 }
 
-Result<ReferrerList> RegistrySource::referrers(const Digest &subject) {
-    return m_client->referrers(m_repository, subject);
+std::vector<Result<ReferrerList>> RegistrySource::referrers(const std::vector<Digest> &subjects) {
+    return m_client->referrers(m_repository, subjects);
 }
 
 Result<TagList> RegistrySource::list_tags(std::size_t page_size) {

@@ -57,8 +57,11 @@ Result<Fetched> Source::fetch_one(const FetchItem &item) {
     return std::move(fetch_by_digest({item}).front());
 }
 
-Result<ReferrerList> Source::referrers(const Digest &subject) {
-    return fail(ErrorCode::Usage, "this source cannot list the referrers of " + subject.str());
+std::vector<Result<ReferrerList>> Source::referrers(const std::vector<Digest> &subjects) {
+    std::vector<Result<ReferrerList>> results;
+    for (const auto &subject : subjects)
+        results.emplace_back(fail(ErrorCode::Usage, "this source cannot list the referrers of " + subject.str()));
+    return results;
 }
 
 } // namespace digestx

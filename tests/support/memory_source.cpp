@@ -51,8 +51,7 @@ Result<TagList> MemorySource::list_tags(std::size_t /*page_size*/) {
     return list;
 }
 
-Result<ReferrerList> MemorySource::referrers(const Digest &subject) {
-    if (!m_lists_referrers) return Source::referrers(subject);
+Result<ReferrerList> MemorySource::list_one(const Digest &subject) {
     ++m_stats.requests;
     m_referrer_requests.push_back(subject.str());
     if (auto failure = m_referrer_failures.find(subject.str()); failure != m_referrer_failures.end()) {
@@ -61,6 +60,18 @@ Result<ReferrerList> MemorySource::referrers(const Digest &subject) {
     auto found = m_referrers.find(subject.str());
     return ReferrerList{found == m_referrers.end() ? std::vector<Descriptor>{} : found->second, ReferrerRoute::Api,
                         FetchNote{FetchMethod::Get, "referrers/" + subject.str(), {}, {}, std::nullopt, "memory", 200}};
+}
+
+std::vector<Result<ReferrerList>> MemorySource::referrers(const std::vector<Digest> &subjects) {
+    if (!m_lists_referrers) return Source::referrers(subjects);
+    std::vector<Result<ReferrerList>> results;
+    std::vector<std::string> batch;
+    for (const auto &subject : subjects) {
+        batch.push_back(subject.str());
+        results.push_back(list_one(subject));
+    }
+    m_referrer_batches.push_back(std::move(batch));
+    return results;
 }
 
 } // namespace digestx::test

@@ -43,7 +43,9 @@ public:
     }
     /// The referrers given by refer(), one request per call; Source's default (a Usage error)
     /// until refer() or fail_referrers() was called.
-    Result<ReferrerList> referrers(const Digest &subject) override;
+    std::vector<Result<ReferrerList>> referrers(const std::vector<Digest> &subjects) override;
+    /// The listing batches requested so far (subjects per batch).
+    [[nodiscard]] const std::vector<std::vector<std::string>> &referrer_batches() const { return m_referrer_batches; }
     /// The subjects whose referrers were asked for, in order.
     [[nodiscard]] const std::vector<std::string> &referrer_requests() const { return m_referrer_requests; }
     /// The batches requested so far (digests per batch), to check one batch per level.
@@ -54,6 +56,7 @@ protected:
     std::vector<Result<Fetched>> fetch_batch(const std::vector<FetchItem> &items) override;
 
 private:
+    Result<ReferrerList> list_one(const Digest &subject);
     Result<Fetched> serve(const std::string &digest, const std::string &media_type);
     std::map<std::string, std::string> m_documents;
     std::map<std::string, std::string> m_media_types;
@@ -62,6 +65,7 @@ private:
     std::map<std::string, std::vector<Descriptor>> m_referrers;
     std::map<std::string, Error> m_referrer_failures;
     std::vector<std::string> m_referrer_requests;
+    std::vector<std::vector<std::string>> m_referrer_batches;
     bool m_lists_referrers = false;
     std::vector<std::vector<std::string>> m_batches;
     SourceStats m_stats;

@@ -88,6 +88,8 @@ TEST_CASE("referrers are asked for the top index and every image manifest, never
     std::size_t requests_before = tree.stats.requests;
     REQUIRE(attach_referrers(graph.source, tree));
     CHECK(graph.source.referrer_requests() == std::vector<std::string>{graph.index, graph.amd64, graph.arm64});
+    // One listing batch for all of them, like every other level of the walk.
+    CHECK(graph.source.referrer_batches().size() == 1);
     CHECK(tree.stats.requests == requests_before + 3);
     CHECK(node_with(tree, Digest::compute("never asked").str()) == nullptr);
     const Finding *summary = finding_with(tree.findings, "referrers");

@@ -184,3 +184,35 @@ TEST_CASE("referrers: the API, else the tag schema, else none", "[registry][refe
         if (row.manifests == 1) CHECK(found->manifests.front().digest.str() == Digest::compute(sbom).str());
     }
 }
+
+TEST_CASE("referrers of many subjects cost one API batch and one tag-schema batch", "[registry][referrers]") {
+    const std::string sbom = oci_manifest();
+    const std::string listing =
+        oci_index({{std::string(media::oci_manifest), Digest::compute(sbom).str(), sbom.size(), "", ""}});
+    std::vector<Digest> subjects;
+    FakeTransport transport;
+    for (char c : {'a', 'b', 'c'}) {
+        subjects.push_back(*Digest::parse("sha256:" + std::string(64, c)));
+        // The API knows 'a'; 'b' and 'c' fall back to the tag schema, where only 'b' has a tag.
+        transport.on("GET", url("referrers/" + subjects.back().str()),
+                     c == 'a' ? manifest_reply(listing, media::oci_index, std::nullopt)
+                              : reply(404, "404 page not found\n"));
+    }
+    transport.on("GET", url("manifests/sha256-" + std::string(64, 'b')), manifest_reply(listing, media::oci_index));
+    transport.on("GET", url("manifests/sha256-" + std::string(64, 'c')),
+                 reply(404, error_body("MANIFEST_UNKNOWN", "manifest unknown")));
+    std::ostringstream err;
+    auto client = make_client_for(transport, err);
+    auto lists = client.referrers(repo, subjects);
+    CHECK(transport.batches() == 2);
+    REQUIRE(lists.size() == 3);
+    REQUIRE(lists[0]);
+    CHECK(lists[0]->route == ReferrerRoute::Api);
+    CHECK(lists[0]->manifests.size() == 1);
+    REQUIRE(lists[1]);
+    CHECK(lists[1]->route == ReferrerRoute::TagSchema);
+    CHECK(lists[1]->manifests.size() == 1);
+    REQUIRE(lists[2]);
+    CHECK(lists[2]->manifests.empty());
+    CHECK(client.referrers(repo, std::vector<Digest>{}).empty());
+}

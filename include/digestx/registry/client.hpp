@@ -119,6 +119,9 @@ public:
     Result<TagList> list_tags(std::string_view repository, std::size_t page_size = default_tags_page_size);
     /// The referrers of `subject`: the referrers API, or the tag schema when it answers 404.
     Result<ReferrerList> referrers(std::string_view repository, const Digest &subject);
+    /// The referrers of every subject, one batch for the API and one for the tag schema of the
+    /// subjects it answered 404 for; one result per subject, in order.
+    std::vector<Result<ReferrerList>> referrers(std::string_view repository, const std::vector<Digest> &subjects);
 
     /// Request counters and the last rate-limit headers.
     [[nodiscard]] SourceStats stats() const;

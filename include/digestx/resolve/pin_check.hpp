@@ -35,7 +35,9 @@ public:
     /// The wrapped source's read.
     Result<Fetched> fetch_reference(const Reference &reference) override { return m_inner.fetch_reference(reference); }
     /// The wrapped source's referrers.
-    Result<ReferrerList> referrers(const Digest &subject) override { return m_inner.referrers(subject); }
+    std::vector<Result<ReferrerList>> referrers(const std::vector<Digest> &subjects) override {
+        return m_inner.referrers(subjects);
+    }
     /// The wrapped source's tags.
     Result<TagList> list_tags(std::size_t page_size) override { return m_inner.list_tags(page_size); }
     /// The wrapped source's counters.

@@ -29,7 +29,7 @@ public:
     [[nodiscard]] SourceStats stats() const override { return m_stats; }
     /// The manifests listed in index.json whose `subject` is `subject` (where ORAS and
     /// `oras cp --recursive` put referrers in a layout); index.json is scanned once per source.
-    Result<ReferrerList> referrers(const Digest &subject) override;
+    std::vector<Result<ReferrerList>> referrers(const std::vector<Digest> &subjects) override;
 
 protected:
     /// Reads each blob, refusing one that is missing, too large, or does not hash to its name.

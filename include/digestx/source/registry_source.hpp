@@ -40,8 +40,9 @@ public:
     /// HEAD of the tag or digest; the client falls back to GET and hashes the body when the HEAD
     /// is refused (405), carries no usable Docker-Content-Digest, or failed without a body.
     Result<Observed> observe(const Reference &reference) override;
-    /// The referrers API of the repository, or the tag schema when it answers 404.
-    Result<ReferrerList> referrers(const Digest &subject) override;
+    /// The referrers API of the repository, or the tag schema where it answers 404: two batches
+    /// at most.
+    std::vector<Result<ReferrerList>> referrers(const std::vector<Digest> &subjects) override;
     /// Every tag, across the pages of the tags list.
     Result<TagList> list_tags(std::size_t page_size) override;
     /// The client's counters.

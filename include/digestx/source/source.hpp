@@ -44,9 +44,10 @@ public:
     std::vector<Result<Fetched>> fetch_by_digest(const std::vector<FetchItem> &items);
     /// fetch_by_digest() of one item.
     Result<Fetched> fetch_one(const FetchItem &item);
-    /// The referrers of `subject`, a manifest or index of this source. Sources without a way to
-    /// list them answer ErrorCode::Usage.
-    virtual Result<ReferrerList> referrers(const Digest &subject);
+    /// The referrers of each subject (manifests or indexes of this source), listed as one batch
+    /// where the source can: one result per subject, in order. Sources without a way to list them
+    /// answer ErrorCode::Usage for each.
+    virtual std::vector<Result<ReferrerList>> referrers(const std::vector<Digest> &subjects);
     /// Every tag of the repository (a layout: its `org.opencontainers.image.ref.name` values).
     /// `page_size` is the `n` a registry is asked for per page.
     virtual Result<TagList> list_tags(std::size_t page_size) = 0;
