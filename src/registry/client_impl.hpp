@@ -137,6 +137,8 @@ struct RegistryClient::Impl {
 private:
     std::vector<Result<net::HttpResponse>> send_once(const std::vector<detail::PathRequest> &batch,
                                                      std::string_view repository);
+    std::vector<Result<net::HttpResponse>> perform(const std::vector<detail::PathRequest> &batch,
+                                                   std::string_view repository);
 };
 
 } // namespace digestx::registry

@@ -137,6 +137,20 @@ RegistryClient::Impl::Impl(std::shared_ptr<net::Transport> transport_, std::stri
 
 std::vector<Result<net::HttpResponse>> RegistryClient::Impl::send_once(const std::vector<detail::PathRequest> &batch,
                                                                        std::string_view repository) {
+    auto results = perform(batch, repository);
+    // Every request of the client passes here: one answer per request, whatever the layers below
+    // returned, so no caller indexes a short answer.
+    if (results.size() != batch.size()) {
+        std::size_t answered = results.size();
+        results.resize(batch.size(),
+                       fail(ErrorCode::Internal, "the transport answered " + std::to_string(answered) + " of " +
+                                                     std::to_string(batch.size()) + " requests"));
+    }
+    return results;
+}
+
+std::vector<Result<net::HttpResponse>> RegistryClient::Impl::perform(const std::vector<detail::PathRequest> &batch,
+                                                                     std::string_view repository) {
     if (!authenticator) {
         auto origin = auth::origin_of(base_url());
         if (!origin) {

@@ -566,3 +566,26 @@ TEST_CASE("schema1 answers are read, with their payload digest and a warning (B1
         CHECK((err.str().find("digestx: warning:") != std::string::npos) == full);
     }
 }
+
+TEST_CASE("a transport that answers fewer requests than it was sent fails them, never indexes past the end",
+          "[registry]") {
+    // A broken transport (or authenticator) must not make the client read past its answers.
+    class ShortTransport final : public net::Transport {
+    public:
+        std::vector<Result<net::HttpResponse>> perform(const std::vector<net::HttpRequest> &batch) override {
+            std::vector<Result<net::HttpResponse>> answers;
+            if (batch.size() > 1) answers.emplace_back(fail(ErrorCode::Network, "only the first"));
+            return answers;
+        }
+    };
+    registry::RegistryClient client(std::make_shared<ShortTransport>(), endpoint, std::nullopt, {});
+    auto one = client.get_manifest(repo, by_tag("1.0"));
+    REQUIRE_FALSE(one);
+    CHECK(one.error().code == ErrorCode::Internal);
+    using Kind = FetchItem::Kind;
+    auto many = client.fetch_by_digest(repo, {{Kind::Blob, Digest::compute("a"), "", std::nullopt},
+                                              {Kind::Blob, Digest::compute("b"), "", std::nullopt}});
+    REQUIRE(many.size() == 2);
+    CHECK(many[0].error().code == ErrorCode::Network);
+    CHECK(many[1].error().code == ErrorCode::Internal);
+}
