@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -13,17 +14,15 @@
 namespace digestx::cli {
 namespace {
 
-constexpr const char *exit_code_help = R"(Exit codes:
-  0    success
-  1    verification mismatch (a pinned digest drifted)
-  2    usage or input error (no network used)
-  3    not found (manifest, tag, repository, platform)
-  4    authentication or authorisation failure
-  5    integrity or protocol violation (digest mismatch, bad document, limits)
-  6    network, TLS or timeout failure
-  7    rate limited
-  70   internal error
-  130  interrupted)";
+// The --help footer, built from the one exit-code table so that it cannot drift from exit_code().
+std::string exit_code_help() {
+    std::string text = "Exit codes:";
+    for (const ExitCodeRow &row : exit_code_table()) {
+        std::string code = std::to_string(row.code);
+        text += "\n  " + code + std::string(5 - std::min<std::size_t>(code.size(), 4), ' ') + std::string(row.meaning);
+    }
+    return text;
+}
 
 // -o text|json|dot (any case) into OutputFormat; CLI11 reads enums by their number.
 CLI::Validator output_format_option() {
@@ -92,7 +91,7 @@ int run(const std::vector<std::string> &args, Context &ctx) {
     Invocation invocation;
     CLI::App app{"digestx: which container-image digest is which, exactly and verifiably", "digestx"};
     app.set_version_flag("--version", "digestx 0.1.0");
-    app.footer(exit_code_help);
+    app.footer(exit_code_help());
     app.require_subcommand(1);
     app.fallthrough();
     add_global_options(app, invocation.globals);

@@ -1,6 +1,38 @@
 #include "digestx/core/error.hpp"
 
+#include <cstddef>
+
 namespace digestx {
+namespace {
+
+// all_error_codes is complete when it holds every value from 0 to the last, Interrupted.
+constexpr bool lists_every_error_code() {
+    for (std::size_t i = 0; i < all_error_codes.size(); ++i) {
+        if (static_cast<std::size_t>(all_error_codes[i]) != i) return false;
+    }
+    return all_error_codes.size() == static_cast<std::size_t>(ErrorCode::Interrupted) + 1;
+}
+static_assert(lists_every_error_code());
+
+// 70 is sysexits.h's EX_SOFTWARE; 130 is 128 + SIGINT, as a shell reports it.
+constexpr std::array<ExitCodeRow, 10> exit_codes{{
+    {0, "success"},
+    {1, "verification mismatch (a pinned digest drifted)"},
+    {2, "usage or input error (no network used)"},
+    {3, "not found (manifest, tag, repository, platform)"},
+    {4, "authentication or authorisation failure"},
+    {5, "integrity or protocol violation (digest mismatch, bad document, limits)"},
+    {6, "network, TLS or timeout failure"},
+    {7, "rate limited"},
+    {70, "internal error"},
+    {130, "interrupted"},
+}};
+
+} // namespace
+
+std::span<const ExitCodeRow> exit_code_table() noexcept {
+    return exit_codes;
+}
 
 Error &&Error::with_status(int status) && {
     http_status = status;

@@ -3,6 +3,8 @@
 /// The error model of digestx: a small closed set of codes, each with a documented exit code,
 /// carried in a Result<T> (tl::expected) from the place a fault is found to the CLI.
 
+#include <array>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,10 +24,26 @@ enum class ErrorCode {
     Network,     ///< DNS, connect, TLS, timeouts, persistent 5xx (exit 6)
     RateLimited, ///< 429 / TOOMANYREQUESTS after retries (exit 7)
     Internal,    ///< a bug in digestx (exit 70)
-    Interrupted, ///< SIGINT (exit 130)
+    Interrupted, ///< SIGINT (exit 130); keep it last, all_error_codes relies on that
 };
 
-/// The process exit code for an error code, as documented in README.md and `--help`.
+/// Every ErrorCode, in declaration order, for tables and tests that must cover them all.
+inline constexpr std::array all_error_codes{ErrorCode::Usage,       ErrorCode::Mismatch,  ErrorCode::NotFound,
+                                            ErrorCode::Auth,        ErrorCode::Integrity, ErrorCode::Network,
+                                            ErrorCode::RateLimited, ErrorCode::Internal,  ErrorCode::Interrupted};
+
+/// One row of the exit-code contract.
+struct ExitCodeRow {
+    int code;                 ///< the process exit code
+    std::string_view meaning; ///< what it means, one line as `--help` prints it
+};
+
+/// The whole exit-code contract in ascending order: every code digestx can exit with. `--help`
+/// prints it, README.md's "Exit codes" table lists the same codes (a unit test holds them
+/// together), and exit_code() only returns codes listed here.
+std::span<const ExitCodeRow> exit_code_table() noexcept;
+
+/// The process exit code for an error code: a row of exit_code_table().
 int exit_code(ErrorCode code) noexcept;
 
 /// A short lowercase name for an error code ("not-found", "auth", ...), used in JSON output.
