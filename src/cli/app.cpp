@@ -1,6 +1,8 @@
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 
@@ -58,6 +60,23 @@ void add_global_options(CLI::App &app, GlobalOptions &globals) {
         ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30U));
 }
 
+// Writes the run's stdout and returns the exit code. Output that cannot be written fails the run,
+// whatever it was to report: one line and exit 74 (disk full, I/O error), or, when the reader of
+// a pipe went away (EPIPE: `digestx … | head`), exit 141 without a word, as a program that
+// SIGPIPE ends (fault catalogue E4). errno is read because an ostream keeps no reason; for
+// std::cout it is the failed write(2)'s, from the flush.
+int deliver(Context &ctx, const std::string &text, int code) {
+    errno = 0;
+    ctx.out << text;
+    ctx.out.flush();
+    if (ctx.out) return code;
+    int error = errno;
+    if (error == EPIPE) return closed_pipe_exit_code;
+    ctx.err << "digestx: error: cannot write the output to stdout: "
+            << (error != 0 ? std::strerror(error) : "write failed") << "\n";
+    return exit_code(ErrorCode::Output);
+}
+
 // CLI11 reports its own parse errors; map them onto the contract's usage exit code.
 } // namespace
 
@@ -78,8 +97,7 @@ int report_parse_error(const CLI::ParseError &error, CLI::App &app, Context &ctx
         std::ostringstream help;
         std::ostringstream ignored;
         app.exit(error, help, ignored);
-        ctx.out << help.str();
-        return 0;
+        return deliver(ctx, help.str(), 0);
     }
     ctx.err << "digestx: error: " << sanitize(error.what()) << "\n";
     return exit_code(ErrorCode::Usage);
@@ -130,9 +148,7 @@ int run(const std::vector<std::string> &args, Context &ctx) {
         return exit_code(ErrorCode::Interrupted);
     }
     // An exit code (0, 1, or a partial failure's) keeps the output the command wrote.
-    ctx.out << buffered.str();
-    ctx.out.flush();
-    return *outcome;
+    return deliver(ctx, buffered.str(), *outcome);
 }
 
 Context process_context() {

@@ -14,8 +14,9 @@ constexpr bool lists_every_error_code() {
 }
 static_assert(lists_every_error_code());
 
-// 70 is sysexits.h's EX_SOFTWARE; 130 is 128 + SIGINT, as a shell reports it.
-constexpr std::array<ExitCodeRow, 10> exit_codes{{
+// 70 and 74 are sysexits.h's EX_SOFTWARE and EX_IOERR; 130 and 141 are 128 + the signal number,
+// as a shell reports SIGINT and SIGPIPE.
+constexpr std::array<ExitCodeRow, 12> exit_codes{{
     {0, "success"},
     {1, "verification mismatch (a pinned digest drifted)"},
     {2, "usage or input error (no network used)"},
@@ -25,7 +26,9 @@ constexpr std::array<ExitCodeRow, 10> exit_codes{{
     {6, "network, TLS or timeout failure"},
     {7, "rate limited"},
     {70, "internal error"},
+    {74, "output not written (stdout or a pinned file: disk full, I/O error, read-only, permission)"},
     {130, "interrupted"},
+    {closed_pipe_exit_code, "stdout closed by its reader (no message, as for SIGPIPE)"},
 }};
 
 } // namespace
@@ -55,6 +58,7 @@ int exit_code(ErrorCode code) noexcept {
     case ErrorCode::Integrity: return 5;
     case ErrorCode::Network: return 6;
     case ErrorCode::RateLimited: return 7;
+    case ErrorCode::Output: return 74;
     case ErrorCode::Internal: return 70;
     case ErrorCode::Interrupted: return 130;
     }
@@ -70,6 +74,7 @@ std::string_view error_code_name(ErrorCode code) noexcept {
     case ErrorCode::Integrity: return "integrity";
     case ErrorCode::Network: return "network";
     case ErrorCode::RateLimited: return "rate-limited";
+    case ErrorCode::Output: return "output";
     case ErrorCode::Internal: return "internal";
     case ErrorCode::Interrupted: return "interrupted";
     }

@@ -46,9 +46,11 @@ TEST_CASE("every error code maps to a row of the exit-code table", "[error]") {
         INFO(digestx::error_code_name(code));
         CHECK(codes.count(exit_code(code)) == 1);
         CHECK(exit_code(code) != 0);
+        CHECK(exit_code(code) != digestx::closed_pipe_exit_code);
         CHECK(names.insert(digestx::error_code_name(code)).second);
     }
     CHECK(codes.count(0) == 1);
+    CHECK(codes.count(digestx::closed_pipe_exit_code) == 1);
 }
 
 TEST_CASE("the exit-code table is ascending, one row per code, each with a meaning", "[error]") {
