@@ -56,7 +56,8 @@ void add_global_options(CLI::App &app, GlobalOptions &globals) {
     app.add_flag("-v,--verbose", globals.verbose, "Trace requests on stderr (credentials redacted)");
     app.add_flag("--no-color", globals.no_color, "Never colour the output");
     app.add_option("--max-manifest-bytes", globals.max_manifest_bytes,
-                   "Largest manifest, index, config or tags page read (default 8388608)")
+                   "Largest manifest, index, config or tags page read (default " + std::to_string(max_manifest_bytes) +
+                       ")")
         ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30U));
 }
 
