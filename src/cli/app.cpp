@@ -78,7 +78,6 @@ int deliver(Context &ctx, const std::string &text, int code) {
     return exit_code(ErrorCode::Output);
 }
 
-// CLI11 reports its own parse errors; map them onto the contract's usage exit code.
 } // namespace
 
 std::string_view output_format_name(OutputFormat format) noexcept {
@@ -92,6 +91,7 @@ std::string_view output_format_name(OutputFormat format) noexcept {
 
 namespace {
 
+// CLI11 reports its own parse errors; map them onto the contract's usage exit code.
 int report_parse_error(const CLI::ParseError &error, CLI::App &app, Context &ctx) {
     if (error.get_exit_code() == 0) {
         // --help / --version: CLI11 prints to the streams we give it.
