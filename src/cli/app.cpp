@@ -1,5 +1,8 @@
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <sstream>
 
@@ -13,17 +16,15 @@
 namespace digestx::cli {
 namespace {
 
-constexpr const char *exit_code_help = R"(Exit codes:
-  0    success
-  1    verification mismatch (a pinned digest drifted)
-  2    usage or input error (no network used)
-  3    not found (manifest, tag, repository, platform)
-  4    authentication or authorisation failure
-  5    integrity or protocol violation (digest mismatch, bad document, limits)
-  6    network, TLS or timeout failure
-  7    rate limited
-  70   internal error
-  130  interrupted)";
+// The --help footer, built from the one exit-code table so that it cannot drift from exit_code().
+std::string exit_code_help() {
+    std::string text = "Exit codes:";
+    for (const ExitCodeRow &row : exit_code_table()) {
+        std::string code = std::to_string(row.code);
+        text += "\n  " + code + std::string(5 - std::min<std::size_t>(code.size(), 4), ' ') + std::string(row.meaning);
+    }
+    return text;
+}
 
 // -o text|json|dot (any case) into OutputFormat; CLI11 reads enums by their number.
 CLI::Validator output_format_option() {
@@ -55,11 +56,28 @@ void add_global_options(CLI::App &app, GlobalOptions &globals) {
     app.add_flag("-v,--verbose", globals.verbose, "Trace requests on stderr (credentials redacted)");
     app.add_flag("--no-color", globals.no_color, "Never colour the output");
     app.add_option("--max-manifest-bytes", globals.max_manifest_bytes,
-                   "Largest manifest, index, config or tags page read (default 8388608)")
+                   "Largest manifest, index, config or tags page read (default " + std::to_string(max_manifest_bytes) +
+                       ")")
         ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 30U));
 }
 
-// CLI11 reports its own parse errors; map them onto the contract's usage exit code.
+// Writes the run's stdout and returns the exit code. Output that cannot be written fails the run,
+// whatever it was to report: one line and exit 74 (disk full, I/O error), or, when the reader of
+// a pipe went away (EPIPE: `digestx … | head`), exit 141 without a word, as a program that
+// SIGPIPE ends (fault catalogue E4). errno is read because an ostream keeps no reason; for
+// std::cout it is the failed write(2)'s, from the flush.
+int deliver(Context &ctx, const std::string &text, int code) {
+    errno = 0;
+    ctx.out << text;
+    ctx.out.flush();
+    if (ctx.out) return code;
+    int error = errno;
+    if (error == EPIPE) return closed_pipe_exit_code;
+    ctx.err << "digestx: error: cannot write the output to stdout: "
+            << (error != 0 ? std::strerror(error) : "write failed") << "\n";
+    return exit_code(ErrorCode::Output);
+}
+
 } // namespace
 
 std::string_view output_format_name(OutputFormat format) noexcept {
@@ -73,14 +91,14 @@ std::string_view output_format_name(OutputFormat format) noexcept {
 
 namespace {
 
+// CLI11 reports its own parse errors; map them onto the contract's usage exit code.
 int report_parse_error(const CLI::ParseError &error, CLI::App &app, Context &ctx) {
     if (error.get_exit_code() == 0) {
         // --help / --version: CLI11 prints to the streams we give it.
         std::ostringstream help;
         std::ostringstream ignored;
         app.exit(error, help, ignored);
-        ctx.out << help.str();
-        return 0;
+        return deliver(ctx, help.str(), 0);
     }
     ctx.err << "digestx: error: " << sanitize(error.what()) << "\n";
     return exit_code(ErrorCode::Usage);
@@ -92,7 +110,7 @@ int run(const std::vector<std::string> &args, Context &ctx) {
     Invocation invocation;
     CLI::App app{"digestx: which container-image digest is which, exactly and verifiably", "digestx"};
     app.set_version_flag("--version", "digestx 0.1.0");
-    app.footer(exit_code_help);
+    app.footer(exit_code_help());
     app.require_subcommand(1);
     app.fallthrough();
     add_global_options(app, invocation.globals);
@@ -131,9 +149,7 @@ int run(const std::vector<std::string> &args, Context &ctx) {
         return exit_code(ErrorCode::Interrupted);
     }
     // An exit code (0, 1, or a partial failure's) keeps the output the command wrote.
-    ctx.out << buffered.str();
-    ctx.out.flush();
-    return *outcome;
+    return deliver(ctx, buffered.str(), *outcome);
 }
 
 Context process_context() {

@@ -4,13 +4,7 @@
 // manifest document exactly as a registry computes it (sha256 of the bytes, or of the signed
 // payload of a schema1 manifest), like `skopeo manifest-digest`.
 
-#include <cerrno>
-#include <cstring>
-#include <istream>
 #include <memory>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +13,7 @@
 #include "source_factory.hpp"
 #include "digestx/core/model.hpp"
 #include "digestx/core/text.hpp"
+#include "digestx/io/file.hpp"
 #include "digestx/resolve/pin_check.hpp"
 
 namespace digestx::cli {
@@ -30,45 +25,10 @@ struct DigestOptions {
     bool full_ref = false; ///< --full-ref: print name@digest
 };
 
-Error too_large() {
-    return Error::of(ErrorCode::Integrity, "manifest exceeds " + std::to_string(max_manifest_bytes) + "-byte limit");
-}
-
-// Reads at most one byte past the cap, so an endless input is not buffered whole.
-Result<std::string> read_stream(std::istream &in) {
-    std::string bytes;
-    std::string chunk(65536, '\0');
-    while (in && bytes.size() <= max_manifest_bytes) {
-        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-        bytes.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-    }
-    if (bytes.size() > max_manifest_bytes) return fail(too_large());
-    if (in.bad()) return fail(ErrorCode::Usage, "cannot read stdin");
-    return bytes;
-}
-
-Result<std::string> read_path(const std::string &path) {
-    auto cannot = [&path](int error) {
-        return fail(ErrorCode::Usage, "cannot read " + digestx::quoted(path) + ": " + std::strerror(error));
-    };
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return cannot(errno);
-    std::string bytes;
-    std::string chunk(65536, '\0');
-    while (bytes.size() <= max_manifest_bytes) {
-        ssize_t n = ::read(fd, chunk.data(), chunk.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            int error = errno;
-            ::close(fd);
-            return cannot(error);
-        }
-        if (n == 0) break;
-        bytes.append(chunk.data(), static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    if (bytes.size() > max_manifest_bytes) return fail(too_large());
-    return bytes;
+// A manifest document is capped like one from a registry (fault catalogue B6); an unreadable file
+// the user named is a usage error.
+io::ReadLimit manifest_limit() {
+    return {.max_bytes = max_manifest_bytes, .what = "manifest"};
 }
 
 // The name as a pin writes it, ready to paste: the fully qualified repository, as `crane digest
@@ -127,7 +87,8 @@ Result<int> run_digest(const DigestOptions &options, Context &ctx, const GlobalO
     if (options.full_ref) return fail(ErrorCode::Usage, "--full-ref needs REF (a file has no name)");
     if (!globals.platform.empty()) return fail(ErrorCode::Usage, "--platform needs REF (--file hashes one document)");
     bool from_stdin = options.file == "-";
-    auto bytes = from_stdin ? read_stream(ctx.in) : read_path(options.file);
+    auto bytes = from_stdin ? io::read_stream_bounded(ctx.in, manifest_limit(), "stdin")
+                            : io::read_file_bounded(options.file, manifest_limit());
     if (!bytes) return fail(std::move(bytes.error()));
     auto document = parse_document(std::move(*bytes));
     if (!document) return fail(std::move(document.error()).with_context(from_stdin ? "stdin" : sanitize(options.file)));

@@ -15,7 +15,7 @@
 #include "pin_report.hpp"
 #include "digestx/core/text.hpp"
 #include "digestx/pinning/diff.hpp"
-#include "digestx/pinning/file_io.hpp"
+#include "digestx/io/file.hpp"
 #include "digestx/pinning/rewrite.hpp"
 
 namespace digestx::cli {
@@ -249,7 +249,7 @@ Result<int> run_pin(const PinOptions &options, Context &ctx, const GlobalOptions
         if (!rewritten) continue;
         outcome.diffs[file.path] = pinning::unified_diff(file.path, file.bytes, *rewritten);
         if (options.dry_run) continue;
-        if (auto written = pinning::write_file_atomically(file.path, *rewritten); !written) {
+        if (auto written = io::write_file_atomically(file.path, *rewritten); !written) {
             outcome.problems.push_back({&file, nullptr, written.error()});
         }
     }

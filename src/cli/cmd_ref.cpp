@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "digestx/core/reference.hpp"
 #include "digestx/core/text.hpp"
+#include "digestx/render/inspect_json.hpp"
 
 namespace digestx::cli {
 namespace {
@@ -17,28 +18,11 @@ struct RefOptions {
     std::string reference;
 };
 
-nlohmann::ordered_json optional_string(const std::string &value) {
-    return value.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(value);
-}
-
+// The document of `ref -o json`: the reference object `inspect -o json` also carries, versioned.
 nlohmann::ordered_json to_json(const std::string &input, const Reference &reference) {
     nlohmann::ordered_json out;
     out["schemaVersion"] = 1;
-    out["input"] = input;
-    out["canonical"] = reference.canonical();
-    out["familiar"] = reference.familiar();
-    out["registry"] = optional_string(reference.registry());
-    out["endpoint"] = optional_string(reference.endpoint());
-    out["repository"] = optional_string(reference.repository());
-    out["tag"] = reference.tag() ? nlohmann::ordered_json(*reference.tag()) : nlohmann::ordered_json(nullptr);
-    out["digest"] =
-        reference.digest() ? nlohmann::ordered_json(reference.digest()->str()) : nlohmann::ordered_json(nullptr);
-    if (reference.source() == SourceKind::Registry) {
-        out["source"] = nullptr;
-    } else {
-        out["source"] = {{"kind", std::string(source_kind_name(reference.source()))},
-                         {"path", reference.source_path()}};
-    }
+    out.update(render::reference_json(reference, input));
     return out;
 }
 

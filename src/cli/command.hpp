@@ -10,6 +10,7 @@
 
 #include "digestx/cli/context.hpp"
 #include "digestx/core/error.hpp"
+#include "digestx/core/limits.hpp"
 
 namespace digestx::cli {
 
@@ -37,7 +38,7 @@ struct GlobalOptions {
     bool verbose = false;                     ///< --verbose: redacted request trace on stderr
     bool no_color = false;                    ///< --no-color
     /// --max-manifest-bytes: cap of a manifest, index, config or tags page (fault catalogue B6)
-    std::size_t max_manifest_bytes = 8U * 1024U * 1024U;
+    std::size_t max_manifest_bytes = digestx::max_manifest_bytes;
 };
 
 /// A parsed command ready to run. Returning an Error means total failure: the driver drops the

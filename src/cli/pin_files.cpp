@@ -6,7 +6,7 @@
 #include <system_error>
 
 #include "digestx/core/text.hpp"
-#include "digestx/pinning/file_io.hpp"
+#include "digestx/io/file.hpp"
 #include "digestx/pinning/scan.hpp"
 
 namespace digestx::cli {
@@ -47,6 +47,15 @@ Result<std::vector<std::string>> walk(const std::string &directory) {
     return files;
 }
 
+// A file to scan: a regular file of at most max_scanned_file_bytes; anything else is the user's
+// mistake (exit 2).
+Result<std::string> read_to_scan(const std::string &path) {
+    return io::read_file_bounded(path, {.max_bytes = pinning::max_scanned_file_bytes,
+                                        .what = digestx::quoted(path),
+                                        .too_large = ErrorCode::Usage,
+                                        .regular_only = true});
+}
+
 ScannedFile scan_one(const std::string &path, std::string bytes, bool named) {
     ScannedFile file{path, std::move(bytes), std::nullopt, std::nullopt, named};
     auto scan = pinning::scan_file(path, file.bytes);
@@ -78,14 +87,14 @@ Result<std::vector<ScannedFile>> scan_paths(const std::vector<std::string> &path
             if (!files) return fail(std::move(files.error()));
             for (const auto &file : *files) {
                 if (!seen.insert(identity(file)).second) continue;
-                auto bytes = pinning::read_file_bytes(file);
+                auto bytes = read_to_scan(file);
                 if (!bytes) return fail(std::move(bytes.error()));
                 scanned.push_back(scan_one(file, std::move(*bytes), false));
             }
             continue;
         }
         if (!seen.insert(identity(path)).second) continue;
-        auto bytes = pinning::read_file_bytes(path);
+        auto bytes = read_to_scan(path);
         if (!bytes) return fail(std::move(bytes.error()));
         scanned.push_back(scan_one(path, std::move(*bytes), true));
     }

@@ -1,9 +1,9 @@
 #include "digestx/core/digest.hpp"
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 
 #include <array>
-#include <stdexcept>
 
 namespace digestx {
 namespace {
@@ -58,6 +58,19 @@ std::string to_hex(const unsigned char *data, unsigned int length) {
         hex.push_back(digits[data[i] & 0x0FU]);
     }
     return hex;
+}
+
+// A failed EVP call: its reason is taken off OpenSSL's error queue (so that it does not linger for
+// an unrelated later call) and thrown, because returning would hand out a digest that is no hash.
+[[noreturn]] void openssl_failed(std::string_view step) {
+    std::string reason = "no reason given";
+    if (unsigned long code = ERR_get_error(); code != 0) {
+        std::array<char, 256> text{};
+        ERR_error_string_n(code, text.data(), text.size());
+        reason = text.data();
+    }
+    ERR_clear_error();
+    throw DigestFailure("OpenSSL " + std::string(step) + " failed: " + reason);
 }
 
 } // namespace
@@ -116,8 +129,9 @@ struct DigestHasher::State {
 
 DigestHasher::DigestHasher(DigestAlgorithm algorithm) : m_state(std::make_unique<State>()), m_algorithm(algorithm) {
     m_state->context = EVP_MD_CTX_new();
-    if (m_state->context == nullptr || EVP_DigestInit_ex(m_state->context, evp_for(algorithm), nullptr) != 1) {
-        throw std::runtime_error("OpenSSL digest initialisation failed");
+    if (m_state->context == nullptr) openssl_failed("digest context allocation");
+    if (EVP_DigestInit_ex(m_state->context, evp_for(algorithm), nullptr) != 1) {
+        openssl_failed(std::string(algorithm_name(algorithm)) + " initialisation");
     }
 }
 
@@ -126,13 +140,19 @@ DigestHasher::DigestHasher(DigestHasher &&) noexcept = default;
 DigestHasher &DigestHasher::operator=(DigestHasher &&) noexcept = default;
 
 void DigestHasher::update(std::string_view bytes) {
-    if (!bytes.empty()) EVP_DigestUpdate(m_state->context, bytes.data(), bytes.size());
+    if (bytes.empty()) return;
+    if (EVP_DigestUpdate(m_state->context, bytes.data(), bytes.size()) != 1) {
+        openssl_failed(std::string(algorithm_name(m_algorithm)) + " update");
+    }
 }
 
 Digest DigestHasher::finish() {
     std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
     unsigned int length = 0;
-    EVP_DigestFinal_ex(m_state->context, out.data(), &length);
+    // A short result would make a hex string that no digest has: refused like a failed call.
+    if (EVP_DigestFinal_ex(m_state->context, out.data(), &length) != 1 || length * 2U != hex_length(m_algorithm)) {
+        openssl_failed(std::string(algorithm_name(m_algorithm)) + " finalisation");
+    }
     return Digest(m_algorithm, to_hex(out.data(), length));
 }
 

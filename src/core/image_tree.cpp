@@ -22,11 +22,13 @@ std::string_view referrer_route_name(ReferrerRoute route) noexcept {
 namespace {
 
 // The order in which errors decide the exit code when several nodes failed: content that cannot
-// be trusted outranks access problems, which outrank absence.
+// be trusted outranks access problems, which outrank absence. Failures of digestx's own run
+// (a bug, Ctrl-C, output that cannot be written) outrank anything a source did.
 int severity(ErrorCode code) {
     switch (code) {
-    case ErrorCode::Internal: return 9;
-    case ErrorCode::Interrupted: return 8;
+    case ErrorCode::Internal: return 10;
+    case ErrorCode::Interrupted: return 9;
+    case ErrorCode::Output: return 8;
     case ErrorCode::Integrity: return 7;
     case ErrorCode::Auth: return 6;
     case ErrorCode::RateLimited: return 5;

@@ -2,18 +2,20 @@
 
 #include <sys/utsname.h>
 
-#include <fstream>
-#include <sstream>
+#include "digestx/io/file.hpp"
 
 namespace digestx {
 namespace {
 
-std::string read_text_file(const char *path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return {};
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+// /proc/cpuinfo grows with the number of CPUs (about 1.5 KiB each on x86-64); 4 MiB is room for
+// thousands of them.
+constexpr std::size_t max_cpuinfo_bytes = 4U * 1024U * 1024U;
+
+// The facts are hints: a cpuinfo that cannot be read (no /proc, a sandbox) leaves the variant to
+// the architecture's baseline, as an empty file would.
+std::string read_cpuinfo() {
+    auto bytes = io::read_file_bounded("/proc/cpuinfo", {.max_bytes = max_cpuinfo_bytes, .what = "/proc/cpuinfo"});
+    return bytes ? std::move(*bytes) : std::string();
 }
 
 } // namespace
@@ -25,7 +27,7 @@ HostFacts read_host_facts() {
         facts.system = names.sysname;
         facts.machine = names.machine;
     }
-    facts.cpuinfo = read_text_file("/proc/cpuinfo");
+    facts.cpuinfo = read_cpuinfo();
     return facts;
 }
 

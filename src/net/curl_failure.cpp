@@ -20,8 +20,9 @@ std::string seconds_since(std::chrono::steady_clock::time_point started) {
 
 std::string os_reason(CURL *easy, std::string_view fallback) {
     long os_errno = 0;
-    curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno);
-    if (os_errno == 0) return sanitize(fallback, 200);
+    if (curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK || os_errno == 0) {
+        return sanitize(fallback, 200);
+    }
     std::string text = std::strerror(static_cast<int>(os_errno));
     if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
     return text;
@@ -50,7 +51,7 @@ Error timeout(std::string_view url, std::string_view curl_message, std::chrono::
 
 Error incomplete(CURL *easy, std::string_view url, std::size_t received) {
     curl_off_t expected = -1;
-    curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected);
+    if (curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected) != CURLE_OK) expected = -1;
     std::string counts = expected >= 0 ? std::to_string(received) + "/" + std::to_string(expected) + " bytes"
                                        : std::to_string(received) + " bytes, connection closed early";
     return network("incomplete response (" + counts + ") from " + display_host(url));
@@ -75,7 +76,7 @@ Error classify_failure(CURLcode code, CURL *easy, std::string_view url, std::str
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR: {
         long proxy_status = 0;
-        curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &proxy_status);
+        if (curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &proxy_status) != CURLE_OK) proxy_status = 0;
         if (proxy_status >= 300) {
             return network("proxy error (" + std::to_string(proxy_status) + ") while connecting to " + host_port(url));
         }
@@ -105,8 +106,9 @@ Error classify_failure(CURLcode code, CURL *easy, std::string_view url, std::str
         // Garbage on a reused connection is most likely the surplus of an earlier response that
         // overran its Content-Length; curl closes that connection, so a new attempt is clean.
         long new_connections = 0;
-        curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &new_connections);
-        retryable = new_connections == 0;
+        // When curl cannot say, the connection may have been a fresh one: not worth repeating.
+        bool known = curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK;
+        retryable = known && new_connections == 0;
         return network("malformed HTTP response from " + display_host(url) + ": " + reason);
     }
     default: return network("request to " + display_host(url) + " failed: " + reason);

@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
 #include <cstdio>
 #include <optional>
 #include <random>
-#include <stdexcept>
 #include <thread>
+#include <utility>
 
 #include <curl/curl.h>
 
@@ -75,8 +74,10 @@ struct CurlTransport::Impl {
     TransportOptions options;
     CURLM *multi = nullptr;
     curl_slist *resolve = nullptr;
+    std::optional<Error> broken; // why set_up() failed: every request then fails with it
     std::minstd_rand random{std::random_device{}()};
 
+    Result<void> set_up();
     void run(std::vector<Job> &jobs);
     void start(Job &job);
     void complete(Job &job, CURLcode code);
@@ -85,28 +86,47 @@ struct CurlTransport::Impl {
     bool retry(Job &job, std::optional<milliseconds> requested, std::string_view why);
     void finish(Job &job, Result<HttpResponse> result);
     void wait_idle(std::vector<Job> &jobs, Clock::time_point until);
-    void abort_all(std::vector<Job> &jobs);
+    void fail_all(std::vector<Job> &jobs, const Error &error);
 };
 
 CurlTransport::CurlTransport(TransportOptions options) : m_impl(std::make_unique<Impl>()) {
-    static std::once_flag global_init;
-    std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     m_impl->options = std::move(options);
-    m_impl->multi = curl_multi_init();
-    if (m_impl->multi == nullptr) throw std::runtime_error("curl_multi_init failed");
-    curl_multi_setopt(m_impl->multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
-    curl_multi_setopt(m_impl->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, m_impl->options.max_connections);
-    curl_multi_setopt(m_impl->multi, CURLMOPT_MAX_HOST_CONNECTIONS, m_impl->options.max_host_connections);
-    curl_multi_setopt(m_impl->multi, CURLMOPT_MAXCONNECTS, m_impl->options.max_connections);
-    for (const auto &entry : m_impl->options.resolve) {
-        m_impl->resolve = curl_slist_append(m_impl->resolve, entry.c_str());
-    }
     if (!m_impl->options.sleep) m_impl->options.sleep = interruptible_sleep;
+    if (auto ready = m_impl->set_up(); !ready) m_impl->broken = std::move(ready.error());
 }
 
 CurlTransport::~CurlTransport() {
-    curl_multi_cleanup(m_impl->multi);
+    // Every transfer left the multi handle when its job finished, so cleanup has nothing to fail
+    // on; and a destructor has no one to tell.
+    if (m_impl->multi != nullptr) (void)curl_multi_cleanup(m_impl->multi);
     curl_slist_free_all(m_impl->resolve);
+}
+
+Result<void> CurlTransport::Impl::set_up() {
+    // Once per process, before any handle: a function-local static is initialised exactly once, even
+    // with pin's worker threads, and every later transport sees its answer.
+    static const CURLcode global = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (global != CURLE_OK) {
+        return fail(ErrorCode::Internal, std::string("cannot initialise libcurl: ") + curl_easy_strerror(global));
+    }
+    multi = curl_multi_init();
+    if (multi == nullptr) return fail(ErrorCode::Internal, "cannot create a curl multi handle");
+    const std::pair<CURLMoption, long> settings[] = {
+        {CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX)},
+        {CURLMOPT_MAX_TOTAL_CONNECTIONS, options.max_connections},
+        {CURLMOPT_MAX_HOST_CONNECTIONS, options.max_host_connections},
+        {CURLMOPT_MAXCONNECTS, options.max_connections},
+    };
+    for (const auto &[option, value] : settings) {
+        // The connection limits are the politeness digestx promises registries: not optional.
+        if (CURLMcode code = curl_multi_setopt(multi, option, value); code != CURLM_OK) {
+            return fail(detail::multi_failure(code, "curl_multi_setopt"));
+        }
+    }
+    for (const auto &entry : options.resolve) {
+        if (!detail::append_line(resolve, entry)) return fail(ErrorCode::Internal, "out of memory reading --resolve");
+    }
+    return {};
 }
 
 const TransportOptions &CurlTransport::options() const noexcept {
@@ -119,7 +139,11 @@ std::vector<Result<HttpResponse>> CurlTransport::perform(const std::vector<HttpR
         jobs[i].hop = batch[i];
         jobs[i].first_url = batch[i].url;
         jobs[i].origin = origin_of(batch[i].url);
-        if (auto invalid = invalid_request(batch[i])) jobs[i].result = fail(std::move(*invalid));
+        if (m_impl->broken) {
+            jobs[i].result = fail(*m_impl->broken);
+        } else if (auto invalid = invalid_request(batch[i])) {
+            jobs[i].result = fail(std::move(*invalid));
+        }
     }
     m_impl->run(jobs);
     std::vector<Result<HttpResponse>> results;
@@ -131,7 +155,7 @@ std::vector<Result<HttpResponse>> CurlTransport::perform(const std::vector<HttpR
 
 void CurlTransport::Impl::run(std::vector<Job> &jobs) {
     for (;;) {
-        if (interrupted()) return abort_all(jobs);
+        if (interrupted()) return fail_all(jobs, detail::make_error(ErrorCode::Interrupted, "interrupted"));
         auto now = Clock::now();
         bool pending = false;
         bool in_flight = false;
@@ -153,13 +177,16 @@ void CurlTransport::Impl::run(std::vector<Job> &jobs) {
             continue;
         }
         int running = 0;
-        curl_multi_perform(multi, &running);
+        if (CURLMcode code = curl_multi_perform(multi, &running); code != CURLM_OK) {
+            return fail_all(jobs, detail::multi_failure(code, "curl_multi_perform"));
+        }
         int queued = 0;
         while (CURLMsg *message = curl_multi_info_read(multi, &queued)) {
             if (message->msg != CURLMSG_DONE) continue;
-            void *owner = nullptr;
-            curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &owner);
-            complete(*static_cast<Job *>(owner), message->data.result);
+            auto owner = std::find_if(jobs.begin(), jobs.end(), [message](const Job &job) {
+                return job.transfer && job.transfer->easy() == message->easy_handle;
+            });
+            if (owner != jobs.end()) complete(*owner, message->data.result);
         }
         if (running == 0) continue;
         // Wake for the next retry that is due, and often enough to notice an interruption.
@@ -167,7 +194,10 @@ void CurlTransport::Impl::run(std::vector<Job> &jobs) {
         if (next_wake)
             timeout = std::clamp(std::chrono::duration_cast<milliseconds>(*next_wake - Clock::now()), milliseconds(0),
                                  timeout);
-        curl_multi_poll(multi, nullptr, 0, static_cast<int>(timeout.count()), nullptr);
+        if (CURLMcode code = curl_multi_poll(multi, nullptr, 0, static_cast<int>(timeout.count()), nullptr);
+            code != CURLM_OK) {
+            return fail_all(jobs, detail::multi_failure(code, "curl_multi_poll"));
+        }
     }
 }
 
@@ -187,18 +217,20 @@ void CurlTransport::Impl::start(Job &job) {
                                 "timed out waiting for " + display_host(job.hop.url) + " (overall deadline reached)"));
     }
     if (options.trace != nullptr) detail::trace_request(*options.trace, job.hop);
-    job.transfer = std::make_unique<detail::Transfer>(options, resolve, job.hop, &job);
-    if (job.transfer->easy() == nullptr || curl_multi_add_handle(multi, job.transfer->easy()) != CURLM_OK) {
-        job.transfer.reset();
-        finish(job, fail(ErrorCode::Internal, "cannot start a transfer to " + display_host(job.hop.url)));
+    auto transfer = detail::Transfer::open(options, resolve, job.hop);
+    if (!transfer) return finish(job, fail(std::move(transfer.error())));
+    if (CURLMcode code = curl_multi_add_handle(multi, (*transfer)->easy()); code != CURLM_OK) {
+        return finish(job, fail(detail::multi_failure(code, "curl_multi_add_handle")));
     }
+    job.transfer = std::move(*transfer);
 }
 
 void CurlTransport::Impl::complete(Job &job, CURLcode code) {
-    curl_multi_remove_handle(multi, job.transfer->easy());
+    CURLMcode removed = curl_multi_remove_handle(multi, job.transfer->easy());
     auto started = job.transfer->started();
     detail::Outcome outcome = job.transfer->finish(code, options.deadline);
     job.transfer.reset();
+    if (removed != CURLM_OK) return finish(job, fail(detail::multi_failure(removed, "curl_multi_remove_handle")));
     if (outcome.result) return on_response(job, std::move(*outcome.result), started);
     const Error &error = outcome.result.error();
     if (options.trace != nullptr) detail::trace_note(*options.trace, job.hop.method, job.hop.url, error.message);
@@ -289,14 +321,19 @@ void CurlTransport::Impl::finish(Job &job, Result<HttpResponse> result) {
     job.result = std::move(result);
 }
 
-void CurlTransport::Impl::abort_all(std::vector<Job> &jobs) {
+// Ends every unfinished job with `error` (an interruption, or a multi handle that stopped working),
+// taking its transfer out of the multi handle first.
+void CurlTransport::Impl::fail_all(std::vector<Job> &jobs, const Error &error) {
     for (auto &job : jobs) {
         if (job.result) continue;
+        Error why = error;
         if (job.transfer) {
-            curl_multi_remove_handle(multi, job.transfer->easy());
+            if (CURLMcode code = curl_multi_remove_handle(multi, job.transfer->easy()); code != CURLM_OK) {
+                why = detail::multi_failure(code, "curl_multi_remove_handle");
+            }
             job.transfer.reset();
         }
-        job.result = fail(ErrorCode::Interrupted, "interrupted");
+        job.result = fail(std::move(why));
     }
 }
 
@@ -315,7 +352,9 @@ Result<std::unique_ptr<CurlTransport>> make_curl_transport(TransportOptions opti
             return fail(ErrorCode::Usage, "invalid resolve entry " + quoted(entry) + ": expected host:port:address");
         }
     }
-    return std::make_unique<CurlTransport>(std::move(options));
+    auto transport = std::make_unique<CurlTransport>(std::move(options));
+    if (transport->m_impl->broken) return fail(*transport->m_impl->broken);
+    return transport;
 }
 
 } // namespace digestx::net

@@ -20,6 +20,10 @@ std::string_view trim(std::string_view text) {
     return text;
 }
 
+tl::unexpected<Error> out_of_memory() {
+    return fail(ErrorCode::Internal, "out of memory building request headers");
+}
+
 bool has_header(const std::vector<Header> &headers, std::string_view lower_name) {
     return std::any_of(headers.begin(), headers.end(),
                        [&](const Header &header) { return ascii_lowercase(header.first) == lower_name; });
@@ -27,11 +31,30 @@ bool has_header(const std::vector<Header> &headers, std::string_view lower_name)
 
 } // namespace
 
-Transfer::Transfer(const TransportOptions &options, curl_slist *resolve, const HttpRequest &hop, void *owner)
+bool append_line(curl_slist *&list, const std::string &line) {
+    curl_slist *appended = curl_slist_append(list, line.c_str());
+    if (appended == nullptr) return false;
+    list = appended;
+    return true;
+}
+
+Error multi_failure(CURLMcode code, std::string_view call) {
+    return make_error(ErrorCode::Internal, std::string(call) + " failed: " + curl_multi_strerror(code));
+}
+
+Transfer::Transfer(const TransportOptions &options, const HttpRequest &hop)
     : m_hop(hop), m_error_body_cap(std::min(options.max_error_body_bytes, hop.max_body_bytes)),
-      m_header_cap(options.max_header_bytes), m_started(std::chrono::steady_clock::now()) {
-    m_easy = curl_easy_init();
-    if (m_easy != nullptr) set_options(options, resolve, owner);
+      m_header_cap(options.max_header_bytes), m_started(std::chrono::steady_clock::now()) {}
+
+Result<std::unique_ptr<Transfer>> Transfer::open(const TransportOptions &options, curl_slist *resolve,
+                                                 const HttpRequest &hop) {
+    std::unique_ptr<Transfer> transfer(new Transfer(options, hop));
+    transfer->m_easy = curl_easy_init();
+    if (transfer->m_easy == nullptr) {
+        return fail(ErrorCode::Internal, "cannot create a curl handle for a request to " + display_host(hop.url));
+    }
+    if (auto set = transfer->set_options(options, resolve); !set) return fail(std::move(set.error()));
+    return transfer;
 }
 
 Transfer::~Transfer() {
@@ -39,60 +62,75 @@ Transfer::~Transfer() {
     curl_slist_free_all(m_header_list);
 }
 
-void Transfer::set_options(const TransportOptions &options, curl_slist *resolve, void *owner) {
+// Every option that decides where the request goes, what it may send, how it is verified, when it
+// gives up, or how the answer is received is checked: a request made without one of them would be
+// unsafe or wrong. Only speed-ups are set best-effort.
+Result<void> Transfer::set_options(const TransportOptions &options, curl_slist *resolve) {
     CURL *e = m_easy;
-    curl_easy_setopt(e, CURLOPT_URL, m_hop.url.c_str());
-    curl_easy_setopt(e, CURLOPT_PRIVATE, owner);
-    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, m_error_buffer.data());
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    CURLcode refused = CURLE_OK; // the first option curl refused
+    auto check = [&refused](CURLcode code) {
+        if (refused == CURLE_OK) refused = code;
+    };
+    check(curl_easy_setopt(e, CURLOPT_URL, m_hop.url.c_str()));
+    check(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, m_error_buffer.data()));
+    check(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L));
     // Redirects are followed by hand (redirect_policy); pin curl down anyway (rule 8).
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
-    curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED));
-    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_limit);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
+    check(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L));
+    check(curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https"));
+    check(curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"));
+    check(curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L));
+    check(curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED)));
+    // Speed-ups only: a libcurl without HTTP/2 (or a socket without keep-alive) still answers right.
+    (void)curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    (void)curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    (void)curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    check(curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L));
+    check(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count())));
+    check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_limit));
+    check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count())));
     auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(options.deadline - m_started).count();
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(remaining, 1)));
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L);
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L);
+    check(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(remaining, 1))));
+    check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L));
+    check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L));
     if (!options.ca_file.empty()) {
         // CAINFO alone would replace the system bundle; the hashed directory keeps it trusted.
-        curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
-        curl_easy_setopt(e, CURLOPT_CAPATH, options.system_ca_path.c_str());
+        check(curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str()));
+        check(curl_easy_setopt(e, CURLOPT_CAPATH, options.system_ca_path.c_str()));
     }
-    if (resolve != nullptr) curl_easy_setopt(e, CURLOPT_RESOLVE, resolve);
+    if (resolve != nullptr) check(curl_easy_setopt(e, CURLOPT_RESOLVE, resolve));
     // CURLOPT_PROXY stays unset so that libcurl reads the proxy environment variables.
     for (const auto &[name, value] : m_hop.headers) {
-        std::string line = value.empty() ? name + ";" : name + ": " + value;
-        m_header_list = curl_slist_append(m_header_list, line.c_str());
+        if (!append_line(m_header_list, value.empty() ? name + ";" : name + ": " + value)) return out_of_memory();
     }
     // curl waits a second for "100 Continue" on larger POSTs; registries never need it.
-    m_header_list = curl_slist_append(m_header_list, "Expect:");
-    curl_easy_setopt(e, CURLOPT_HTTPHEADER, m_header_list);
-    if (!has_header(m_hop.headers, "user-agent")) curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
-    if (m_hop.method == "HEAD") {
-        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-    } else if (m_hop.method == "POST") {
-        curl_easy_setopt(e, CURLOPT_POST, 1L);
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(m_hop.body.size()));
-        curl_easy_setopt(e, CURLOPT_POSTFIELDS, m_hop.body.data());
-    } else {
-        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+    if (!append_line(m_header_list, "Expect:")) return out_of_memory();
+    check(curl_easy_setopt(e, CURLOPT_HTTPHEADER, m_header_list));
+    if (!has_header(m_hop.headers, "user-agent")) {
+        check(curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str()));
     }
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, this);
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, this);
-    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress);
-    curl_easy_setopt(e, CURLOPT_XFERINFODATA, this);
-    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+    if (m_hop.method == "HEAD") {
+        check(curl_easy_setopt(e, CURLOPT_NOBODY, 1L));
+    } else if (m_hop.method == "POST") {
+        check(curl_easy_setopt(e, CURLOPT_POST, 1L));
+        check(curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(m_hop.body.size())));
+        check(curl_easy_setopt(e, CURLOPT_POSTFIELDS, m_hop.body.data()));
+    } else {
+        check(curl_easy_setopt(e, CURLOPT_HTTPGET, 1L));
+    }
+    check(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::on_header));
+    check(curl_easy_setopt(e, CURLOPT_HEADERDATA, this));
+    check(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::on_body));
+    check(curl_easy_setopt(e, CURLOPT_WRITEDATA, this));
+    check(curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress));
+    check(curl_easy_setopt(e, CURLOPT_XFERINFODATA, this));
+    check(curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L));
+    if (refused == CURLE_OK) return {};
+    // A libcurl built without what the request needs (TLS, a protocol) cannot make it as digestx
+    // must: a transport failure. Anything else (memory, a bad argument) is the machine or a bug.
+    bool unsupported =
+        refused == CURLE_NOT_BUILT_IN || refused == CURLE_UNKNOWN_OPTION || refused == CURLE_UNSUPPORTED_PROTOCOL;
+    return fail(unsupported ? ErrorCode::Network : ErrorCode::Internal,
+                "cannot set up the request to " + display_host(m_hop.url) + ": " + curl_easy_strerror(refused));
 }
 
 std::size_t Transfer::on_header(char *data, std::size_t size, std::size_t count, void *self) {

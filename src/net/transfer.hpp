@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,16 +34,27 @@ struct Outcome {
     bool retryable = false;      // the Error is transient (reset, EOF, stall) and worth repeating
 };
 
+// Appends a copy of `line` to `list`. False when curl could not allocate it: the list is then
+// unchanged (curl_slist_append returns NULL and keeps the old list), never lost or cut short.
+bool append_line(curl_slist *&list, const std::string &line);
+
+// The Error for a failed curl_multi_* call. The multi interface fails only for a bug (a bad handle,
+// a call from a callback), memory, or poll(2) itself: none of them the network's doing, none worth
+// a retry.
+Error multi_failure(CURLMcode code, std::string_view call);
+
 // One easy handle and the bytes it received. Callbacks point at the object: never moved.
 class Transfer {
 public:
-    // Sets up the handle for `hop`; `resolve` is the transport's shared --resolve list.
-    Transfer(const TransportOptions &options, curl_slist *resolve, const HttpRequest &hop, void *owner);
+    // A handle set up for `hop`; `resolve` is the transport's shared --resolve list. An Error when
+    // curl cannot create the handle or refuses an option that matters (see set_options).
+    static Result<std::unique_ptr<Transfer>> open(const TransportOptions &options, curl_slist *resolve,
+                                                  const HttpRequest &hop);
     ~Transfer();
     Transfer(const Transfer &) = delete;
     Transfer &operator=(const Transfer &) = delete;
 
-    // The easy handle, or nullptr when curl could not create one.
+    // The easy handle.
     [[nodiscard]] CURL *easy() const noexcept { return m_easy; }
     // When the attempt started.
     [[nodiscard]] std::chrono::steady_clock::time_point started() const noexcept { return m_started; }
@@ -53,8 +65,9 @@ private:
     static std::size_t on_header(char *data, std::size_t size, std::size_t count, void *self);
     static std::size_t on_body(char *data, std::size_t size, std::size_t count, void *self);
     static int on_progress(void *self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+    Transfer(const TransportOptions &options, const HttpRequest &hop);
     std::size_t header_line(std::string_view line);
-    void set_options(const TransportOptions &options, curl_slist *resolve, void *owner);
+    Result<void> set_options(const TransportOptions &options, curl_slist *resolve);
     [[nodiscard]] Error failure(CURLcode code, std::chrono::steady_clock::time_point deadline, bool &retryable) const;
 
     CURL *m_easy = nullptr;

@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "digestx/core/json.hpp"
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
+#include "digestx/io/file.hpp"
 
 namespace digestx {
 namespace {
@@ -15,19 +14,13 @@ namespace {
 // image-spec annotations.md: the tag of a layout entry.
 constexpr std::string_view ref_name_annotation = "org.opencontainers.image.ref.name";
 
+// A file of the layout: absent (or not a regular file) is "not found", too large an integrity
+// failure, unreadable a usage error.
 Result<std::string> read_bounded(const std::filesystem::path &path, std::size_t limit, const std::string &what) {
-    std::error_code error;
-    auto size = std::filesystem::file_size(path, error);
-    if (error) return fail(ErrorCode::NotFound, what + " not found in layout (" + sanitize(path.string()) + ")");
-    if (size > limit) {
-        return fail(ErrorCode::Integrity, what + " exceeds " + std::to_string(limit) + "-byte limit");
-    }
-    std::ifstream stream(path, std::ios::binary);
-    if (!stream) return fail(ErrorCode::Usage, "cannot read " + sanitize(path.string()));
-    std::string bytes(size, '\0');
-    stream.read(bytes.data(), static_cast<std::streamsize>(size));
-    if (static_cast<std::size_t>(stream.gcount()) != size) {
-        return fail(ErrorCode::Integrity, "short read of " + sanitize(path.string()));
+    auto bytes = io::read_file_bounded(
+        path.string(), {.max_bytes = limit, .what = what, .missing = ErrorCode::NotFound, .regular_only = true});
+    if (!bytes && bytes.error().code == ErrorCode::NotFound) {
+        return fail(ErrorCode::NotFound, what + " not found in layout (" + sanitize(path.string()) + ")");
     }
     return bytes;
 }

@@ -26,10 +26,9 @@ void set_nonblocking(int fd) {
     fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
-} // namespace
-
-ProcessResult run_process(const std::vector<std::string> &argv, const std::string &input,
-                          const std::map<std::string, std::string> &env, int timeout_seconds) {
+// run_process() with the child's stdout on `stdout_fd` instead of a captured pipe, when it is >= 0.
+ProcessResult run_child(const std::vector<std::string> &argv, const std::string &input,
+                        const std::map<std::string, std::string> &env, int timeout_seconds, int stdout_fd) {
     int in_pipe[2];
     int out_pipe[2];
     int err_pipe[2];
@@ -60,7 +59,7 @@ ProcessResult run_process(const std::vector<std::string> &argv, const std::strin
     if (pid < 0) throw std::runtime_error("fork failed");
     if (pid == 0) {
         dup2(in_pipe[0], 0);
-        dup2(out_pipe[1], 1);
+        dup2(stdout_fd >= 0 ? stdout_fd : out_pipe[1], 1);
         dup2(err_pipe[1], 2);
         for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
             close(fd);
@@ -81,7 +80,7 @@ ProcessResult run_process(const std::vector<std::string> &argv, const std::strin
         close(in_pipe[1]);
         in_open = false;
     }
-    bool out_open = true;
+    bool out_open = stdout_fd < 0;
     bool err_open = true;
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
     char buffer[65536];
@@ -121,6 +120,33 @@ ProcessResult run_process(const std::vector<std::string> &argv, const std::strin
     waitpid(pid, &status, 0);
     if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.exit_code = 128 + WTERMSIG(status);
+    return result;
+}
+
+} // namespace
+
+ProcessResult run_process(const std::vector<std::string> &argv, const std::string &input,
+                          const std::map<std::string, std::string> &env, int timeout_seconds) {
+    return run_child(argv, input, env, timeout_seconds, -1);
+}
+
+ProcessResult run_digestx_with_stdout(const std::vector<std::string> &args, StdoutTarget target) {
+    int fd = -1;
+    if (target == StdoutTarget::DevFull) {
+        fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    } else {
+        // Only the writing end reaches the child: with no reader left, its first write gets EPIPE.
+        int ends[2];
+        if (pipe2(ends, O_CLOEXEC) == 0) {
+            close(ends[0]);
+            fd = ends[1];
+        }
+    }
+    if (fd < 0) throw std::runtime_error(std::string("cannot set up stdout: ") + std::strerror(errno));
+    std::vector<std::string> argv{DIGESTX_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    ProcessResult result = run_child(argv, {}, {}, 60, fd);
+    close(fd);
     return result;
 }
 

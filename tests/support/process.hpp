@@ -24,6 +24,16 @@ ProcessResult run_process(const std::vector<std::string> &argv, const std::strin
 ProcessResult run_digestx(const std::vector<std::string> &args, const std::string &input = {},
                           const std::map<std::string, std::string> &env = {});
 
+/// Where run_digestx_with_stdout() connects the child's stdout, to see how it fails to write.
+enum class StdoutTarget {
+    ClosedPipe, ///< a pipe whose reading end is closed before the child starts: writes fail with EPIPE
+    DevFull,    ///< /dev/full: writes fail with ENOSPC, as on a full disk
+};
+
+/// Runs the digestx binary with `args` and its stdout connected to `target`; the exit code and
+/// stderr are captured as run_digestx() does (`out` stays empty).
+ProcessResult run_digestx_with_stdout(const std::vector<std::string> &args, StdoutTarget target);
+
 /// Runs digestx in-process through cli::run with string streams; the same contract as the binary.
 ProcessResult run_in_process(const std::vector<std::string> &args, const std::string &input = {});
 

@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
+#include <openssl/evp.h>
+
 #include "digestx/core/digest.hpp"
 #include "support/process.hpp"
 
@@ -21,6 +25,42 @@ TEST_CASE("streaming hash equals one-shot hash", "[digest]") {
     for (std::size_t i = 0; i < text.size(); i += 777)
         hasher.update(std::string_view(text).substr(i, 777));
     CHECK(hasher.finish() == Digest::compute(text));
+}
+
+namespace {
+
+// Makes OpenSSL's hashing fail for real while it lives: FIPS properties required with no FIPS
+// provider loaded leave EVP_DigestInit_ex no sha256 or sha512 to fetch.
+class OpenSslWithoutDigests {
+public:
+    OpenSslWithoutDigests() { REQUIRE(EVP_default_properties_enable_fips(nullptr, 1) == 1); }
+    OpenSslWithoutDigests(const OpenSslWithoutDigests &) = delete;
+    OpenSslWithoutDigests &operator=(const OpenSslWithoutDigests &) = delete;
+    ~OpenSslWithoutDigests() { EVP_default_properties_enable_fips(nullptr, 0); }
+};
+
+} // namespace
+
+TEST_CASE("a hash OpenSSL cannot compute throws and never becomes a digest", "[digest]") {
+    auto pinned = Digest::parse("sha256:" + std::string(64, 'a'));
+    REQUIRE(pinned);
+    {
+        OpenSslWithoutDigests failing;
+        CHECK_THROWS_AS(Digest::compute("{}"), digestx::DigestFailure);
+        CHECK_THROWS_AS(Digest::compute("{}", DigestAlgorithm::Sha512), digestx::DigestFailure);
+        CHECK_THROWS_AS(digestx::DigestHasher(), digestx::DigestFailure);
+        CHECK_THROWS_AS(pinned->matches("{}"), digestx::DigestFailure);
+    }
+    CHECK(Digest::compute("{}").hex().size() == 64);
+}
+
+TEST_CASE("a hash OpenSSL cannot compute ends a command as an internal error", "[digest][cli]") {
+    OpenSslWithoutDigests failing;
+    std::string index = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]})";
+    auto result = digestx::test::run_in_process({"digest", "--file", "-"}, index);
+    CHECK(result.exit_code == 70);
+    CHECK(result.out.empty());
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
 }
 
 TEST_CASE("the real alpine:3.12 documents hash to the digests Docker Hub shows", "[digest][fixture]") {

@@ -26,7 +26,9 @@ Context process_context();
 
 /// Runs digestx with `args` (args[0] is the program name) and returns the exit code. Results are
 /// buffered and written to ctx.out only when the command returns an exit code rather than an
-/// Error (see CommandRun): stdout stays empty on failure. Errors are one line on ctx.err.
+/// Error (see CommandRun): stdout stays empty on failure. Errors are one line on ctx.err. Output
+/// that cannot be written ends the run with exit 74 and one line, or quietly with 141 when the
+/// reader of a pipe went away (EPIPE).
 int run(const std::vector<std::string> &args, Context &ctx);
 
 } // namespace digestx::cli

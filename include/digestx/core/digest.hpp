@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,14 @@ enum class DigestAlgorithm { Sha256, Sha512 };
 /// The algorithm's name as written in a digest ("sha256").
 std::string_view algorithm_name(DigestAlgorithm algorithm) noexcept;
 
+/// Thrown when OpenSSL cannot hash (no usable provider, out of memory). A digest is never made up
+/// from a failed hash: this exception is the only way out, and the CLI driver reports it as an
+/// internal error (exit 70), as it does std::bad_alloc.
+class DigestFailure : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 /// A validated digest. Only constructible through parse() or compute(), so every Digest value
 /// in the program has passed the grammar and the per-algorithm encoding check.
 class Digest {
@@ -25,7 +34,7 @@ public:
     /// Parses `algorithm:hex`. Grammar errors are "invalid digest format" (Usage); a well-formed
     /// digest of an algorithm other than sha256/sha512 is "unsupported digest algorithm" (Usage).
     static Result<Digest> parse(std::string_view text);
-    /// Hashes `bytes` with `algorithm`.
+    /// Hashes `bytes` with `algorithm`. Throws DigestFailure when OpenSSL fails.
     static Digest compute(std::string_view bytes, DigestAlgorithm algorithm = DigestAlgorithm::Sha256);
 
     /// The algorithm.
@@ -36,7 +45,8 @@ public:
     [[nodiscard]] std::string str() const;
     /// The first 12 hex characters, as Docker Hub and `docker images` show them.
     [[nodiscard]] std::string short_hex() const { return m_hex.substr(0, 12); }
-    /// True when `bytes` hash to this digest (hashed with this digest's algorithm).
+    /// True when `bytes` hash to this digest (hashed with this digest's algorithm). Throws
+    /// DigestFailure when OpenSSL fails.
     [[nodiscard]] bool matches(std::string_view bytes) const;
 
     /// Digests compare by algorithm and hex.
@@ -51,7 +61,8 @@ private:
     std::string m_hex;
 };
 
-/// Incremental hashing, for bodies that arrive in pieces (OpenSSL EVP underneath).
+/// Incremental hashing, for bodies that arrive in pieces (OpenSSL EVP underneath). Every step
+/// throws DigestFailure when OpenSSL fails.
 class DigestHasher {
 public:
     /// Starts a hash with the given algorithm.

@@ -3,6 +3,8 @@
 /// The error model of digestx: a small closed set of codes, each with a documented exit code,
 /// carried in a Result<T> (tl::expected) from the place a fault is found to the CLI.
 
+#include <array>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,11 +23,33 @@ enum class ErrorCode {
     Integrity,   ///< content or protocol violation: bad digest, bad JSON, limits (exit 5)
     Network,     ///< DNS, connect, TLS, timeouts, persistent 5xx (exit 6)
     RateLimited, ///< 429 / TOOMANYREQUESTS after retries (exit 7)
+    Output,      ///< the output could not be written: stdout, or a file `pin` rewrites (exit 74)
     Internal,    ///< a bug in digestx (exit 70)
-    Interrupted, ///< SIGINT (exit 130)
+    Interrupted, ///< SIGINT (exit 130); keep it last, all_error_codes relies on that
 };
 
-/// The process exit code for an error code, as documented in README.md and `--help`.
+/// Every ErrorCode, in declaration order, for tables and tests that must cover them all.
+inline constexpr std::array all_error_codes{
+    ErrorCode::Usage,   ErrorCode::Mismatch,    ErrorCode::NotFound, ErrorCode::Auth,     ErrorCode::Integrity,
+    ErrorCode::Network, ErrorCode::RateLimited, ErrorCode::Output,   ErrorCode::Internal, ErrorCode::Interrupted};
+
+/// One row of the exit-code contract.
+struct ExitCodeRow {
+    int code;                 ///< the process exit code
+    std::string_view meaning; ///< what it means, one line as `--help` prints it
+};
+
+/// The exit code after stdout's reader went away (EPIPE, `digestx … | head`): 128 + SIGPIPE, what
+/// a shell reports for a program that a closed pipe ended. No ErrorCode maps to it, because
+/// nothing is reported: the driver ends quietly.
+inline constexpr int closed_pipe_exit_code = 141;
+
+/// The whole exit-code contract in ascending order: every code digestx can exit with. `--help`
+/// prints it, README.md's "Exit codes" table lists the same codes (a unit test holds them
+/// together), and exit_code() only returns codes listed here.
+std::span<const ExitCodeRow> exit_code_table() noexcept;
+
+/// The process exit code for an error code: a row of exit_code_table().
 int exit_code(ErrorCode code) noexcept;
 
 /// A short lowercase name for an error code ("not-found", "auth", ...), used in JSON output.

@@ -16,11 +16,9 @@
 
 #include "digestx/core/digest.hpp"
 #include "digestx/core/error.hpp"
+#include "digestx/core/limits.hpp"
 
 namespace digestx {
-
-/// The default cap on a manifest or config body (fault catalogue rule 2: 8 MiB, as regclient).
-inline constexpr std::size_t max_manifest_bytes = 8U * 1024U * 1024U;
 
 /// A digest as a document writes it. Always well-formed (go-digest grammar, and the registered
 /// encoding for sha256, sha512, sha384 and blake3); either verifiable (sha256, sha512: a Digest

@@ -51,7 +51,8 @@ struct TransportOptions {
 /// The Transport over libcurl's multi interface. Not thread-safe: one perform() at a time.
 class CurlTransport final : public Transport {
 public:
-    /// Creates the transport; prefer make_curl_transport(), which checks the options first.
+    /// Creates the transport; prefer make_curl_transport(), which checks the options first and
+    /// reports a libcurl that cannot be set up. Without it such a transport fails every request.
     explicit CurlTransport(TransportOptions options);
     /// Closes every cached connection.
     ~CurlTransport() override;
@@ -67,12 +68,13 @@ public:
     [[nodiscard]] const TransportOptions &options() const noexcept;
 
 private:
+    friend Result<std::unique_ptr<CurlTransport>> make_curl_transport(TransportOptions options);
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
 
 /// Validates the options (readable CA file, well-formed resolve entries: ErrorCode::Usage) and
-/// creates the transport.
+/// creates the transport (ErrorCode::Internal when libcurl cannot be set up).
 Result<std::unique_ptr<CurlTransport>> make_curl_transport(TransportOptions options);
 
 } // namespace digestx::net

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "digestx/core/error.hpp"
+#include "digestx/core/limits.hpp"
 
 namespace digestx::net {
 
@@ -22,12 +23,12 @@ using Header = std::pair<std::string, std::string>;
 /// One request. The transport never adds credentials itself: callers put `Authorization` in
 /// `headers`, and the transport removes it on any redirect that leaves the original origin.
 struct HttpRequest {
-    std::string method = "GET";             ///< GET, HEAD or POST
-    std::string url;                        ///< absolute http(s) URL, built from validated parts only
-    std::vector<Header> headers;            ///< request headers
-    std::string body;                       ///< request body (POST only)
-    std::size_t max_body_bytes = 8U << 20U; ///< the body cap, enforced while receiving
-    bool follow_redirects = true;           ///< follow 301/302/303/307/308 under the redirect policy
+    std::string method = "GET";                      ///< GET, HEAD or POST
+    std::string url;                                 ///< absolute http(s) URL, built from validated parts only
+    std::vector<Header> headers;                     ///< request headers
+    std::string body;                                ///< request body (POST only)
+    std::size_t max_body_bytes = max_manifest_bytes; ///< the body cap, enforced while receiving
+    bool follow_redirects = true;                    ///< follow 301/302/303/307/308 under the redirect policy
 };
 
 /// One completed exchange (after redirects).

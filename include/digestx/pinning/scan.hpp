@@ -1,8 +1,9 @@
 #pragma once
 /// @file
 /// Finds the image references in a file's bytes. Pure: the caller reads the file (see
-/// pinning/file_io.hpp) and passes the name it wants in messages.
+/// io/file.hpp) and passes the name it wants in messages.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,10 @@
 #include "digestx/pinning/occurrence.hpp"
 
 namespace digestx::pinning {
+
+/// The largest file `check` and `pin` read: image references live in small files, and a cap keeps
+/// a mistaken path (a disk image) from exhausting memory.
+inline constexpr std::size_t max_scanned_file_bytes = 16U * 1024U * 1024U;
 
 /// The kind a file name implies, or nullopt when the name says nothing (`values.yaml`, `README`).
 /// Only the last path element counts, except that `.github/workflows/*.y*ml` is a workflow.
