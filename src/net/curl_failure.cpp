@@ -29,7 +29,7 @@ std::string os_reason(CURL *easy, std::string_view fallback) {
 }
 
 Error network(std::string message) {
-    return make_error(ErrorCode::Network, std::move(message));
+    return Error::of(ErrorCode::Network, std::move(message));
 }
 
 Error timeout(std::string_view url, std::string_view curl_message, std::chrono::steady_clock::time_point started,
@@ -65,7 +65,7 @@ Error classify_failure(CURLcode code, CURL *easy, std::string_view url, std::str
     retryable = false;
     std::string reason = sanitize(curl_message, 200);
     switch (code) {
-    case CURLE_ABORTED_BY_CALLBACK: return make_error(ErrorCode::Interrupted, "interrupted");
+    case CURLE_ABORTED_BY_CALLBACK: return Error::of(ErrorCode::Interrupted, "interrupted");
     case CURLE_COULDNT_RESOLVE_HOST: return network("cannot resolve host " + quoted(host_of(url)));
     case CURLE_COULDNT_RESOLVE_PROXY: return network("cannot resolve proxy host: " + reason);
     case CURLE_COULDNT_CONNECT:
@@ -100,7 +100,7 @@ Error classify_failure(CURLcode code, CURL *easy, std::string_view url, std::str
         error.fault = ErrorFault::TlsHandshake;
         return error;
     }
-    case CURLE_SSL_CACERT_BADFILE: return make_error(ErrorCode::Usage, "cannot use CA certificates: " + reason);
+    case CURLE_SSL_CACERT_BADFILE: return Error::of(ErrorCode::Usage, "cannot use CA certificates: " + reason);
     case CURLE_UNSUPPORTED_PROTOCOL: // "Received HTTP/0.9 when not allowed"
     case CURLE_WEIRD_SERVER_REPLY: {
         // Garbage on a reused connection is most likely the surplus of an earlier response that

@@ -52,17 +52,17 @@ void interruptible_sleep(milliseconds duration) {
 // A request the transport must not send at all: only a bug or a hostile value gets here.
 std::optional<Error> invalid_request(const HttpRequest &request) {
     if (request.method != "GET" && request.method != "HEAD" && request.method != "POST") {
-        return detail::make_error(ErrorCode::Internal, "unsupported HTTP method " + quoted(request.method));
+        return Error::of(ErrorCode::Internal, "unsupported HTTP method " + quoted(request.method));
     }
     if (!parse_url(request.url)) {
-        return detail::make_error(ErrorCode::Integrity, "not an http(s) URL: " + quoted(redact_url(request.url)));
+        return Error::of(ErrorCode::Integrity, "not an http(s) URL: " + quoted(redact_url(request.url)));
     }
     for (const auto &[name, value] : request.headers) {
         // A CR or LF in a header (say, from a token response) would inject headers (D4).
         if (name.find_first_of("\r\n\0:", 0, 4) != std::string::npos || name.empty() ||
             value.find_first_of("\r\n\0", 0, 3) != std::string::npos) {
-            return detail::make_error(ErrorCode::Integrity,
-                                      "refusing request header " + quoted(name) + " with a line break or NUL");
+            return Error::of(ErrorCode::Integrity,
+                             "refusing request header " + quoted(name) + " with a line break or NUL");
         }
     }
     return std::nullopt;
@@ -155,7 +155,7 @@ std::vector<Result<HttpResponse>> CurlTransport::perform(const std::vector<HttpR
 
 void CurlTransport::Impl::run(std::vector<Job> &jobs) {
     for (;;) {
-        if (interrupted()) return fail_all(jobs, detail::make_error(ErrorCode::Interrupted, "interrupted"));
+        if (interrupted()) return fail_all(jobs, Error::of(ErrorCode::Interrupted, "interrupted"));
         auto now = Clock::now();
         bool pending = false;
         bool in_flight = false;
@@ -270,10 +270,9 @@ bool CurlTransport::Impl::follow(Job &job, const HttpResponse &response) {
         return false;
     };
     if (static_cast<int>(job.redirects.size()) >= options.max_redirects) {
-        return refuse(detail::make_error(ErrorCode::Network,
-                                         "too many redirects (" + std::to_string(options.max_redirects) +
-                                             ") starting from " + redact_url(job.first_url),
-                                         response.status));
+        return refuse(Error::of(ErrorCode::Network, "too many redirects (" + std::to_string(options.max_redirects) +
+                                                        ") starting from " + redact_url(job.first_url))
+                          .with_status(response.status));
     }
     auto target = resolve_location(job.hop.url, *location);
     if (!target) return refuse(std::move(target.error()));

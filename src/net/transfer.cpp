@@ -39,7 +39,7 @@ bool append_line(curl_slist *&list, const std::string &line) {
 }
 
 Error multi_failure(CURLMcode code, std::string_view call) {
-    return make_error(ErrorCode::Internal, std::string(call) + " failed: " + curl_multi_strerror(code));
+    return Error::of(ErrorCode::Internal, std::string(call) + " failed: " + curl_multi_strerror(code));
 }
 
 Transfer::Transfer(const TransportOptions &options, const HttpRequest &hop)
@@ -140,10 +140,9 @@ std::size_t Transfer::on_header(char *data, std::size_t size, std::size_t count,
 std::size_t Transfer::header_line(std::string_view line) {
     m_header_bytes += line.size();
     if (m_header_bytes > m_header_cap) {
-        m_abort = make_error(ErrorCode::Integrity,
-                             "response headers from " + display_host(m_hop.url) + " exceed " +
-                                 std::to_string(m_header_cap) + "-byte limit",
-                             m_status);
+        m_abort = Error::of(ErrorCode::Integrity, "response headers from " + display_host(m_hop.url) + " exceed " +
+                                                      std::to_string(m_header_cap) + "-byte limit")
+                      .with_status(m_status);
         return 0;
     }
     if (line.starts_with("HTTP/")) {
@@ -173,11 +172,10 @@ std::size_t Transfer::header_line(std::string_view line) {
         unsigned long long declared = 0;
         auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), declared);
         if (error == std::errc::result_out_of_range || (error == std::errc() && declared > m_hop.max_body_bytes)) {
-            m_abort = make_error(ErrorCode::Integrity,
-                                 "response body from " + display_host(m_hop.url) + " exceeds " +
-                                     std::to_string(m_hop.max_body_bytes) +
-                                     "-byte limit (Content-Length: " + sanitize(value, 40) + ")",
-                                 m_status);
+            m_abort = Error::of(ErrorCode::Integrity, "response body from " + display_host(m_hop.url) + " exceeds " +
+                                                          std::to_string(m_hop.max_body_bytes) +
+                                                          "-byte limit (Content-Length: " + sanitize(value, 40) + ")")
+                          .with_status(m_status);
             return 0;
         }
     }
@@ -191,10 +189,10 @@ std::size_t Transfer::on_body(char *data, std::size_t size, std::size_t count, v
     t.m_received += n;
     if (t.m_status >= 200 && t.m_status < 300) {
         if (t.m_body.size() + n > t.m_hop.max_body_bytes) {
-            t.m_abort = make_error(ErrorCode::Integrity,
-                                   "response body from " + display_host(t.m_hop.url) + " exceeds " +
-                                       std::to_string(t.m_hop.max_body_bytes) + "-byte limit",
-                                   t.m_status);
+            t.m_abort =
+                Error::of(ErrorCode::Integrity, "response body from " + display_host(t.m_hop.url) + " exceeds " +
+                                                    std::to_string(t.m_hop.max_body_bytes) + "-byte limit")
+                    .with_status(t.m_status);
             return 0;
         }
         t.m_body.append(data, n);

@@ -19,15 +19,6 @@ namespace digestx::net::detail {
 // a few milliseconds left can only send a request whose answer is never read.
 inline constexpr std::chrono::milliseconds deadline_slack{50};
 
-// An Error with a code, a message and, when a response caused it, the HTTP status.
-inline Error make_error(ErrorCode code, std::string message, int http_status = 0) {
-    Error error;
-    error.code = code;
-    error.message = std::move(message);
-    error.http_status = http_status;
-    return error;
-}
-
 // What one finished attempt amounts to.
 struct Outcome {
     Result<HttpResponse> result; // a response (any status) or a transport Error
