@@ -43,9 +43,10 @@ std::string arm_variant(const HostFacts &facts, const std::string &architecture)
     if (number.empty()) number = cpu_variant_from_machine(facts.machine).value_or("");
     // Raspberry Pi ARMv6 boards report "CPU architecture: 7"; the model name tells the truth.
     // https://www.raspberrypi.org/forums/viewtopic.php?t=12614
+    // (A return, not `number = "6"`: GCC 12 -O2 warns falsely on that assignment, -Wrestrict, GCC PR105329.)
     if (architecture == "arm" && number == "7" &&
         ascii_lowercase(cpuinfo_value(facts.cpuinfo, "model name")).starts_with("armv6-compatible")) {
-        number = "6";
+        return "v6";
     }
     number = ascii_lowercase(number);
     if (number == "8" || number == "aarch64") return "v8";

@@ -79,13 +79,10 @@ Digest rehash(const Document &document, DigestAlgorithm algorithm) {
 Result<Platform> manifest_platform(Source &source, const Document &manifest) {
     if (manifest.is_schema1()) return schema1_platform(manifest.schema1());
     if (!manifest.is_manifest()) return fail(ErrorCode::Internal, "manifest_platform called on an index");
-    const Descriptor &config = manifest.manifest().config;
-    auto digest = config.digest.require_verifiable();
-    if (!digest) return fail(std::move(digest.error()));
-    auto fetched = source.fetch_one(FetchItem{FetchItem::Kind::Blob, *digest, config.media_type, config.size});
+    auto fetched = fetch_config_blob(source, manifest.manifest());
     if (!fetched) return fail(std::move(fetched.error()));
     auto parsed = parse_image_config(fetched->bytes);
-    if (!parsed) return fail(std::move(parsed.error()).with_context("image config " + digest->str()));
+    if (!parsed) return fail(std::move(parsed.error()).with_context("image config " + fetched->digest.str()));
     return config_platform(*parsed);
 }
 

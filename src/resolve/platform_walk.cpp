@@ -21,10 +21,7 @@ Result<std::optional<Platform>> own_platform(Source &source, const Document &man
         return std::optional<Platform>();
     }
     if (!config) {
-        auto digest = descriptor.digest.require_verifiable();
-        if (!digest) return fail(std::move(digest.error()));
-        auto fetched =
-            source.fetch_one(FetchItem{FetchItem::Kind::Blob, *digest, descriptor.media_type, descriptor.size});
+        auto fetched = fetch_config_blob(source, manifest.manifest());
         if (!fetched) return fail(std::move(fetched.error()));
         config = std::move(*fetched);
     }
@@ -34,6 +31,13 @@ Result<std::optional<Platform>> own_platform(Source &source, const Document &man
 }
 
 } // namespace
+
+Result<Fetched> fetch_config_blob(Source &source, const Manifest &manifest) {
+    const Descriptor &descriptor = manifest.config;
+    auto digest = descriptor.digest.require_verifiable();
+    if (!digest) return fail(std::move(digest.error()));
+    return source.fetch_one(FetchItem{FetchItem::Kind::Blob, *digest, descriptor.media_type, descriptor.size});
+}
 
 Result<Document> parse_fetched(const Fetched &fetched, std::string_view what) {
     std::optional<std::string_view> declared;
@@ -100,11 +104,7 @@ Result<PlatformManifest> walk_to_platform(Source &source, const Reference &refer
         if (*actual) walk.platform = **actual;
     }
     if (options.fetch_config && !config && current.is_manifest()) {
-        const Descriptor &descriptor = current.manifest().config;
-        auto digest = descriptor.digest.require_verifiable();
-        if (!digest) return fail(std::move(digest.error()));
-        auto fetched =
-            source.fetch_one(FetchItem{FetchItem::Kind::Blob, *digest, descriptor.media_type, descriptor.size});
+        auto fetched = fetch_config_blob(source, current.manifest());
         if (!fetched) return fail(std::move(fetched.error()));
         config = std::move(*fetched);
     }

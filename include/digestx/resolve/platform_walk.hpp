@@ -42,6 +42,9 @@ struct PlatformManifest {
 Result<PlatformManifest> walk_to_platform(Source &source, const Reference &reference, const PlatformRequest &request,
                                           const PlatformWalkOptions &options = {});
 
+/// The config blob of `manifest`, read by digest and checked against its descriptor's size.
+Result<Fetched> fetch_config_blob(Source &source, const Manifest &manifest);
+
 /// Parses a fetched manifest document, naming `what` in the error.
 Result<Document> parse_fetched(const Fetched &fetched, std::string_view what);
 
