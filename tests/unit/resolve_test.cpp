@@ -292,6 +292,27 @@ TEST_CASE("descriptor sizes, media types and depth are enforced", "[resolve]") {
         CHECK(source.batches()[1].size() == 1);
         CHECK(tree->nodes[1].document);
         CHECK(tree->nodes[2].document);
+        // Held once: both nodes share one parsed document (and one config), not two copies.
+        CHECK(tree->nodes[1].document == tree->nodes[2].document);
+    }
+    SECTION("a document listed twice counts once against the byte budget") {
+        MemorySource source;
+        Image image = add_image(source, "linux/amd64", type);
+        EntrySpec entry = entry_for(image, type, "linux/amd64");
+        std::string index = test::make_index(std::string(media::docker_manifest_list), {entry, entry, entry});
+        source.tag("latest", source.add(index));
+        std::string config = test::make_config("linux/amd64", {image.diff_id});
+        ResolveOptions options;
+        // Room for each distinct document once, not for the three entries read three times.
+        options.max_total_bytes = index.size() + image.manifest.size() + config.size();
+        auto tree = resolve(source, ref("registry.test/app"), options);
+        REQUIRE(tree);
+        CHECK_FALSE(tree->worst_error());
+        options.max_total_bytes -= 1;
+        auto over = resolve(source, ref("registry.test/app"), options);
+        REQUIRE(over);
+        REQUIRE(over->worst_error());
+        CHECK(over->worst_error()->code == ErrorCode::Integrity);
     }
 }
 
