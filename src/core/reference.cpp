@@ -30,10 +30,13 @@ bool names_registry(std::string_view first) {
            std::any_of(first.begin(), first.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
-// `index.docker.io` is the legacy Hub name (normalize.go folds it); `registry-1.docker.io` is Hub's
-// API host, which people copy from logs and docker's own error messages.
+// `index.docker.io` is the legacy Hub name, and the only one distribution/reference folds
+// (normalize.go splitDockerDomain: `if domain == legacyDefaultDomain { domain = defaultDomain }`).
+// `registry-1.docker.io`, Hub's API host, is a registry name of its own there, without the
+// `library/` prefix, so `docker pull registry-1.docker.io/alpine` asks for the repository `alpine`:
+// digestx reads it the same way.
 std::string fold_registry(std::string_view registry) {
-    if (registry == "index.docker.io" || registry == docker_hub_endpoint) return std::string(docker_hub_registry);
+    if (registry == "index.docker.io") return std::string(docker_hub_registry);
     return std::string(registry);
 }
 

@@ -173,8 +173,8 @@ private:
 /// - `oci-archive:` is recognised and refused (not supported yet) rather than read as Docker Hub's
 ///   `library/oci-archive`. A registry host literally named `oci` or `docker-archive` therefore
 ///   cannot be written with a port; use its qualified name.
-/// - Anything else is a registry reference, normalised as `ParseNormalizedNamed` does, with
-///   `registry-1.docker.io` also folded into `docker.io`, `latest` added when there is neither tag nor
+/// - Anything else is a registry reference, normalised as `ParseNormalizedNamed` does (only
+///   `index.docker.io` folds into `docker.io`), `latest` added when there is neither tag nor
 ///   digest, and a tag written together with a digest kept (the digest is what gets fetched).
 ///   Stricter than the peer: a port must be 1-65535, an IPv6 literal must be a valid address, a
 ///   first component that looks like a host (contains `.`) but is not a valid host name is refused
@@ -182,7 +182,7 @@ private:
 ///   (`sha256:<hex>`) is refused rather than read as the image `library/sha256` with a tag.
 Result<Reference> parse_reference(std::string_view text);
 
-/// distribution/reference `ParseNormalizedNamed` (plus the `registry-1.docker.io` fold): registry
+/// distribution/reference `ParseNormalizedNamed`: registry
 /// references only, no default tag. Refuses a bare 64-hex name (it looks like an image ID). One
 /// deliberate difference: a first component the split rule calls a registry (it has a `.`) but that
 /// is not a valid host (`foo_bar.com/app`) is refused, where the peer returns a name with no domain.
