@@ -17,7 +17,7 @@ Result<std::unique_ptr<Source>> make_source(const Reference &reference, const Gl
         return std::unique_ptr<Source>(std::move(*source));
     }
     case SourceKind::DockerArchive:
-        return fail(ErrorCode::Usage, "docker-archive sources are not available in this build");
+        return fail(ErrorCode::Usage, "docker-archive references parse, but no command reads one yet");
     }
     return fail(ErrorCode::Internal, "unknown source kind");
 }
