@@ -53,9 +53,8 @@ Result<PlatformManifest> walk_to_platform(Source &source, const Reference &refer
     if (!top) return fail(std::move(top.error()));
     auto top_document = parse_fetched(*top, reference.familiar());
     if (!top_document) return fail(std::move(top_document.error()));
-    PlatformManifest walk{
-        *top_document, top->note.method, top_document->digest(), top_document->media_type(), {}, false,
-        std::nullopt,  std::nullopt};
+    PlatformManifest walk{top->note.method, top_document->digest(), top_document->media_type(), {}, false, std::nullopt,
+                          std::nullopt};
     Document current = std::move(*top_document);
     std::optional<Platform> declared;
     std::optional<Digest> parent_index;

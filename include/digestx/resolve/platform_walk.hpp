@@ -26,7 +26,6 @@ struct PlatformWalkOptions {
 
 /// The manifest the platform pulls, and how it was reached.
 struct PlatformManifest {
-    Document top;                              ///< what the reference names (read once, by tag or digest)
     FetchMethod top_method = FetchMethod::Get; ///< how the top document was read
     Digest digest;                             ///< the chosen manifest's digest
     std::string media_type;                    ///< its media type (the entry's, or the top document's)
