@@ -3,9 +3,11 @@
 // the system refuses, and a refused write reported as output that could not be written.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <filesystem>
+
 #include <cerrno>
 #include <csignal>
-#include <dirent.h>
 #include <fstream>
 #include <sstream>
 #include <sys/resource.h>
@@ -13,6 +15,7 @@
 #include <unistd.h>
 
 #include "digestx/io/file.hpp"
+#include "support/http_server.hpp"
 #include "support/process.hpp"
 
 using digestx::ErrorCode;
@@ -23,44 +26,24 @@ using digestx::io::write_file_atomically;
 
 namespace {
 
-// A fresh directory, removed with its files at the end of the test.
-class TempDir {
-public:
-    TempDir() {
-        char pattern[] = "/tmp/digestx-pin-XXXXXX";
-        REQUIRE(::mkdtemp(pattern) != nullptr);
-        m_path = pattern;
-    }
-    TempDir(const TempDir &) = delete;
-    TempDir &operator=(const TempDir &) = delete;
-    ~TempDir() {
-        for (const auto &name : entries())
-            ::unlink((m_path + "/" + name).c_str());
-        ::rmdir(m_path.c_str());
-    }
-    [[nodiscard]] const std::string &path() const { return m_path; }
-    [[nodiscard]] std::string file(const std::string &name, const std::string &bytes, mode_t mode) const {
-        auto full = m_path + "/" + name;
-        std::ofstream(full, std::ios::binary) << bytes;
-        REQUIRE(::chmod(full.c_str(), mode) == 0);
-        return full;
-    }
-    [[nodiscard]] std::vector<std::string> entries() const {
-        std::vector<std::string> names;
-        DIR *dir = ::opendir(m_path.c_str());
-        if (dir == nullptr) return names;
-        while (auto *entry = ::readdir(dir)) {
-            std::string name = entry->d_name;
-            if (name != "." && name != "..") names.push_back(name);
-        }
-        ::closedir(dir);
-        std::sort(names.begin(), names.end());
-        return names;
-    }
+using digestx::test::TempDir;
 
-private:
-    std::string m_path;
-};
+// Writes `bytes` to `name` in `dir` with `mode` and returns its path.
+std::string put_file(const TempDir &dir, const std::string &name, const std::string &bytes, mode_t mode) {
+    auto full = dir.path() + "/" + name;
+    std::ofstream(full, std::ios::binary) << bytes;
+    REQUIRE(::chmod(full.c_str(), mode) == 0);
+    return full;
+}
+
+// The names in `dir`, sorted: what an atomic write left behind.
+std::vector<std::string> entries(const TempDir &dir) {
+    std::vector<std::string> names;
+    for (const auto &entry : std::filesystem::directory_iterator(dir.path()))
+        names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
 
 mode_t mode_of(const std::string &path) {
     struct stat info {};
@@ -74,18 +57,18 @@ TEST_CASE("atomic write replaces the content and keeps the mode", "[io][file_io]
     for (mode_t mode : {mode_t{0600}, mode_t{0640}, mode_t{0755}, mode_t{0444}}) {
         INFO("mode " << std::oct << mode);
         TempDir dir;
-        auto path = dir.file("compose.yaml", "image: alpine:3\n", mode);
+        auto path = put_file(dir, "compose.yaml", "image: alpine:3\n", mode);
         auto written = write_file_atomically(path, "image: alpine:3@sha256:x\n");
         REQUIRE(written);
         CHECK(digestx::test::read_file(path) == "image: alpine:3@sha256:x\n");
         CHECK(mode_of(path) == mode);
-        CHECK(dir.entries() == std::vector<std::string>{"compose.yaml"});
+        CHECK(entries(dir) == std::vector<std::string>{"compose.yaml"});
     }
 }
 
 TEST_CASE("atomic write through a symbolic link replaces the target and keeps the link", "[io][file_io]") {
     TempDir dir;
-    auto target = dir.file("real.yaml", "old\n", 0644);
+    auto target = put_file(dir, "real.yaml", "old\n", 0644);
     auto link = dir.path() + "/link.yaml";
     REQUIRE(::symlink("real.yaml", link.c_str()) == 0);
     REQUIRE(write_file_atomically(link, "new\n"));
@@ -93,12 +76,12 @@ TEST_CASE("atomic write through a symbolic link replaces the target and keeps th
     REQUIRE(::lstat(link.c_str(), &info) == 0);
     CHECK(S_ISLNK(info.st_mode));
     CHECK(digestx::test::read_file(target) == "new\n");
-    CHECK(dir.entries() == std::vector<std::string>{"link.yaml", "real.yaml"});
+    CHECK(entries(dir) == std::vector<std::string>{"link.yaml", "real.yaml"});
 }
 
 TEST_CASE("a refused write leaves the original and no temporary file", "[io][file_io]") {
     TempDir dir;
-    auto path = dir.file("Dockerfile", "FROM alpine:3\n", 0640);
+    auto path = put_file(dir, "Dockerfile", "FROM alpine:3\n", 0640);
     // RLIMIT_FSIZE makes write(2) fail with EFBIG part-way, as a full disk would; SIGXFSZ is ignored
     // so that the failure comes back as an error instead of ending the process.
     auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
@@ -115,7 +98,7 @@ TEST_CASE("a refused write leaves the original and no temporary file", "[io][fil
     CHECK(written.error().code == ErrorCode::Output);
     CHECK(digestx::test::read_file(path) == "FROM alpine:3\n");
     CHECK(mode_of(path) == 0640);
-    CHECK(dir.entries() == std::vector<std::string>{"Dockerfile"});
+    CHECK(entries(dir) == std::vector<std::string>{"Dockerfile"});
 }
 
 TEST_CASE("atomic write refuses what is not an existing regular file", "[io][file_io]") {
@@ -130,7 +113,7 @@ TEST_CASE("atomic write refuses what is not an existing regular file", "[io][fil
     auto device = write_file_atomically("/dev/full", "x");
     REQUIRE_FALSE(device);
     CHECK(device.error().code == ErrorCode::Usage);
-    CHECK(dir.entries().empty());
+    CHECK(entries(dir).empty());
 }
 
 TEST_CASE("a write the system refuses is output not written, unless the path names no file", "[io][file_io]") {
@@ -146,7 +129,7 @@ TEST_CASE("a write the system refuses is output not written, unless the path nam
 
 TEST_CASE("a bounded read returns the bytes up to the limit and refuses one byte more", "[io][file_io]") {
     TempDir dir;
-    auto path = dir.file("images.txt", std::string("alpine\0x\n", 9), 0644);
+    auto path = put_file(dir, "images.txt", std::string("alpine\0x\n", 9), 0644);
     auto bytes = read_file_bounded(path, {.max_bytes = 9, .what = "list"});
     REQUIRE(bytes);
     CHECK(*bytes == std::string("alpine\0x\n", 9));
@@ -156,7 +139,7 @@ TEST_CASE("a bounded read returns the bytes up to the limit and refuses one byte
     auto as_usage = read_file_bounded(path, {.max_bytes = 4, .what = "list", .too_large = ErrorCode::Usage});
     REQUIRE_FALSE(as_usage);
     CHECK(as_usage.error().code == ErrorCode::Usage);
-    auto empty = read_file_bounded(dir.file("empty", "", 0644), {.max_bytes = 0, .what = "empty"});
+    auto empty = read_file_bounded(put_file(dir, "empty", "", 0644), {.max_bytes = 0, .what = "empty"});
     REQUIRE(empty);
     CHECK(empty->empty());
 }
