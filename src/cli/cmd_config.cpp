@@ -6,7 +6,6 @@
 #include "command.hpp"
 #include "commands.hpp"
 #include "source_factory.hpp"
-#include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
 #include "digestx/resolve/platform_walk.hpp"
 
@@ -35,9 +34,9 @@ Result<int> run_config(const ConfigOptions &options, Context &ctx, const GlobalO
                                              " is legacy schema1: it has no config blob (its history holds "
                                              "v1Compatibility JSON instead)");
     }
-    const Descriptor &descriptor = walk->manifest->manifest().config;
-    // An image config must read as one; an artifact's config type is not ours to parse (image-spec).
-    if (media::classify(descriptor.media_type) == media::Kind::Config) {
+    // An image config must read as one (the legacy types docker pulls as image configs too); an
+    // artifact's config type is not ours to parse (image-spec).
+    if (walk->manifest->manifest().has_image_config()) {
         auto config = parse_image_config(walk->config->bytes);
         if (!config) return fail(std::move(config.error()).with_context("config " + walk->config->digest.str()));
     }

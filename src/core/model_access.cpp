@@ -1,7 +1,21 @@
+#include <array>
+
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/model.hpp"
 
 namespace digestx {
+
+// moby daemon/internal/distribution/registry.go `defaultImageTypes`: `docker push` of Docker 1.10
+// and 1.11.0 wrote application/octet-stream (distribution#1621), the other strings are what
+// moby#22378 and moby#30083 met, and docker has pulled such configs as image configs ever since.
+// pull_v2.go `validateMediaType` compares the string exactly (no parameters, no case folding).
+bool is_legacy_config_type(std::string_view media_type) noexcept {
+    constexpr std::array<std::string_view, 4> types = {"application/octet-stream", "application/json", "text/html", ""};
+    for (std::string_view type : types) {
+        if (media_type == type) return true;
+    }
+    return false;
+}
 
 Document::Document(DocumentKind kind, std::string media_type, bool media_type_in_body, std::string bytes, Digest digest,
                    Body body)
@@ -43,6 +57,12 @@ const std::map<std::string, std::string> &Document::annotations() const noexcept
 
 bool Manifest::is_artifact() const {
     return !artifact_type.empty() || media::essence(config.media_type) == media::oci_empty;
+}
+
+ConfigKind Manifest::config_kind() const {
+    if (is_artifact()) return ConfigKind::Other;
+    if (media::classify(config.media_type) == media::Kind::Config) return ConfigKind::Image;
+    return is_legacy_config_type(config.media_type) ? ConfigKind::LegacyImage : ConfigKind::Other;
 }
 
 } // namespace digestx

@@ -59,11 +59,11 @@ std::optional<std::size_t> attested_node(const ImageTree &tree, const TreeNode &
 }
 
 // image-spec: a config of a type other than an image config makes the manifest an artifact
-// (Helm charts, for one, predate `artifactType`).
+// (Helm charts, for one, predate `artifactType`); the legacy types docker pulls as image configs
+// keep it an image (Manifest::config_kind).
 bool is_artifact_manifest(const TreeNode &node) {
     if (!node.document || !node.document->is_manifest()) return false;
-    const Manifest &manifest = node.document->manifest();
-    return manifest.is_artifact() || media::classify(manifest.config.media_type) != media::Kind::Config;
+    return !node.document->manifest().has_image_config();
 }
 
 // An index entry that is not a platform although it is a manifest: another buildx reference
@@ -170,12 +170,36 @@ NodeExplanation explain_referrer(const TreeNode &node) {
     return out;
 }
 
+// moby pulls a config typed application/octet-stream, application/json, text/html or not at all
+// as an image config (pull_v2.go validateMediaType, defaultImageTypes); `docker push` of Docker
+// 1.10 and 1.11.0 wrote octet-stream (distribution#1621). digestx reads it as one and says why.
+void legacy_config_findings(const ImageTree &tree, Explanation &explanation) {
+    for (const auto &node : tree.nodes) {
+        if (node.kind != NodeKind::Config || !node.parent) continue;
+        const TreeNode &manifest = tree.nodes[*node.parent];
+        // Not an image ID there either way: their config sentences say so.
+        if (is_side_entry(manifest) || is_attestation(manifest)) continue;
+        if (!manifest.document || !manifest.document->is_manifest() ||
+            manifest.document->manifest().config_kind() != ConfigKind::LegacyImage) {
+            continue;
+        }
+        const std::string &type = node.descriptor->media_type;
+        std::string typed = type.empty() ? "has no media type" : "is typed " + digestx::quoted(type, 80);
+        explanation.findings.push_back(
+            {FindingLevel::Info, "legacy-config-type",
+             "the config " + typed +
+                 " instead of an image config type: docker pulls the types early push tools wrote "
+                 "(application/octet-stream, application/json, text/html, none) as image configs, so its digest "
+                 "is still the image ID",
+             node.id});
+    }
+}
+
 NodeExplanation explain_node(const ImageTree &tree, const TreeNode &node) {
     if (node.is_referrer()) return explain_referrer(node);
     if (node.kind == NodeKind::Config) {
         const TreeNode &manifest = tree.nodes[*node.parent];
-        bool artifact = is_artifact_manifest(manifest) || is_side_entry(manifest);
-        if (artifact || media::classify(node.descriptor->media_type) != media::Kind::Config) {
+        if (is_artifact_manifest(manifest) || is_side_entry(manifest)) {
             return {Role::ArtifactConfig, "artifact config", std::string(artifact_config_sentence), {}, {}};
         }
         // buildx gives attestation manifests an image config type, but nothing runs from them:
@@ -290,6 +314,7 @@ Explanation explain(const ImageTree &tree) {
     explanation.findings = tree.findings;
     for (const auto &node : tree.nodes)
         explanation.nodes.push_back(explain_node(tree, node));
+    legacy_config_findings(tree, explanation);
     for (const auto &node : tree.nodes) {
         if (node.kind == NodeKind::Schema1 && node.note && node.note->answered_by != "oci-layout") {
             // The distribution registry converts schema2 to schema1 only for a client that does

@@ -15,11 +15,9 @@ FetchItem manifest_item(const Descriptor &entry, const Digest &digest) {
 // architecture, an image its config (read here, or already read), an artifact none at all.
 Result<std::optional<Platform>> own_platform(Source &source, const Document &manifest, std::optional<Fetched> &config) {
     if (manifest.is_schema1()) return std::optional<Platform>(schema1_platform(manifest.schema1()));
-    const Descriptor &descriptor = manifest.manifest().config;
-    // image-spec: a config of a type one does not know is not parsed; it has no platform.
-    if (manifest.manifest().is_artifact() || media::classify(descriptor.media_type) != media::Kind::Config) {
-        return std::optional<Platform>();
-    }
+    // image-spec: a config of a type one does not know is not parsed; it has no platform. The
+    // legacy types docker pulls as image configs are image configs (is_legacy_config_type).
+    if (!manifest.manifest().has_image_config()) return std::optional<Platform>();
     if (!config) {
         auto fetched = fetch_config_blob(source, manifest.manifest());
         if (!fetched) return fail(std::move(fetched.error()));

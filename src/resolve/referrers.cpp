@@ -3,7 +3,6 @@
 #include <map>
 #include <string>
 
-#include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
 
 namespace digestx {
@@ -15,8 +14,7 @@ bool is_image_entry(const TreeNode &node) {
     if (!node.document || !node.document->is_manifest() || !node.descriptor) return false;
     if (node.descriptor->is_attestation() || !node.descriptor->reference_type().empty()) return false;
     if (node.platform && is_unknown_platform(*node.platform)) return false;
-    const Manifest &manifest = node.document->manifest();
-    return !manifest.is_artifact() && media::classify(manifest.config.media_type) == media::Kind::Config;
+    return node.document->manifest().has_image_config();
 }
 
 std::size_t add_referrer(ImageTree &tree, std::size_t subject, const Descriptor &descriptor, const ReferrerList &list) {

@@ -188,8 +188,9 @@ void Walker::plan_manifest(std::size_t node, std::vector<Pending> &pending) {
     m_tree.nodes[child].kind = NodeKind::Config;
     // The platform of an image reached without a declared one is read from its config.
     bool platform_needed = m_options.platform && (node == 0 || m_undeclared_child.count(node) != 0);
-    if (manifest.is_artifact() || media::classify(manifest.config.media_type) != media::Kind::Config) {
+    if (!manifest.has_image_config()) {
         // image-spec: implementations MUST NOT parse a config whose media type they do not know.
+        // The legacy types docker pulls as image configs (is_legacy_config_type) are read.
         m_tree.nodes[child].skipped = "artifact config (" + sanitize(manifest.config.media_type, 120) + ") not read";
     } else if (!m_options.fetch_configs && !platform_needed) {
         m_tree.nodes[child].skipped = "configs not requested";

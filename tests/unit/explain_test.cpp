@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "digestx/core/media_type.hpp"
@@ -100,6 +102,92 @@ TEST_CASE("a manifest with a config that is not an image config is an artifact",
     CHECK(words.nodes[0].layers.empty());
     CHECK(words.nodes[1].role == Role::ArtifactConfig);
     CHECK_THAT(tree->nodes[1].skipped, Catch::Contains("not read"));
+}
+
+TEST_CASE("configs typed the way early push tools typed them are image configs with an image ID", "[explain]") {
+    // moby pull_v2.go accepts these as image configs (defaultImageTypes); `docker push` of Docker
+    // 1.10 and 1.11.0 wrote application/octet-stream (distribution#1621). "" is no mediaType.
+    const std::string docker_v2(media::docker_manifest_v2);
+    for (const std::string type : {"application/octet-stream", "application/json", "text/html", ""}) {
+        for (bool in_index : {false, true}) {
+            INFO("config type \"" << type << "\"" << (in_index ? " in an index" : " at the top"));
+            MemorySource source;
+            std::string config = test::make_config("linux/amd64", {test::sha256_of("diff")});
+            auto manifest = nlohmann::ordered_json::parse(test::make_manifest(
+                docker_v2, source.add(config), config.size(), {{test::sha256_of("layer"), 10}}, "placeholder"));
+            if (type.empty()) {
+                manifest["config"].erase("mediaType");
+            } else {
+                manifest["config"]["mediaType"] = type;
+            }
+            std::string bytes = manifest.dump(3);
+            std::string digest = source.add(bytes, docker_v2);
+            std::string tagged = digest;
+            if (in_index) {
+                tagged = source.add(test::make_index(std::string(media::docker_manifest_list),
+                                                     {EntrySpec{docker_v2, digest, bytes.size(), "linux/amd64", {}}}),
+                                    std::string(media::docker_manifest_list));
+            }
+            source.tag("old", tagged);
+            auto reference = parse_reference("registry.test/legacy:old");
+            REQUIRE(reference);
+            ResolveOptions options;
+            options.platform = PlatformRequest::of(Platform{"linux", "amd64", {}, {}, {}});
+            auto tree = resolve(source, *reference, options);
+            REQUIRE(tree);
+            Explanation words = explain(*tree);
+            std::size_t image = in_index ? 1 : 0;
+            std::size_t config_node = image + 1;
+            CHECK(words.nodes[image].role == (in_index ? Role::PlatformManifest : Role::SingleManifest));
+            CHECK(words.nodes[image].layers.size() == 1);
+            CHECK(words.nodes[config_node].role == Role::ImageConfig);
+            CHECK_THAT(words.nodes[config_node].sentence, Catch::Contains("the image ID"));
+            CHECK(tree->nodes[config_node].config);
+            CHECK(tree->nodes[config_node].skipped.empty());
+            // The config was read, so --platform could check it against linux/amd64.
+            CHECK(tree->selected == image);
+            auto finding = std::find_if(words.findings.begin(), words.findings.end(),
+                                        [](const Finding &f) { return f.code == "legacy-config-type"; });
+            REQUIRE(finding != words.findings.end());
+            CHECK(finding->level == FindingLevel::Info);
+            CHECK(finding->node == config_node);
+            CHECK_THAT(finding->message,
+                       Catch::Contains(type.empty() ? std::string("has no media type") : "is typed \"" + type + "\""));
+        }
+    }
+}
+
+TEST_CASE("a config type docker does not pull as an image config keeps the manifest an artifact", "[explain]") {
+    struct Case {
+        std::string config_type;
+        std::string artifact_type;
+    };
+    // An artifactType makes an artifact whatever its config says; moby compares config types
+    // exactly, so a parameter is already another type.
+    std::vector<Case> cases = {
+        {"application/vnd.cncf.helm.config.v1+json", ""},
+        {"application/octet-stream", "application/vnd.example.sbom+json"},
+        {"application/json; charset=utf-8", ""},
+        {std::string(media::oci_empty), ""},
+    };
+    for (const auto &c : cases) {
+        INFO(c.config_type << " / " << c.artifact_type);
+        MemorySource source;
+        std::string config = test::make_config("linux/amd64", {test::sha256_of("diff")});
+        std::string manifest = test::make_manifest(oci_manifest, source.add(config), config.size(),
+                                                   {{test::sha256_of("layer"), 10}}, c.config_type, c.artifact_type);
+        source.tag("a", source.add(manifest, oci_manifest));
+        auto reference = parse_reference("registry.test/artifact:a");
+        REQUIRE(reference);
+        auto tree = resolve(source, *reference, ResolveOptions{});
+        REQUIRE(tree);
+        Explanation words = explain(*tree);
+        CHECK(words.nodes[0].role == Role::Artifact);
+        CHECK(words.nodes[1].role == Role::ArtifactConfig);
+        CHECK_FALSE(tree->nodes[1].config);
+        CHECK(std::none_of(words.findings.begin(), words.findings.end(),
+                           [](const Finding &f) { return f.code == "legacy-config-type"; }));
+    }
 }
 
 TEST_CASE("nodes that were not read keep a title that says what they were meant to be", "[explain]") {

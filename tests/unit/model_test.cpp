@@ -168,6 +168,45 @@ TEST_CASE("descriptors walk a manifest: config, layers, subject", "[model]") {
     CHECK(document->annotations().empty());
 }
 
+TEST_CASE("a manifest's config type makes it an image, an image with a legacy config type, or an artifact", "[model]") {
+    using digestx::ConfigKind;
+    struct Case {
+        std::string config_type;
+        std::string artifact_type;
+        ConfigKind kind;
+    };
+    // moby pull_v2.go defaultImageTypes, compared exactly; an artifactType always makes an artifact.
+    std::vector<Case> cases = {
+        {std::string(media::oci_config), "", ConfigKind::Image},
+        {std::string(media::docker_config), "", ConfigKind::Image},
+        {std::string(media::docker_config) + "; charset=utf-8", "", ConfigKind::Image},
+        {"application/octet-stream", "", ConfigKind::LegacyImage},
+        {"application/json", "", ConfigKind::LegacyImage},
+        {"text/html", "", ConfigKind::LegacyImage},
+        {"", "", ConfigKind::LegacyImage},
+        {"application/json; charset=utf-8", "", ConfigKind::Other},
+        {"Application/Octet-Stream", "", ConfigKind::Other},
+        {"application/vnd.cncf.helm.config.v1+json", "", ConfigKind::Other},
+        {std::string(media::oci_empty), "", ConfigKind::Other},
+        {"application/octet-stream", "application/vnd.example+json", ConfigKind::Other},
+        {std::string(media::oci_config), "application/vnd.example+json", ConfigKind::Other},
+    };
+    for (const auto &c : cases) {
+        INFO("\"" << c.config_type << "\" / \"" << c.artifact_type << "\"");
+        digestx::Manifest manifest{
+            {c.config_type, digestx::DeclaredDigest(Digest::compute("{}")), 2, {}, {}, {}, {}, {}, {}},
+            {},
+            {},
+            c.artifact_type,
+            {}};
+        CHECK(manifest.config_kind() == c.kind);
+        CHECK(manifest.has_image_config() == (c.kind != ConfigKind::Other));
+        if (c.artifact_type.empty()) {
+            CHECK(digestx::is_legacy_config_type(c.config_type) == (c.kind == ConfigKind::LegacyImage));
+        }
+    }
+}
+
 TEST_CASE("media type disagreements are refused", "[model][B4]") {
     using namespace samples;
     struct Case {

@@ -121,6 +121,17 @@ struct Index {
     std::map<std::string, std::string> annotations; ///< `annotations`
 };
 
+/// What a manifest's `config` descriptor makes of the manifest.
+enum class ConfigKind {
+    Image,       ///< the Docker or OCI image config type: the config digest is the image ID
+    LegacyImage, ///< a type early push tools wrote for image configs, which docker pulls as one
+    Other,       ///< an artifact's config: the empty descriptor, a chart's config, any other type
+};
+
+/// The config types docker pulls as image configs besides the two proper ones: `application/octet-stream`,
+/// `application/json`, `text/html` and none at all (moby's defaultImageTypes), compared exactly as moby does.
+bool is_legacy_config_type(std::string_view media_type) noexcept;
+
 /// An OCI image manifest or a Docker schema2 manifest.
 struct Manifest {
     Descriptor config;                              ///< `config`: for images, the image ID
@@ -132,6 +143,11 @@ struct Manifest {
     /// True for an OCI artifact: it has an `artifactType`, or its config is the empty
     /// descriptor (`application/vnd.oci.empty.v1+json`) rather than an image config.
     [[nodiscard]] bool is_artifact() const;
+    /// An artifact (is_artifact()) is Other whatever its config type; otherwise the config type
+    /// decides: Image, LegacyImage (is_legacy_config_type()), or Other (helm's chart config, ...).
+    [[nodiscard]] ConfigKind config_kind() const;
+    /// True when the config is an image config, proper or legacy: its digest is the image ID.
+    [[nodiscard]] bool has_image_config() const { return config_kind() != ConfigKind::Other; }
 };
 
 /// A Docker schema1 manifest, read from its signed payload (as distribution reads it).

@@ -24,7 +24,7 @@ enum class Role {
     Artifact,         ///< an OCI artifact (signature, SBOM, chart…), not a runnable image
     Referrer,         ///< attached through its parent's referrers listing (`inspect --referrers`)
     Schema1,          ///< a legacy Docker schema1 manifest
-    ImageConfig,      ///< an image config: its digest is the image ID
+    ImageConfig,      ///< an image config (legacy config types included): its digest is the image ID
     ArtifactConfig,   ///< an artifact's config (often the empty descriptor)
     NotRead,          ///< a descriptor digestx did not read (skipped or failed)
 };
