@@ -16,6 +16,14 @@ constexpr std::string_view single_sentence =
 constexpr std::string_view nested_sentence =
     "an index inside an index; docker follows it to find a platform, and pinning it pins "
     "everything below it";
+// containerd images.Manifest (core/images/image.go) checks the platform only of manifests it
+// reaches through an index, never of the one it was asked for; moby's classic pull does not check
+// it either, and `docker run` only warns (daemon/create.go). So a pinned manifest runs anywhere.
+std::string pin_clause(const std::string &platform) {
+    return "pinning it pins " + platform + " for every host: hosts of other architectures still pull it (docker only " +
+           "warns) and run it under emulation or fail with `exec format error`";
+}
+
 constexpr std::string_view config_sentence =
     "the image ID: the IMAGE ID `docker images` shows with the classic image store (the "
     "containerd image store shows the pulled index or manifest digest instead)";
@@ -86,6 +94,10 @@ NodeExplanation explain_side_entry(const ImageTree &tree, const TreeNode &node) 
     return out;
 }
 
+bool is_docker_hub(const ImageTree &tree) {
+    return tree.reference.source() == SourceKind::Registry && tree.reference.registry() == docker_hub_registry;
+}
+
 std::string artifact_type_of(const TreeNode &node) {
     if (node.document && !node.document->artifact_type().empty()) return std::string(node.document->artifact_type());
     if (node.descriptor && !node.descriptor->artifact_type.empty()) return node.descriptor->artifact_type;
@@ -122,8 +134,11 @@ NodeExplanation explain_manifest_node(const ImageTree &tree, const TreeNode &nod
         out.role = Role::PlatformManifest;
         std::string platform = platform_text(node);
         out.title = platform + " manifest";
-        out.sentence = "what Docker Hub lists for " + platform + "; pinning it pins " + platform +
-                       " only, and other platforms stop working";
+        // Docker Hub's tag page lists one digest per OS/ARCH, the platform manifests (never the
+        // index: docker/roadmap#262); other registries' pages are their own business.
+        out.sentence = (is_docker_hub(tree) ? "what Docker Hub lists for " + platform
+                                            : "the " + platform + " image of this index") +
+                       "; " + pin_clause(platform);
     }
     return out;
 }

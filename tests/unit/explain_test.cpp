@@ -69,7 +69,7 @@ TEST_CASE("index entries that are not platforms are never explained as platforms
         std::string sentence;
     };
     std::vector<Case> cases = {
-        {1, Role::PlatformManifest, "linux/amd64 manifest", "what Docker Hub lists for linux/amd64"},
+        {1, Role::PlatformManifest, "linux/amd64 manifest", "the linux/amd64 image of this index"},
         {2, Role::Artifact, "builder manifest",
          "an index entry of vnd.docker.reference.type \"builder\" about the linux/amd64 image; not a platform"},
         {3, Role::Artifact, "unknown/unknown manifest", "an index entry for platform unknown/unknown; not a platform"},
@@ -102,6 +102,39 @@ TEST_CASE("a manifest with a config that is not an image config is an artifact",
     CHECK(words.nodes[0].layers.empty());
     CHECK(words.nodes[1].role == Role::ArtifactConfig);
     CHECK_THAT(tree->nodes[1].skipped, Catch::Contains("not read"));
+}
+
+TEST_CASE("a platform manifest is what Docker Hub lists only on docker.io", "[explain]") {
+    struct Case {
+        std::string reference;
+        std::string opening;
+    };
+    std::vector<Case> cases = {
+        {"alpine:t", "what Docker Hub lists for linux/amd64; "},
+        {"docker.io/library/alpine:t", "what Docker Hub lists for linux/amd64; "},
+        {"registry.test/app:t", "the linux/amd64 image of this index; "},
+        {"ghcr.io/org/app:t", "the linux/amd64 image of this index; "},
+        {"oci:some/layout:t", "the linux/amd64 image of this index; "},
+    };
+    for (const auto &c : cases) {
+        INFO(c.reference);
+        MemorySource source;
+        Built amd64 = add_image(source, "linux/amd64");
+        nlohmann::ordered_json index{{"schemaVersion", 2}, {"mediaType", oci_index}};
+        index["manifests"] = {entry(amd64, "linux", "amd64")};
+        source.tag("t", source.add(index.dump(), oci_index));
+        auto reference = parse_reference(c.reference);
+        REQUIRE(reference);
+        auto tree = resolve(source, *reference, ResolveOptions{});
+        REQUIRE(tree);
+        Explanation words = explain(*tree);
+        REQUIRE(words.nodes[1].role == Role::PlatformManifest);
+        // containerd checks no platform on the manifest it was asked for, and docker only warns.
+        CHECK(words.nodes[1].sentence ==
+              c.opening +
+                  "pinning it pins linux/amd64 for every host: hosts of other architectures still pull it (docker only "
+                  "warns) and run it under emulation or fail with `exec format error`");
+    }
 }
 
 TEST_CASE("configs typed the way early push tools typed them are image configs with an image ID", "[explain]") {

@@ -79,7 +79,7 @@ TEST_CASE("a manifest list resolves level by level: list, manifests, configs", "
     CHECK_THAT(words.nodes[0].sentence, Catch::Contains("docker pull"));
     CHECK(words.nodes[1].role == Role::PlatformManifest);
     CHECK(words.nodes[1].title == "linux/amd64 manifest");
-    CHECK_THAT(words.nodes[2].sentence, Catch::Contains("pins linux/arm64 only"));
+    CHECK_THAT(words.nodes[2].sentence, Catch::Contains("pins linux/arm64 for every host"));
     CHECK(words.nodes[3].role == Role::ImageConfig);
     CHECK_THAT(words.nodes[3].sentence, Catch::Contains("IMAGE ID"));
     REQUIRE(words.nodes[1].layers.size() == 1);

@@ -18,7 +18,7 @@ namespace digestx {
 enum class Role {
     IndexDigest,      ///< the top index or manifest list: what `docker pull` prints and pins
     SingleManifest,   ///< a top manifest with no index above it
-    PlatformManifest, ///< one platform's manifest inside an index: what Docker Hub lists per OS/ARCH
+    PlatformManifest, ///< one platform's manifest inside an index (on Docker Hub, what the tag page lists)
     NestedIndex,      ///< an index inside an index
     Attestation,      ///< a buildx attestation manifest (provenance, SBOM)
     Artifact,         ///< an OCI artifact (signature, SBOM, chart…), not a runnable image
