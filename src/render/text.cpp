@@ -145,17 +145,29 @@ void TextWriter::write_findings() {
     }
 }
 
-// Docker Hub counts manifest GETs as pulls and lets HEADs through for free: the line says what
-// this run spent of that budget, and what the registry says is left.
+// What was sent, counted by kind. Docker Hub meters manifest GETs against the pull limit and
+// lets HEADs through ("Using GET emulates a real pull and counts towards the limit. Using HEAD
+// won't.", docs.docker.com/docker-hub/usage/pulls/); how many pulls it charges for them is its
+// own rule, so the line says only that. Other registries and OCI layouts get no Docker Hub words.
 void TextWriter::write_cost() {
     const SourceStats &stats = m_tree.stats;
-    m_out << "\ncost: " << plural(stats.requests, "request");
-    if (stats.requests > 0) {
-        m_out << " (" << plural(stats.manifest_heads, "manifest HEAD") << ", "
-              << plural(stats.manifest_gets, "manifest GET") << ", " << plural(stats.blob_gets, "blob GET") << ")";
+    const Reference &reference = m_tree.reference;
+    m_out << "\ncost: ";
+    bool local = reference.source() != SourceKind::Registry;
+    if (local) {
+        m_out << "no requests";
+    } else {
+        m_out << plural(stats.requests, "request");
+        if (stats.requests > 0) {
+            m_out << " (" << plural(stats.manifest_heads, "manifest HEAD") << ", "
+                  << plural(stats.manifest_gets, "manifest GET") << ", " << plural(stats.blob_gets, "blob GET") << ")";
+        }
+        if (reference.registry() == docker_hub_registry) {
+            m_out << "; " << plural(stats.manifest_gets, "manifest GET")
+                  << " (Docker Hub meters these; HEADs are free)";
+        }
     }
-    m_out << "; " << stats.manifest_gets << " counted as Docker Hub pulls (manifest GETs count, HEADs are free); "
-          << human_size(stats.bytes_received) << " read";
+    m_out << "; " << human_size(stats.bytes_received) << (local ? " read from disk" : " read");
     if (stats.ratelimit_remaining) {
         m_out << "; ratelimit-remaining " << sanitize(*stats.ratelimit_remaining, 100);
         if (stats.ratelimit_limit) m_out << " of " << sanitize(*stats.ratelimit_limit, 100);
