@@ -10,9 +10,7 @@ namespace {
 constexpr std::string_view index_sentence =
     "what `docker pull` prints as Digest: and RepoDigests records; pin this one and every "
     "platform keeps working";
-constexpr std::string_view single_sentence =
-    "what `docker pull` prints as Digest: and RepoDigests records; there is no index above it, "
-    "so the image exists for one platform only";
+constexpr std::string_view single_prefix = "what `docker pull` prints as Digest: and RepoDigests records; ";
 constexpr std::string_view nested_sentence =
     "an index inside an index; docker follows it to find a platform, and pinning it pins "
     "everything below it";
@@ -98,6 +96,24 @@ bool is_docker_hub(const ImageTree &tree) {
     return tree.reference.source() == SourceKind::Registry && tree.reference.registry() == docker_hub_registry;
 }
 
+// "No index above it" holds only when a name led to the manifest: fetched by digest, it may be one
+// platform of an index digestx never saw; served for a narrower Accept list, the full list may
+// name an index (`inspect --accept`).
+std::string single_sentence(const ImageTree &tree) {
+    const Reference &reference = tree.reference;
+    if (tree.accept && !tree.accept->full_digest.empty() && tree.accept->full_digest != tree.root().digest_text()) {
+        return "what a client sending only these media types records for the tag; a client sending the full "
+               "Accept list is given another document (see the accept-dependent finding)";
+    }
+    if (reference.digest()) {
+        return std::string(single_prefix) +
+               "named by digest, so whether an index lists it beside other platforms is not visible from here";
+    }
+    std::string named_by = reference.tag() ? "the tag" : "the layout's index.json";
+    return std::string(single_prefix) + named_by +
+           " names this manifest directly, with no index above it, so the image exists for one platform only";
+}
+
 std::string artifact_type_of(const TreeNode &node) {
     if (node.document && !node.document->artifact_type().empty()) return std::string(node.document->artifact_type());
     if (node.descriptor && !node.descriptor->artifact_type.empty()) return node.descriptor->artifact_type;
@@ -129,7 +145,7 @@ NodeExplanation explain_manifest_node(const ImageTree &tree, const TreeNode &nod
     } else if (parent == nullptr) {
         out.role = Role::SingleManifest;
         out.title = "image manifest";
-        out.sentence = std::string(single_sentence);
+        out.sentence = single_sentence(tree);
     } else {
         out.role = Role::PlatformManifest;
         std::string platform = platform_text(node);

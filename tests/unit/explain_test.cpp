@@ -137,6 +137,54 @@ TEST_CASE("a platform manifest is what Docker Hub lists only on docker.io", "[ex
     }
 }
 
+TEST_CASE("a top manifest has no index above it only when a tag led to it", "[explain]") {
+    struct Case {
+        std::string reference;
+        std::string tail;
+    };
+    MemorySource source;
+    Built image = add_image(source, "linux/arm64");
+    source.tag("t", image.digest);
+    source.tag("latest", image.digest);
+    std::vector<Case> cases = {
+        {"registry.test/app:t", "the tag names this manifest directly, with no index above it, so the image exists "
+                                "for one platform only"},
+        {"oci:some/layout:t", "the tag names this manifest directly, with no index above it"},
+        {"oci:some/layout", "the layout's index.json names this manifest directly, with no index above it"},
+        {"registry.test/app@" + image.digest,
+         "named by digest, so whether an index lists it beside other platforms is not visible from here"},
+        {"registry.test/app:t@" + image.digest, "named by digest"},
+        {"oci:some/layout@" + image.digest, "named by digest"},
+    };
+    for (const auto &c : cases) {
+        INFO(c.reference);
+        auto reference = parse_reference(c.reference);
+        REQUIRE(reference);
+        auto tree = resolve(source, *reference, ResolveOptions{});
+        REQUIRE(tree);
+        Explanation words = explain(*tree);
+        CHECK(words.nodes[0].role == Role::SingleManifest);
+        CHECK_THAT(words.nodes[0].sentence,
+                   Catch::StartsWith("what `docker pull` prints as Digest: and RepoDigests records; ") &&
+                       Catch::Contains(c.tail));
+        if (reference->digest()) CHECK_THAT(words.nodes[0].sentence, !Catch::Contains("no index above it"));
+    }
+
+    // `inspect --accept docker-v2`: the registry served this manifest for a tag that names an index.
+    auto reference = parse_reference("registry.test/app:t");
+    REQUIRE(reference);
+    auto tree = resolve(source, *reference, ResolveOptions{});
+    REQUIRE(tree);
+    tree->accept = AcceptComparison{"docker-v2", test::sha256_of("the index"), oci_index};
+    Explanation words = explain(*tree);
+    CHECK(words.nodes[0].role == Role::SingleManifest);
+    CHECK_THAT(words.nodes[0].sentence, !Catch::Contains("no index above it"));
+    CHECK_THAT(words.nodes[0].sentence, Catch::Contains("a client sending the full Accept list is given another"));
+    // The full list got the same manifest: nothing else to say than for a plain tag.
+    tree->accept = AcceptComparison{"docker-v2", tree->root().digest_text(), std::string(media::oci_manifest)};
+    CHECK_THAT(explain(*tree).nodes[0].sentence, Catch::Contains("no index above it"));
+}
+
 TEST_CASE("configs typed the way early push tools typed them are image configs with an image ID", "[explain]") {
     // moby pull_v2.go accepts these as image configs (defaultImageTypes); `docker push` of Docker
     // 1.10 and 1.11.0 wrote application/octet-stream (distribution#1621). "" is no mediaType.

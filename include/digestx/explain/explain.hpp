@@ -17,7 +17,7 @@ namespace digestx {
 /// The role a digest plays.
 enum class Role {
     IndexDigest,      ///< the top index or manifest list: what `docker pull` prints and pins
-    SingleManifest,   ///< a top manifest with no index above it
+    SingleManifest,   ///< a top manifest: no index was read above it (fetched by digest, one may exist)
     PlatformManifest, ///< one platform's manifest inside an index (on Docker Hub, what the tag page lists)
     NestedIndex,      ///< an index inside an index
     Attestation,      ///< a buildx attestation manifest (provenance, SBOM)
