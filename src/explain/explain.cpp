@@ -88,7 +88,15 @@ NodeExplanation explain_side_entry(const ImageTree &tree, const TreeNode &node) 
     std::string about = target ? " about the " + platform_text(tree.nodes[*target]) + " image" : "";
     out.sentence = (type.empty() ? "an index entry for platform unknown/unknown"
                                  : "an index entry of vnd.docker.reference.type " + digestx::quoted(type)) +
-                   about + "; not a platform, never pulled or run";
+                   about + "; not an image for a platform: ";
+    // Platform matchers (containerd platforms.Only, moby filterManifests) look at the platform
+    // alone; BuildKit's attestation-storage.md asks readers to ignore other reference types.
+    if (node.platform && is_unknown_platform(*node.platform)) {
+        out.sentence += "unknown/unknown matches no host, so platform selection never takes it";
+    } else {
+        out.sentence += "BuildKit says to ignore such entries, but platform selection looks only at the platform (" +
+                        (node.platform ? display_platform(*node.platform) : std::string("none")) + ")";
+    }
     return out;
 }
 
@@ -130,10 +138,14 @@ NodeExplanation explain_manifest_node(const ImageTree &tree, const TreeNode &nod
         out.role = Role::Attestation;
         out.title = "attestation manifest";
         out.attests = attested_node(tree, node);
-        std::string target =
-            out.attests ? platform_text(tree.nodes[*out.attests]) + " image" : "an image manifest not in this index";
-        out.sentence =
-            "a buildx attestation (provenance or SBOM) about the " + target + "; not a platform, never pulled or run";
+        std::string target = out.attests ? "the " + platform_text(tree.nodes[*out.attests]) + " image"
+                                         : "an image manifest not in this index";
+        // BuildKit attestation-storage.md: unknown/unknown keeps runtimes from selecting it, and its
+        // layers are in-toto statements. moby 47e852f (Docker 29.1) pulls it with the image it
+        // attests when the containerd image store is used (daemon/containerd/image_pull.go).
+        out.sentence = "a buildx attestation (provenance or SBOM) about " + target +
+                       "; its unknown/unknown platform matches no host and its layers are in-toto statements, so "
+                       "nothing runs it; docker 29.1+ with the containerd image store pulls it with that image";
     } else if (artifact) {
         out.role = Role::Artifact;
         out.title = "artifact manifest";

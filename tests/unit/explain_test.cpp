@@ -71,8 +71,10 @@ TEST_CASE("index entries that are not platforms are never explained as platforms
     std::vector<Case> cases = {
         {1, Role::PlatformManifest, "linux/amd64 manifest", "the linux/amd64 image of this index"},
         {2, Role::Artifact, "builder manifest",
-         "an index entry of vnd.docker.reference.type \"builder\" about the linux/amd64 image; not a platform"},
-        {3, Role::Artifact, "unknown/unknown manifest", "an index entry for platform unknown/unknown; not a platform"},
+         "an index entry of vnd.docker.reference.type \"builder\" about the linux/amd64 image; not an image for a "
+         "platform"},
+        {3, Role::Artifact, "unknown/unknown manifest",
+         "an index entry for platform unknown/unknown; not an image for a platform"},
         {5, Role::ArtifactConfig, "artifact config", "not an image ID"},
         {6, Role::ArtifactConfig, "artifact config", "not an image ID"},
     };
@@ -183,6 +185,40 @@ TEST_CASE("a top manifest has no index above it only when a tag led to it", "[ex
     // The full list got the same manifest: nothing else to say than for a plain tag.
     tree->accept = AcceptComparison{"docker-v2", tree->root().digest_text(), std::string(media::oci_manifest)};
     CHECK_THAT(explain(*tree).nodes[0].sentence, Catch::Contains("no index above it"));
+}
+
+TEST_CASE("attestation and side entries say what clients do with them, no more", "[explain]") {
+    MemorySource source;
+    Built amd64 = add_image(source, "linux/amd64");
+    Built attestation = add_image(source, "unknown/unknown");
+    Built builder = add_image(source, "unknown/unknown");
+    Built platformed = add_image(source, "linux/amd64");
+    nlohmann::ordered_json index{{"schemaVersion", 2}, {"mediaType", oci_index}};
+    index["manifests"] = {entry(amd64, "linux", "amd64"), entry(attestation, "unknown", "unknown"),
+                          entry(builder, "unknown", "unknown"), entry(platformed, "linux", "amd64")};
+    index["manifests"][1]["annotations"] = {{"vnd.docker.reference.digest", amd64.digest},
+                                            {"vnd.docker.reference.type", "attestation-manifest"}};
+    index["manifests"][2]["annotations"] = {{"vnd.docker.reference.digest", amd64.digest},
+                                            {"vnd.docker.reference.type", "builder"}};
+    index["manifests"][3]["annotations"] = {{"vnd.docker.reference.type", "builder"}};
+    ImageTree tree = walk(source, index);
+    Explanation words = explain(tree);
+    REQUIRE(words.nodes[2].role == Role::Attestation);
+    // BuildKit attestation-storage.md; moby 47e852f (Docker 29.1) pulls it in the containerd store.
+    CHECK(words.nodes[2].sentence ==
+          "a buildx attestation (provenance or SBOM) about the linux/amd64 image; its unknown/unknown platform "
+          "matches no host and its layers are in-toto statements, so nothing runs it; docker 29.1+ with the "
+          "containerd image store pulls it with that image");
+    CHECK(words.nodes[3].sentence ==
+          "an index entry of vnd.docker.reference.type \"builder\" about the linux/amd64 image; not an image for a "
+          "platform: unknown/unknown matches no host, so platform selection never takes it");
+    CHECK(words.nodes[4].sentence ==
+          "an index entry of vnd.docker.reference.type \"builder\"; not an image for a platform: BuildKit says to "
+          "ignore such entries, but platform selection looks only at the platform (linux/amd64)");
+    for (std::size_t node : {2, 3, 4}) {
+        INFO("node " << node);
+        CHECK_THAT(words.nodes[node].sentence, !Catch::Contains("never pulled"));
+    }
 }
 
 TEST_CASE("configs typed the way early push tools typed them are image configs with an image ID", "[explain]") {

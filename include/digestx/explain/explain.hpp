@@ -20,7 +20,7 @@ enum class Role {
     SingleManifest,   ///< a top manifest: no index was read above it (fetched by digest, one may exist)
     PlatformManifest, ///< one platform's manifest inside an index (on Docker Hub, what the tag page lists)
     NestedIndex,      ///< an index inside an index
-    Attestation,      ///< a buildx attestation manifest (provenance, SBOM)
+    Attestation,      ///< a buildx attestation manifest (provenance, SBOM): nothing runs it
     Artifact,         ///< an OCI artifact (signature, SBOM, chart…), not a runnable image
     Referrer,         ///< attached through its parent's referrers listing (`inspect --referrers`)
     Schema1,          ///< a legacy Docker schema1 manifest
