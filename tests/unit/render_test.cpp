@@ -12,6 +12,7 @@
 #include "digestx/render/text.hpp"
 #include "support/golden.hpp"
 #include "support/inspect_schema.hpp"
+#include "support/process.hpp"
 #include "support/render_scenarios.hpp"
 
 using namespace digestx;
@@ -198,6 +199,21 @@ TEST_CASE("every scenario's JSON follows docs/inspect-json.md", "[render][json]"
             CHECK_FALSE(test::check_inspect_schema(broken).empty());
         }
     }
+}
+
+TEST_CASE("docs/inspect-json.md gives imageId the same store caveat as the text output", "[render][json][docs]") {
+    // moby daemon/containerd/image_list.go: with the containerd image store the IMAGE ID column
+    // is the pulled index or manifest digest, not the config digest.
+    const RenderScenario &single = scenario("single");
+    CHECK_THAT(single.explanation.nodes[1].sentence, Catch::Contains("containerd image store"));
+    std::istringstream doc(test::read_file(test::source_dir() + "/docs/inspect-json.md"));
+    std::string line;
+    std::string row;
+    while (std::getline(doc, line)) {
+        if (line.rfind("| `imageId` |", 0) == 0) row = line;
+    }
+    REQUIRE_FALSE(row.empty());
+    CHECK_THAT(row, Catch::Contains("classic image store") && Catch::Contains("containerd image store"));
 }
 
 TEST_CASE("the JSON document carries the facts of the tree", "[render][json]") {
