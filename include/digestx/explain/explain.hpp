@@ -55,7 +55,8 @@ struct Explanation {
     std::vector<Finding> findings;      ///< the tree's findings followed by explain's own
 };
 
-/// Explains every node of the tree.
+/// Explains every node of the tree. Every sentence and finding it can produce is listed with its
+/// primary source in docs/explanations.md.
 Explanation explain(const ImageTree &tree);
 
 /// Where a digest sits in a tree (a node, a layer, or a diff_id), for `verify` and `which`.
