@@ -121,18 +121,21 @@ struct RegistryClient::Impl {
     /// `scheme://endpoint`.
     [[nodiscard]] std::string base_url() const { return scheme + "://" + endpoint; }
 
-    std::shared_ptr<net::Transport> transport;          ///< kept alive as long as the client
-    std::string endpoint;                               ///< host[:port]
-    std::optional<auth::Credentials> credentials;       ///< for the authenticator
-    ClientOptions options;                              ///< as given, accept filled in
-    const auth::Clock &clock;                           ///< for token lifetimes
-    detail::Diagnostics diagnostics;                    ///< warnings and notes
-    detail::Recorder recorder;                          ///< counting transport under the authenticator
-    SchemeChoice choice;                                ///< the scheme rule for this endpoint
-    std::string scheme;                                 ///< "https" or "http"
-    bool scheme_settled = false;                        ///< the first batch decided the scheme
-    std::unique_ptr<auth::Authenticator> authenticator; ///< bound to base_url()'s origin
-    bool warned_malformed_digest = false;               ///< B3 warns once per run
+    std::shared_ptr<net::Transport> transport;    ///< kept alive as long as the client
+    std::string endpoint;                         ///< host[:port]
+    std::optional<auth::Credentials> credentials; ///< for the authenticator
+    auth::CredentialProvider provider;            ///< stored credentials, asked on the first challenge
+    std::optional<Result<std::optional<auth::Credentials>>> looked_up; ///< the provider's answer, kept across
+                                                                       ///< authenticators (scheme fallback)
+    ClientOptions options;                                             ///< as given, accept filled in
+    const auth::Clock &clock;                                          ///< for token lifetimes
+    detail::Diagnostics diagnostics;                                   ///< warnings and notes
+    detail::Recorder recorder;                                         ///< counting transport under the authenticator
+    SchemeChoice choice;                                               ///< the scheme rule for this endpoint
+    std::string scheme;                                                ///< "https" or "http"
+    bool scheme_settled = false;                                       ///< the first batch decided the scheme
+    std::unique_ptr<auth::Authenticator> authenticator;                ///< bound to base_url()'s origin
+    bool warned_malformed_digest = false;                              ///< B3 warns once per run
 
 private:
     std::vector<Result<net::HttpResponse>> send_once(const std::vector<detail::PathRequest> &batch,

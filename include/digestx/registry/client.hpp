@@ -98,6 +98,10 @@ public:
     RegistryClient(std::shared_ptr<net::Transport> transport, std::string endpoint,
                    std::optional<auth::Credentials> credentials, ClientOptions options = {},
                    const auth::Clock &clock = auth::system_clock());
+    /// A client whose credentials come from `provider` (stored credentials), asked once, on the
+    /// registry's first 401 challenge: a registry that never asks never causes a lookup.
+    RegistryClient(std::shared_ptr<net::Transport> transport, std::string endpoint, auth::CredentialProvider provider,
+                   ClientOptions options = {}, const auth::Clock &clock = auth::system_clock());
     ~RegistryClient();
     RegistryClient(const RegistryClient &) = delete;            ///< holds the authenticator's state
     RegistryClient &operator=(const RegistryClient &) = delete; ///< holds the authenticator's state
