@@ -204,7 +204,13 @@ Result<AuthConfig> parse_auth_config(std::string_view json, const std::string &f
     options.what = "credentials file";
     options.allow_case_variant_keys = true; // registry keys are map keys, compared exactly
     auto parsed = parse_json_strict(json, options);
-    if (!parsed) return refuse(file, parsed.error().message);
+    if (!parsed) {
+        // The parser's detail quotes what it last read, which may be a password: keep only the
+        // kind of problem and its position ("malformed JSON in credentials file at byte 50").
+        std::string message = parsed.error().message;
+        message = message.substr(0, message.find(": "));
+        return refuse(file, message);
+    }
     const nlohmann::json &root = *parsed;
     if (!root.is_object()) return refuse(file, "is not a JSON object");
     AuthConfig config;

@@ -78,6 +78,7 @@ TEST_CASE("broken config files name the file and key, never the secret", "[auth]
     };
     const std::vector<Row> rows = {
         {"not JSON", R"({"auths":)", "malformed JSON"},
+        {"not JSON, the parser's detail withheld", R"({"auths":{"r":{"auth":"topsecret)", "malformed JSON"},
         {"not an object", R"([1])", "is not a JSON object"},
         {"auths not an object", R"({"auths":[]})", "auths is not an object"},
         {"entry not an object", R"({"auths":{"reg.example":"x"}})", R"(auths["reg.example"] is not an object)"},
