@@ -84,7 +84,8 @@ std::optional<std::string> Authenticator::static_authorization(AuthScheme scheme
     if (scheme == AuthScheme::Basic && m_credentials->kind == CredentialKind::Password) {
         return basic_authorization(*m_credentials);
     }
-    // moby registry.go: a registrytoken answers a Bearer challenge as it is (existingTokenHandler).
+    // moby distribution/registry.go NewV2Repository: a registrytoken answers a Bearer challenge as it
+    // is (existingTokenHandler, scheme "bearer").
     if (scheme == AuthScheme::Bearer && m_credentials->kind == CredentialKind::RegistryToken) {
         return "Bearer " + m_credentials->password;
     }
