@@ -254,7 +254,7 @@ TEST_CASE("a registry token is sent as it is", "[registry][cli][bed][credentials
     CHECK(bed.token_server()->requests().size() == before);
 }
 
-TEST_CASE("--username with --password-stdin beats every file", "[registry][cli][bed][credentials]") {
+TEST_CASE("stored credentials lose to --username with --password-stdin", "[registry][cli][bed][credentials]") {
     RegistryBed &bed = shared_bed(BedMode::Basic);
     Home home;
     home.write(
@@ -267,7 +267,7 @@ TEST_CASE("--username with --password-stdin beats every file", "[registry][cli][
     CHECK_THAT(result.err, Catch::Contains("credentials rejected by registry " + bed.host()));
 }
 
-TEST_CASE("broken config files are exit 4 naming file and key; a missing one is anonymous",
+TEST_CASE("broken config files are exit 4 naming file and key, a missing one is anonymous",
           "[registry][cli][bed][credentials][D8]") {
     RegistryBed &bed = shared_bed(BedMode::Basic);
     std::string reference = bed.reference("library/alpine:3.12");

@@ -107,7 +107,7 @@ TEST_CASE("the files are searched in containers/image's order, then docker's", "
     CHECK(user_of(store, "reg.example") == "(anonymous)");
 }
 
-TEST_CASE("the first file with an answer wins; per-repository keys in auth.json", "[auth][store]") {
+TEST_CASE("the first file with an answer wins, per-repository keys in auth.json first", "[auth][store]") {
     World world;
     world.files[user_auth] = R"({"auths":{"reg.example/team":{"auth":"dGVhbTp0ZWFt"}}})";
     world.files[docker_config] = R"({"auths":{"reg.example":{"auth":"aG9zdDpob3N0"},
@@ -146,7 +146,7 @@ TEST_CASE("helpers: credHelpers before credsStore before auths, never another ho
     CHECK(world.helpers->calls.size() == 3);
 }
 
-TEST_CASE("a credHelpers entry in auth.json is asked; credsStore there is not", "[auth][store]") {
+TEST_CASE("a credHelpers entry in auth.json is asked, credsStore there is not", "[auth][store]") {
     World world;
     world.files[user_auth] = R"({"credHelpers":{"reg.example":"pass"},"credsStore":"desktop"})";
     world.files[docker_config] = R"({"auths":{"reg.example":{"auth":"aG9zdDpob3N0"}}})";
