@@ -55,8 +55,8 @@ void add_accept_findings(const ImageTree &tree, Explanation &explanation) {
     }
 }
 
-// `inspect --accept`: the tree was read with a narrower Accept list; the HEAD with the full list
-// says whether a current client would have been given another document for the same reference.
+// `inspect --accept`: the tree was read with another client's Accept list; the HEAD with
+// digestx's default list says whether that gets another document for the same reference.
 void add_accept_comparison(const ImageTree &tree, Explanation &explanation) {
     const AcceptComparison &accept = *tree.accept;
     const TreeNode &root = tree.root();
@@ -70,7 +70,7 @@ void add_accept_comparison(const ImageTree &tree, Explanation &explanation) {
     explanation.findings.push_back({FindingLevel::Warning, "accept-dependent",
                                     "with Accept " + sanitize(accept.preset, 60) + " the registry served " +
                                         root.digest_text() + " (the " + served +
-                                        "); a client sending the full list gets " + accept.full_digest + " (" +
+                                        "); digestx's default Accept list gets " + accept.full_digest + " (" +
                                         full_list_kind(accept.full_media_type) + ")",
                                     std::size_t{0}});
 }
