@@ -58,7 +58,9 @@ enum class Outcome {
     Entry,             // a manifest list's linux/amd64 entry instead of the list
     Schema1Conversion, // 2.x: a schema1 document made on the fly, of another digest
     NotFound,          // 404 MANIFEST_UNKNOWN
-    Refused,           // 3.x: 400 MANIFEST_INVALID "Schema 2 manifest not supported by client"
+    // 400 MANIFEST_INVALID: 3.x's "Schema 2 manifest not supported by client", or 2.x failing to
+    // convert an image whose config it cannot turn into schema1.
+    Refused,
 };
 
 struct Answer {
@@ -82,6 +84,29 @@ const TreeNode *entry_node(const ImageTree &tree, std::size_t position) {
         if (!node.is_referrer() && node.entry == position) return &node;
     }
     return nullptr;
+}
+
+// Whether 2.x's convertSchema2Manifest can build a schema1 document from the image's config
+// (manifest/schema1/config_builder.go Build): it needs a history, as many diff_ids as the
+// manifest has layers, and no more non-empty history entries than diff_ids. Unknown (the config
+// was not read): assumed convertible, as most images are.
+bool convertible(const ImageTree &tree, const TreeNode &manifest) {
+    if (!manifest.document || !manifest.document->is_manifest()) return true;
+    for (std::size_t child : manifest.children) {
+        const TreeNode &node = tree.nodes[child];
+        if (!node.config) continue;
+        const ImageConfig &config = *node.config;
+        std::size_t layers = 0;
+        for (const auto &entry : config.history)
+            layers += entry.empty_layer ? 0U : 1U;
+        return !config.history.empty() && config.diff_ids.size() == manifest.document->manifest().layers.size() &&
+               layers <= config.diff_ids.size();
+    }
+    return true;
+}
+
+Outcome two_without_schema2(const ImageTree &tree, const TreeNode *manifest) {
+    return manifest == nullptr || convertible(tree, *manifest) ? Outcome::Schema1Conversion : Outcome::Refused;
 }
 
 // Whether distribution would read the entry it fetched as schema2 (the document when it was
@@ -109,7 +134,7 @@ Answer distribution_answer(const ImageTree &tree, bool by_tag, Supports accept, 
     if (!by_tag) return {};
     if (stored == Stored::Schema2 && !accept.schema2) {
         // 2.x convertSchema2Manifest; 3.x has no schema1 and serves the manifest.
-        return {major == Major::Two ? Outcome::Schema1Conversion : Outcome::AsStored, {}};
+        return {major == Major::Two ? two_without_schema2(tree, &tree.root()) : Outcome::AsStored, {}};
     }
     if (stored == Stored::ManifestList && !accept.manifest_list) {
         auto position = first_linux_amd64(root.index());
@@ -117,7 +142,8 @@ Answer distribution_answer(const ImageTree &tree, bool by_tag, Supports accept, 
         // The entry is served as it is stored, whatever it is, unless it is schema2 and schema2
         // is not accepted either: 2.x converts it, 3.x refuses.
         if (entry_is_schema2(tree, *position) && !accept.schema2) {
-            return {major == Major::Two ? Outcome::Schema1Conversion : Outcome::Refused, position};
+            return {major == Major::Two ? two_without_schema2(tree, entry_node(tree, *position)) : Outcome::Refused,
+                    position};
         }
         return {Outcome::Entry, position};
     }
@@ -215,12 +241,18 @@ void add_accept_findings(const ImageTree &tree, Explanation &explanation) {
     case Stored::Schema2: {
         Supports no_schema2;
         no_schema2.schema2 = false;
-        if (distribution_answer(tree, by_tag, no_schema2, Major::Two).outcome != Outcome::Schema1Conversion) return;
+        Outcome two = distribution_answer(tree, by_tag, no_schema2, Major::Two).outcome;
+        if (two != Outcome::Schema1Conversion && two != Outcome::Refused) return;
         bool served_by_3 = distribution_answer(tree, by_tag, no_schema2, Major::Three).outcome == Outcome::AsStored;
+        std::string what = two == Outcome::Schema1Conversion
+                               ? "serves a client whose Accept lacks the schema2 type (or that sends none), for this "
+                                 "tag, a schema1 conversion of this manifest, of another digest"
+                               : "answers 400 MANIFEST_INVALID, for this tag, to a client whose Accept lacks the "
+                                 "schema2 type (or that sends none): this image's config (its history against its "
+                                 "layers) cannot be converted to schema1";
         explanation.findings.push_back(
             {FindingLevel::Info, "accept-dependent",
-             "the distribution registry 2.x (registry:2) serves a client whose Accept lacks the schema2 type (or "
-             "that sends none), for this tag, a schema1 conversion of this manifest, of another digest" +
+             "the distribution registry 2.x (registry:2) " + what +
                  std::string(served_by_3 ? "; 3.x (registry:3) serves it the manifest as it is" : ""),
              std::size_t{0}});
         return;

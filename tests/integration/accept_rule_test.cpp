@@ -39,11 +39,12 @@ struct Documents {
     std::vector<FixtureBlob> blobs;
     std::vector<FixtureManifest> manifests;
 
-    // A one-layer image of os/architecture[/variant], Docker schema2 or OCI.
-    FixtureManifest image(bool oci, const std::string &os, const std::string &architecture,
-                          const std::string &variant) {
-        std::string label =
-            (oci ? "oci " : "docker ") + os + "/" + architecture + (variant.empty() ? "" : "/" + variant);
+    // A one-layer image of os/architecture[/variant], Docker schema2 or OCI, its config with a
+    // history or without one.
+    FixtureManifest image(bool oci, const std::string &os, const std::string &architecture, const std::string &variant,
+                          bool history = true) {
+        std::string label = (oci ? "oci " : "docker ") + os + "/" + architecture +
+                            (variant.empty() ? "" : "/" + variant) + (history ? "" : " without history");
         std::string layer = std::string(synthetic_marker) + " accept layer " + label;
         Json config;
         config["architecture"] = architecture;
@@ -52,7 +53,8 @@ struct Documents {
         config["config"] = {{"Labels", {{"org.digestx.test", std::string(synthetic_marker) + " " + label}}}};
         config["created"] = "2021-11-12T17:20:08Z";
         // distribution 2.8 converts to schema1 only an image with a history (schema1/config_builder.go).
-        config["history"] = Json::array({Json{{"created", "2021-11-12T17:20:08Z"}, {"created_by", label}}});
+        if (history)
+            config["history"] = Json::array({Json{{"created", "2021-11-12T17:20:08Z"}, {"created_by", label}}});
         config["rootfs"] = {{"type", "layers"}, {"diff_ids", {sha256(layer + " (uncompressed)")}}};
         std::string config_bytes = config.dump();
         blobs.push_back({repository, oci ? oci_config : docker_config, sha256(config_bytes), config_bytes});
@@ -113,7 +115,7 @@ Json platform(const std::string &os, const std::string &architecture, const std:
 
 struct Bench {
     Documents docs;
-    FixtureManifest amd64_v2, amd64, arm64, oci_amd64, list, index, untyped;
+    FixtureManifest amd64_v2, amd64, arm64, oci_amd64, list, index, untyped, no_history;
     std::unique_ptr<RegistryBed> bed;
 
     Bench() {
@@ -131,8 +133,10 @@ struct Bench {
         index = docs.index(oci_index, {{&oci_amd64, platform("linux", "amd64")}}, true, "index");
         docs.tag(oci_amd64, "single");
         untyped = docs.index(oci_index, {{&oci_amd64, platform("linux", "amd64")}}, false, "untyped");
-        // A single schema2 manifest by tag.
+        // A single schema2 manifest by tag, and one whose config has no history.
         docs.tag(amd64, "schema2");
+        no_history = docs.image(false, "linux", "amd64", "", false);
+        docs.tag(no_history, "no-history");
         bed = fresh_bed(BedMode::Open, false);
         push_documents(*bed, docs.blobs, docs.manifests);
     }
@@ -262,6 +266,16 @@ TEST_CASE("registry 2.8 converts a schema2 manifest to schema1 by tag only for a
     CHECK(unconverted.exit_code == 0);
     CHECK(unconverted.out == b.amd64.bytes);
     CHECK(accept_findings(b.by_digest(b.amd64.digest)).empty());
+
+    // Without a history in its config, 2.8 cannot build the schema1 document and refuses.
+    auto refused = run_digestx({"manifest", "--accept", "oci", b.by_tag("no-history")});
+    CHECK(refused.exit_code == 5);
+    CHECK_THAT(refused.err, Catch::Contains("HTTP 400") && Catch::Contains("MANIFEST_INVALID"));
+    CHECK(accept_findings(b.by_tag("no-history")) ==
+          std::vector<std::string>{
+              "the distribution registry 2.x (registry:2) answers 400 MANIFEST_INVALID, for this tag, to a client "
+              "whose Accept lacks the schema2 type (or that sends none): this image's config (its history against "
+              "its layers) cannot be converted to schema1; 3.x (registry:3) serves it the manifest as it is"});
 }
 
 TEST_CASE("the preset names --help documented before the clients were named still select their lists",

@@ -187,6 +187,43 @@ TEST_CASE("a schema2 manifest by tag is converted to schema1 by registry:2 for a
     CHECK(accept_findings(walk(again, same.bytes, docker_v2, "registry.test/app@" + same.digest)).empty());
 }
 
+TEST_CASE("a schema2 manifest registry:2 cannot convert to schema1 is refused to a client lacking schema2",
+          "[explain][accept]") {
+    // manifest/schema1/config_builder.go Build: a history, one diff_id per layer, and no more
+    // non-empty history entries than diff_ids.
+    struct Case {
+        std::string name;
+        nlohmann::ordered_json history;
+        std::size_t diff_ids;
+        bool convertible;
+    };
+    const nlohmann::ordered_json step{{"created_by", "RUN true"}};
+    const nlohmann::ordered_json empty_step{{"created_by", "ENV A=b"}, {"empty_layer", true}};
+    const std::vector<Case> cases = {
+        {"one step, one layer", nlohmann::ordered_json::array({step}), 1, true},
+        {"an empty step besides", nlohmann::ordered_json::array({empty_step, step}), 1, true},
+        {"no history", nlohmann::ordered_json::array(), 1, false},
+        {"two diff_ids for one layer", nlohmann::ordered_json::array({step}), 2, false},
+        {"two layer steps for one diff_id", nlohmann::ordered_json::array({step, step}), 1, false},
+    };
+    for (const auto &c : cases) {
+        INFO(c.name);
+        MemorySource source;
+        nlohmann::ordered_json config{{"architecture", "amd64"}, {"os", "linux"}};
+        config["rootfs"] = {{"type", "layers"}, {"diff_ids", nlohmann::ordered_json::array()}};
+        for (std::size_t i = 0; i < c.diff_ids; ++i)
+            config["rootfs"]["diff_ids"].push_back(test::sha256_of("diff " + std::to_string(i)));
+        if (!c.history.empty()) config["history"] = c.history;
+        std::string config_bytes = config.dump();
+        std::string manifest = test::make_manifest(docker_v2, source.add(config_bytes), config_bytes.size(),
+                                                   {{test::sha256_of("layer"), 10}});
+        auto found = accept_findings(walk(source, manifest, docker_v2, "registry.test/app:t"));
+        REQUIRE(found.size() == 1);
+        CHECK_THAT(found[0].message, c.convertible ? Catch::Contains("a schema1 conversion of this manifest")
+                                                   : Catch::Contains("answers 400 MANIFEST_INVALID, for this tag"));
+    }
+}
+
 TEST_CASE("a layout has no Accept header: no accept-dependent finding", "[explain][accept]") {
     MemorySource source;
     Image amd64 = add_image(source, docker_v2, "linux/amd64");
