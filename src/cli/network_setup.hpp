@@ -44,7 +44,7 @@ Result<NetworkSettings> network_settings(const GlobalOptions &globals, Context &
 Result<std::unique_ptr<registry::RegistryClient>> make_client(const Reference &reference, NetworkSettings settings);
 
 /// A client for the registry of `reference` (a registry reference) from the global options,
-/// sending `accept` as the manifest Accept list (empty: the full list).
+/// sending `accept` as the manifest Accept list (empty: digestx's default list).
 Result<std::unique_ptr<registry::RegistryClient>> connect_registry(const Reference &reference,
                                                                    const GlobalOptions &globals, Context &ctx,
                                                                    std::vector<std::string> accept = {});

@@ -132,7 +132,7 @@ RegistryClient::Impl::Impl(std::shared_ptr<net::Transport> transport_, std::stri
       options(std::move(options_)), clock(clock_), diagnostics(options.diagnostics, options.verbose),
       recorder(*transport, diagnostics), choice(choose_scheme(endpoint, options.plain_http)),
       scheme(choice == SchemeChoice::Http ? "http" : "https"), scheme_settled(choice != SchemeChoice::HttpsThenHttp) {
-    if (options.accept.empty()) options.accept = media::find_accept_preset("full")->types;
+    if (options.accept.empty()) options.accept = media::default_accept_preset().types;
 }
 
 std::vector<Result<net::HttpResponse>> RegistryClient::Impl::send_once(const std::vector<detail::PathRequest> &batch,
