@@ -138,6 +138,23 @@ Result<ReferrerList> RegistryClient::Impl::read_referrers(std::string_view repos
                         note_for(used, response)};
 }
 
+std::string referrers_tag(const Digest &subject) {
+    // distribution-spec spec.md "Referrers Tag Schema" (main, after v1.1.1): Truncated Algorithm
+    // (32), `-`, Truncated Encoded (64), characters outside the tag grammar replaced with `-`;
+    // v1.1.0 said the same for sha256 and sha512 ("<ref>: ... limit of 64 characters"), and
+    // regclient's referrer.FallbackTag writes `%.32s-%.64s`.
+    auto tag_character = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+               c == '-';
+    };
+    std::string tag =
+        std::string(algorithm_name(subject.algorithm()).substr(0, 32)) + "-" + subject.hex().substr(0, 64);
+    for (char &c : tag) {
+        if (!tag_character(c)) c = '-';
+    }
+    return tag;
+}
+
 std::vector<Result<ReferrerList>> RegistryClient::referrers(std::string_view repository,
                                                             const std::vector<Digest> &subjects) {
     Impl &impl = *m_impl;
@@ -158,10 +175,9 @@ std::vector<Result<ReferrerList>> RegistryClient::referrers(std::string_view rep
     std::vector<detail::PathRequest> fallback;
     for (std::size_t i = 0; i < subjects.size(); ++i) {
         if (answers[i] && answers[i]->status == 404) {
-            // distribution 2.8 has no referrers API: the tag schema `<alg>-<hex>` names an index of
-            // the referrers (OCI distribution-spec 1.1 "Referrers Tag Schema").
-            std::string tag = std::string(algorithm_name(subjects[i].algorithm())) + "-" + subjects[i].hex();
-            fallback.push_back(impl.manifest_request("GET", repository, tag));
+            // distribution 2.8 has no referrers API: the tag schema names an index of the referrers
+            // (OCI distribution-spec 1.1 "Referrers Tag Schema").
+            fallback.push_back(impl.manifest_request("GET", repository, referrers_tag(subjects[i])));
             fallback_positions.push_back(i);
         }
     }

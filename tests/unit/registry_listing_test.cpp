@@ -216,3 +216,31 @@ TEST_CASE("referrers of many subjects cost one API batch and one tag-schema batc
     CHECK(lists[2]->manifests.empty());
     CHECK(client.referrers(repo, std::vector<Digest>{}).empty());
 }
+
+TEST_CASE("the referrers tag follows the spec's truncation: a sha512 subject keeps 64 hex digits",
+          "[registry][referrers]") {
+    const std::string hex128 = std::string(64, 'c') + std::string(64, 'd');
+    const Digest sha512 = *Digest::parse("sha512:" + hex128);
+    const Digest sha256 = *Digest::parse("sha256:" + std::string(64, 'a'));
+    // The spec's own table (distribution-spec "Referrers Tag Schema").
+    CHECK(registry::referrers_tag(sha256) == "sha256-" + std::string(64, 'a'));
+    CHECK(registry::referrers_tag(sha512) == "sha512-" + std::string(64, 'c'));
+    CHECK(registry::referrers_tag(sha512).size() == 71);
+
+    const std::string sbom = oci_manifest();
+    const std::string listing =
+        oci_index({{std::string(media::oci_manifest), Digest::compute(sbom).str(), sbom.size(), "", ""}});
+    FakeTransport transport;
+    transport.on("GET", url("referrers/" + sha512.str()), reply(404, "404 page not found\n"));
+    transport.on("GET", url("manifests/sha512-" + std::string(64, 'c')), manifest_reply(listing, media::oci_index));
+    // What digestx asked for before: a 135-character tag that registry 2.8 answers with a plain 404.
+    transport.on("GET", url("manifests/sha512-" + hex128), reply(404, "404 page not found\n"));
+    std::ostringstream err;
+    auto client = make_client_for(transport, err);
+    auto found = client.referrers(repo, sha512);
+    REQUIRE(found);
+    CHECK(found->route == ReferrerRoute::TagSchema);
+    REQUIRE(found->manifests.size() == 1);
+    CHECK(found->manifests.front().digest.str() == Digest::compute(sbom).str());
+    CHECK(transport.count("GET", url("manifests/sha512-" + hex128)) == 0);
+}

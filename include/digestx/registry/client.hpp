@@ -67,6 +67,13 @@ struct ClientOptions {
     std::size_t max_tag_pages = 10000;                            ///< pages followed at most
 };
 
+/// The tag under which a registry without the referrers API keeps the referrers of `subject`
+/// (distribution-spec "Referrers Tag Schema"): the algorithm truncated to 32 characters, `-`, the
+/// encoded part truncated to 64, every character a tag may not hold replaced with `-`. A sha512
+/// subject's tag therefore carries only the first 64 hex digits: the whole digest would make a
+/// 135-character tag, longer than the 128 a tag may have.
+std::string referrers_tag(const Digest &subject);
+
 /// What to ask /manifests/ for: a digest pins, otherwise the tag is read.
 struct ManifestTarget {
     std::string tag;              ///< the tag, used when there is no digest
