@@ -42,32 +42,35 @@ bool looks_like_dockerfile(std::string_view bytes) {
     return keyword == "FROM" || keyword == "ARG";
 }
 
-// The YAML shape of a stream that parses, nullopt when it does not parse or names no known shape.
+// The YAML shape of the documents of a stream that parse, nullopt when none does or none names a
+// known shape.
 std::optional<FileKind> sniff_yaml(std::string_view bytes) {
-    auto documents = detail::load_yaml("", bytes);
-    if (!documents) return std::nullopt;
+    auto stream = detail::load_yaml("", bytes);
+    if (!stream) return std::nullopt;
     try {
-        return detail::yaml_shape(*documents);
+        return detail::yaml_shape(stream->documents);
     } catch (const YAML::Exception &) {
         return std::nullopt;
     }
 }
 
 Result<FileScan> scan_yaml(std::string_view path, std::string_view bytes, FileKind kind) {
-    auto documents = detail::load_yaml(path, bytes);
-    if (!documents) return fail(std::move(documents.error()));
+    auto stream = detail::load_yaml(path, bytes);
+    if (!stream) return fail(std::move(stream.error()));
     detail::Collector collector(path, bytes);
     try {
         switch (kind) {
-        case FileKind::Compose: detail::scan_compose(collector, *documents); break;
-        case FileKind::Workflow: detail::scan_workflow(collector, *documents); break;
-        default: detail::scan_kubernetes(collector, *documents); break;
+        case FileKind::Compose: detail::scan_compose(collector, stream->documents); break;
+        case FileKind::Workflow: detail::scan_workflow(collector, stream->documents); break;
+        default: detail::scan_kubernetes(collector, stream->documents); break;
         }
     } catch (const YAML::Exception &error) {
         // The walk only reads nodes it has checked the type of; an exception here is a bug.
         return fail(ErrorCode::Internal, "unexpected YAML node while scanning " + quoted(path) + ": " + error.msg);
     }
-    return std::move(collector).finish(kind);
+    FileScan scan = std::move(collector).finish(kind);
+    scan.bad_documents = std::move(stream->bad);
+    return scan;
 }
 
 } // namespace

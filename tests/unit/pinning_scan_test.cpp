@@ -114,8 +114,8 @@ void scan_every_way(const std::string &bytes) {
 } // namespace
 
 TEST_CASE("no input makes a scanner throw: fixtures cut at every byte", "[pinning][scan][sweep]") {
-    for (const char *name :
-         {"Dockerfile.multistage", "compose.yaml", "kubernetes.yaml", "workflows/ci.yml", "images.txt"}) {
+    for (const char *name : {"Dockerfile.multistage", "compose.yaml", "kubernetes.yaml", "workflows/ci.yml",
+                             "images.txt", "kubernetes-bad-document.yaml"}) {
         auto bytes = digestx::test::pinning_fixture(name);
         for (std::size_t cut = 0; cut <= bytes.size(); cut += 3) {
             INFO(name << " cut at " << cut);

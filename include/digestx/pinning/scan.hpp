@@ -28,8 +28,10 @@ std::optional<FileKind> kind_from_name(std::string_view path);
 FileKind detect_kind(std::string_view path, std::string_view bytes);
 
 /// Scans `bytes` as a file of `kind` (detect_kind() when nullopt). Never throws for bad input: a
-/// file that is not well-formed YAML is a Usage error naming the file, line and column; problems
-/// with one reference (it does not parse, it is templated) are reported on that occurrence.
+/// file that is not well-formed YAML is a Usage error naming the file, line and column; in a
+/// multi-document file, a document that does not parse is a BadDocument and the others are
+/// scanned. Problems with one reference (it does not parse, it is templated) are reported on that
+/// occurrence.
 Result<FileScan> scan_file(std::string_view path, std::string_view bytes, std::optional<FileKind> kind = std::nullopt);
 
 } // namespace digestx::pinning
