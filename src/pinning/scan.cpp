@@ -88,8 +88,31 @@ std::optional<FileKind> kind_from_name(std::string_view path) {
     return std::nullopt;
 }
 
+bool is_json_name(std::string_view path) {
+    return path.ends_with(".json");
+}
+
+JsonRole json_role(std::string_view bytes) {
+    // A cheap look first: package-lock.json runs to megabytes and names neither.
+    if (bytes.find("apiVersion") == std::string_view::npos || bytes.find("kind") == std::string_view::npos) {
+        return JsonRole::Other;
+    }
+    // JSON is YAML 1.2, and kubectl's YAMLOrJSONDecoder reads a .json file holding YAML as YAML.
+    auto stream = detail::load_yaml("", bytes);
+    if (!stream) return JsonRole::Malformed;
+    try {
+        for (const auto &document : stream->documents) {
+            if (detail::is_kubernetes_object(document.root)) return JsonRole::Kubernetes;
+        }
+    } catch (const YAML::Exception &) {
+        return JsonRole::Malformed;
+    }
+    return stream->bad.empty() ? JsonRole::Other : JsonRole::Malformed;
+}
+
 FileKind detect_kind(std::string_view path, std::string_view bytes) {
     if (auto kind = kind_from_name(path)) return *kind;
+    if (is_json_name(path)) return FileKind::Kubernetes;
     auto slash = path.find_last_of('/');
     auto name = slash == std::string_view::npos ? path : path.substr(slash + 1);
     if (is_yaml_name(name)) return sniff_yaml(bytes).value_or(FileKind::Kubernetes);
@@ -98,6 +121,12 @@ FileKind detect_kind(std::string_view path, std::string_view bytes) {
 }
 
 Result<FileScan> scan_file(std::string_view path, std::string_view bytes, std::optional<FileKind> kind) {
+    if (!kind && is_json_name(path) && json_role(bytes) == JsonRole::Other) {
+        // Read as a plain list, a JSON file would give one invalid "reference" per line.
+        return fail(ErrorCode::Usage, quoted(path) +
+                                          " is not a Kubernetes object (no top-level \"apiVersion\" and \"kind\"): "
+                                          "a .json file is read only as a Kubernetes manifest");
+    }
     auto chosen = kind ? *kind : detect_kind(path, bytes);
     if (chosen == FileKind::Compose || chosen == FileKind::Kubernetes || chosen == FileKind::Workflow) {
         return scan_yaml(path, bytes, chosen);

@@ -105,6 +105,11 @@ tl::expected<std::vector<YAML::Node>, StreamError> parse_stream(std::string_view
     }
 }
 
+// What the file is written in, for messages: yaml-cpp reads JSON too (YAML 1.2 is a superset).
+std::string language(std::string_view file) {
+    return file.ends_with(".json") ? "JSON" : "YAML";
+}
+
 std::string where_text(const StreamError &error) {
     if (!error.line) return {};
     return " at line " + std::to_string(*error.line + 1) + ", column " + std::to_string(error.column + 1);
@@ -160,8 +165,8 @@ Result<YamlStream> load_yaml(std::string_view file, std::string_view bytes) {
     }
     auto starts = document_starts(bytes);
     if (starts.size() < 2) {
-        return fail(ErrorCode::Usage,
-                    "malformed YAML in " + quoted(file) + where_text(whole.error()) + ": " + whole.error().message);
+        return fail(ErrorCode::Usage, "malformed " + language(file) + " in " + quoted(file) +
+                                          where_text(whole.error()) + ": " + whole.error().message);
     }
     // The stream as kubectl reads it (k8s.io/apimachinery pkg/util/yaml YAMLReader): document by
     // document, so that a bad one is reported where it is and the others are still read.
@@ -192,11 +197,12 @@ Result<YamlStream> load_yaml(std::string_view file, std::string_view bytes) {
             bad.line = last_line;
             bad.column = last_column;
         }
-        bad.error = Error::of(ErrorCode::Usage,
-                              "malformed YAML in " + quoted(file) + " at line " + std::to_string(bad.line) +
-                                  ", column " + std::to_string(bad.column) + " (document " + std::to_string(i + 1) +
-                                  " of " + std::to_string(starts.size()) + ", lines " + std::to_string(bad.first_line) +
-                                  "-" + std::to_string(bad.last_line) + "): " + error.message);
+        bad.error =
+            Error::of(ErrorCode::Usage,
+                      "malformed " + language(file) + " in " + quoted(file) + " at line " + std::to_string(bad.line) +
+                          ", column " + std::to_string(bad.column) + " (document " + std::to_string(i + 1) + " of " +
+                          std::to_string(starts.size()) + ", lines " + std::to_string(bad.first_line) + "-" +
+                          std::to_string(bad.last_line) + "): " + error.message);
         stream.bad.push_back(std::move(bad));
     }
     return stream;
@@ -247,6 +253,13 @@ void report_image(Collector &collector, const Entry &entry, std::size_t prefix, 
         found.span_problem = located.problem;
     }
     collector.add(std::move(found));
+}
+
+bool is_kubernetes_object(const YAML::Node &document) {
+    if (!document.IsMap()) return false;
+    auto api_version = child(document, "apiVersion");
+    auto kind = child(document, "kind");
+    return api_version && kind && scalar_of(api_version->value) && scalar_of(kind->value);
 }
 
 std::optional<FileKind> yaml_shape(const std::vector<YamlDocument> &documents) {

@@ -93,6 +93,10 @@ void report_image(Collector &collector, const Entry &entry, std::size_t prefix, 
 /// What a YAML stream looks like: Compose, Workflow or Kubernetes; nullopt when none of them.
 std::optional<FileKind> yaml_shape(const std::vector<YamlDocument> &documents);
 
+/// Whether a document is a Kubernetes object: a mapping with a scalar `apiVersion` and `kind` at
+/// its top (a `List` is one too): the two fields kubectl reads to know what an object is.
+bool is_kubernetes_object(const YAML::Node &document);
+
 /// Scans Compose documents: `services.*.image`.
 void scan_compose(Collector &collector, const std::vector<YamlDocument> &documents);
 /// Scans Kubernetes documents: the containers of every pod spec, List items included.

@@ -235,6 +235,17 @@ TEST_CASE("pin refuses what it cannot pin and keeps the files whole", "[cli][pin
     CHECK(run_digestx({"pin", "--platform", "linux/amd64", path}).exit_code == 2);
 }
 
+namespace {
+
+std::map<std::string, std::string> rendered(const std::string &which, const RegistryBed &bed) {
+    std::map<std::string, std::string> files;
+    for (const auto &relative : ci_files(which))
+        files[relative] = ci_fixture(which, relative, bed);
+    return files;
+}
+
+} // namespace
+
 TEST_CASE("check and pin read past a malformed document of a multi-document file", "[cli][pin][check][bed]") {
     RegistryBed &bed = shared_bed(BedMode::Open);
     TempDir dir;
@@ -300,4 +311,57 @@ TEST_CASE("check and pin read past a malformed document of a multi-document file
     counts = status_counts(results_of(current));
     CHECK(counts["current"] == 2);
     CHECK(counts["skipped"] == 1);
+}
+
+TEST_CASE("check and pin read the Kubernetes JSON of a directory and pass over other JSON", "[cli][pin][check][bed]") {
+    RegistryBed &bed = shared_bed(BedMode::Open);
+    TempDir dir;
+    auto repo = rendered("scan/repo", bed);
+    auto expected = rendered("scan/pinned", bed);
+    // The JSON files only: the broken YAML document has a test of its own.
+    for (auto *files : {&repo, &expected})
+        files->erase("deploy/stack.yaml");
+    for (const auto &[relative, bytes] : repo)
+        write_at(dir.path(), relative, bytes);
+    const std::string package = dir.path() + "/web/package.json";
+
+    // A Deployment and a List; package.json (which names an image in a script), tsconfig.json,
+    // composer.json and renovate.json are not mentioned at all, not even as files read.
+    auto walked = run_digestx({"-o", "json", "check", dir.path()});
+    INFO(walked.err);
+    CHECK(walked.exit_code == 0);
+    CHECK(walked.err.empty());
+    auto document = results_of(walked);
+    CHECK(document["summary"]["files"] == 2);
+    CHECK(status_counts(document)["unpinned"] == 3);
+    for (const auto &row : document["results"]) {
+        CHECK(row["fileKind"] == "kubernetes");
+        CHECK_THAT(row["file"].get<std::string>(), Catch::EndsWith(".json"));
+        CHECK_THAT(row["file"].get<std::string>(), Catch::Contains("/deploy/"));
+    }
+
+    auto pinned = run_digestx({"pin", dir.path()});
+    INFO(pinned.err);
+    CHECK(pinned.exit_code == 0);
+    CHECK(pinned.err.empty());
+    CHECK_THAT(pinned.out, Catch::Contains("pinned 3 references in 2 of 2 files; 0 already pinned"));
+    CHECK(snapshot(dir.path()) == expected);
+    CHECK(nlohmann::json::parse(read_file(dir.path() + "/deploy/api.json"))["kind"] == "Deployment");
+    auto current = run_digestx({"-o", "json", "check", "--require-pins", "--require-index", dir.path()});
+    CHECK(current.exit_code == 0);
+    CHECK(status_counts(results_of(current))["current"] == 3);
+
+    // Named on the command line, a JSON file that is no Kubernetes object: one line, exit 2, untouched.
+    const std::string not_kubernetes =
+        "\"" + package +
+        "\" is not a Kubernetes object (no top-level \"apiVersion\" and \"kind\"): a .json file is "
+        "read only as a Kubernetes manifest";
+    auto check_package = run_digestx({"check", package});
+    CHECK(check_package.exit_code == 2);
+    CHECK_THAT(check_package.out, Catch::Contains(not_kubernetes));
+    CHECK_THAT(check_package.out, Catch::Contains("0 references in 1 file"));
+    auto pin_package = run_digestx({"pin", package});
+    CHECK(pin_package.exit_code == 2);
+    CHECK(pin_package.err == "digestx: error: " + package + ": " + not_kubernetes + "\n");
+    CHECK(read_file(package) == expected["web/package.json"]);
 }
