@@ -52,8 +52,44 @@ Authenticator::Authenticator(net::Transport &transport, Origin registry, std::op
     : m_transport(transport), m_registry(std::move(registry)), m_credentials(std::move(credentials)), m_clock(clock),
       m_cache(clock) {}
 
+Authenticator::Authenticator(net::Transport &transport, Origin registry, CredentialProvider provider,
+                             const Clock &clock)
+    : m_transport(transport), m_registry(std::move(registry)), m_provider(std::move(provider)), m_clock(clock),
+      m_cache(clock) {}
+
 std::string Authenticator::identity() const {
-    return m_credentials ? m_credentials->username : std::string();
+    if (!m_credentials) return {};
+    // A token obtained with an identity token must never be served from the cache to a password
+    // identity of the same name, nor to the anonymous identity "" when the username is empty.
+    if (m_credentials->kind == CredentialKind::IdentityToken) return "<identity-token>" + m_credentials->username;
+    return m_credentials->username;
+}
+
+Result<void> Authenticator::resolve_credentials() {
+    if (m_lookup_error) return fail(*m_lookup_error);
+    if (!m_provider) return {};
+    auto provider = std::move(m_provider);
+    m_provider = nullptr;
+    auto found = provider();
+    if (!found) {
+        m_lookup_error = found.error();
+        return fail(std::move(found.error()));
+    }
+    m_credentials = std::move(*found);
+    return {};
+}
+
+std::optional<std::string> Authenticator::static_authorization(AuthScheme scheme) const {
+    if (!m_credentials) return std::nullopt;
+    if (scheme == AuthScheme::Basic && m_credentials->kind == CredentialKind::Password) {
+        return basic_authorization(*m_credentials);
+    }
+    // moby distribution/registry.go NewV2Repository: a registrytoken answers a Bearer challenge as it
+    // is (existingTokenHandler, scheme "bearer").
+    if (scheme == AuthScheme::Bearer && m_credentials->kind == CredentialKind::RegistryToken) {
+        return "Bearer " + m_credentials->password;
+    }
+    return std::nullopt;
 }
 
 std::vector<Result<net::HttpResponse>> Authenticator::perform(const std::vector<net::HttpRequest> &batch,
@@ -98,15 +134,15 @@ void Authenticator::attach_known(std::vector<Slot> &slots, std::string_view scop
         if (origin_of(slot.request.url) == m_registry) targets.push_back(&slot);
     }
     if (targets.empty()) return;
-    if (m_challenge->scheme == AuthScheme::Basic) {
-        if (!m_credentials) return;
+    if (auto fixed = static_authorization(m_challenge->scheme)) {
         for (auto *slot : targets) {
-            slot->authorization = basic_authorization(*m_credentials);
+            slot->authorization = *fixed;
             slot->authorized_origin = m_registry;
             slot->basic = true;
         }
         return;
     }
+    if (m_challenge->scheme == AuthScheme::Basic) return;
     auto key = make_token_key(m_challenge->realm, m_challenge->service, {std::string(scope)}, identity());
     auto cached = m_cache.find(key);
     bool fresh = !cached;
@@ -197,12 +233,21 @@ std::vector<std::size_t> Authenticator::plan_retries(std::vector<Slot> &slots, s
 void Authenticator::plan_registry_retry(Slot &slot, const AuthChallenge &challenge, std::string_view scope,
                                         TokenWants &wants) {
     std::string host = m_registry.display();
+    if (auto resolved = resolve_credentials(); !resolved) {
+        slot.result = fail(std::move(resolved.error()).with_context("credentials for registry " + host));
+        return;
+    }
     if (challenge.scheme == AuthScheme::Basic) {
         m_challenge = challenge;
         if (!m_credentials) {
-            slot.result = fail(auth_error("registry " + host +
-                                              " requires authentication; no credentials given (use --username "
-                                              "and --password-stdin)",
+            slot.result = fail(auth_error(
+                "registry " + host +
+                    " requires authentication; no credentials given or stored (use --username with --password-stdin, "
+                    "or docker login / podman login)",
+                401));
+        } else if (m_credentials->kind != CredentialKind::Password) {
+            slot.result = fail(auth_error("registry " + host + " asks for Basic credentials, and the stored " +
+                                              m_credentials->describe() + " is only usable with a token server",
                                           401));
         } else if (slot.basic) {
             slot.result = fail(auth_error("credentials rejected by registry " + host, 401));
@@ -213,6 +258,20 @@ void Authenticator::plan_registry_retry(Slot &slot, const AuthChallenge &challen
             slot.registry_retried = true;
             slot.key.reset();
         }
+        return;
+    }
+    if (m_credentials && m_credentials->kind == CredentialKind::RegistryToken) {
+        // The token is the credential: no token server is asked, so its realm does not matter.
+        m_challenge = challenge;
+        if (slot.basic) {
+            slot.result = fail(auth_error("credentials rejected by registry " + host, 401));
+            return;
+        }
+        slot.authorization = *static_authorization(AuthScheme::Bearer);
+        slot.authorized_origin = m_registry;
+        slot.basic = true;
+        slot.registry_retried = true;
+        slot.key.reset();
         return;
     }
     if (auto valid = validate_realm(challenge.realm, m_registry); !valid) {

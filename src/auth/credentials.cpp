@@ -19,6 +19,8 @@ bool has_control(const std::string &text) {
 } // namespace
 
 std::string Credentials::describe() const {
+    if (kind == CredentialKind::IdentityToken) return "identity token for user " + quoted(username) + " (redacted)";
+    if (kind == CredentialKind::RegistryToken) return "registry token (redacted)";
     return "user " + quoted(username) + " (password redacted)";
 }
 

@@ -48,7 +48,7 @@ std::string token_url(const TokenRequest &request) {
     for (const auto &scope : request.scopes) {
         if (!scope.empty()) append("scope", scope);
     }
-    if (request.credentials) append("account", request.credentials->username);
+    if (request.credentials && !request.credentials->username.empty()) append("account", request.credentials->username);
     return url;
 }
 
@@ -60,6 +60,40 @@ net::HttpRequest token_http_request(const std::string &url, const std::optional<
     request.max_body_bytes = max_token_response_bytes;
     request.follow_redirects = false;
     return request;
+}
+
+net::HttpRequest token_oauth_request(const TokenRequest &request) {
+    std::string form;
+    auto add = [&](std::string_view name, std::string_view value) {
+        if (!form.empty()) form += '&';
+        form += name;
+        form += '=';
+        form += detail::percent_encode(value);
+    };
+    std::string scopes;
+    for (const auto &scope : request.scopes) {
+        if (scope.empty()) continue;
+        if (!scopes.empty()) scopes += ' ';
+        scopes += scope;
+    }
+    if (!scopes.empty()) add("scope", scopes);
+    add("service", request.service);
+    add("client_id", "digestx");
+    add("grant_type", "refresh_token");
+    add("refresh_token", request.credentials ? request.credentials->password : std::string());
+    net::HttpRequest http;
+    http.method = "POST";
+    http.url = request.realm.substr(0, request.realm.find('#'));
+    http.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+    http.body = std::move(form);
+    http.max_body_bytes = max_token_response_bytes;
+    http.follow_redirects = false;
+    return http;
+}
+
+bool oauth_falls_back_to_get(int status, const TokenRequest &request) {
+    bool has_username = request.credentials && !request.credentials->username.empty();
+    return status == 404 || status == 401 || status == 400 || (status == 405 && has_username);
 }
 
 Clock::time_point token_expiry(Clock::time_point now, std::optional<long long> expires_in_seconds,

@@ -12,7 +12,19 @@ struct Hop {
     std::size_t index = 0; // into the fetches
     std::string url;       // the URL of this hop, parameters included
     int redirects = 0;     // hops followed so far
+    bool oauth = false;    // the identity token's OAuth POST, not yet refused
 };
+
+bool uses_oauth(const TokenFetch &fetch) {
+    return fetch.request.credentials && fetch.request.credentials->kind == CredentialKind::IdentityToken;
+}
+
+net::HttpRequest hop_request(const TokenFetch &fetch, const Hop &hop) {
+    if (!hop.oauth) return token_http_request(hop.url, fetch.request.credentials);
+    net::HttpRequest request = token_oauth_request(fetch.request);
+    request.url = hop.url;
+    return request;
+}
 
 bool is_redirect(int status) {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -53,7 +65,7 @@ Result<Hop> follow(const TokenFetch &fetch, const Hop &hop, const net::HttpRespo
         return fail(ErrorCode::Auth, "refusing token realm " + shown(*target) + ": " + problem + " (redirected from " +
                                          shown(hop.url) + ")");
     }
-    return Hop{hop.index, *target, hop.redirects + 1};
+    return Hop{hop.index, *target, hop.redirects + 1, hop.oauth};
 }
 
 // What a final (non-redirect) answer of the token endpoint means.
@@ -68,7 +80,8 @@ Result<IssuedToken> read_answer(const TokenFetch &fetch, const Hop &hop, const n
     if (status == 401) {
         return with_status(ErrorCode::Auth,
                            "registry " + host +
-                               " requires authentication; no credentials given (use --username and --password-stdin)",
+                               " requires authentication; no credentials given or stored (use --username with "
+                               "--password-stdin, or docker login / podman login)",
                            status);
     }
     std::string answered = "token endpoint " + shown(hop.url) + " answered " + std::to_string(status);
@@ -99,13 +112,17 @@ std::vector<Result<IssuedToken>> fetch_tokens(net::Transport &transport, const s
             results[i] = fail(std::move(valid.error()));
             continue;
         }
-        pending.push_back(Hop{i, token_url(fetches[i].request), 0});
+        if (uses_oauth(fetches[i])) {
+            pending.push_back(Hop{i, token_oauth_request(fetches[i].request).url, 0, true});
+        } else {
+            pending.push_back(Hop{i, token_url(fetches[i].request), 0, false});
+        }
     }
     while (!pending.empty()) {
         std::vector<net::HttpRequest> batch;
         batch.reserve(pending.size());
         for (const auto &hop : pending) {
-            batch.push_back(token_http_request(hop.url, fetches[hop.index].request.credentials));
+            batch.push_back(hop_request(fetches[hop.index], hop));
         }
         auto answers = transport.perform(batch);
         std::vector<Hop> next;
@@ -123,6 +140,9 @@ std::vector<Result<IssuedToken>> fetch_tokens(net::Transport &transport, const s
                 } else {
                     results[hop.index] = fail(std::move(following.error()));
                 }
+            } else if (hop.oauth && oauth_falls_back_to_get(answers[k]->status, fetch.request)) {
+                // The token server does not take the OAuth POST: ask again with GET and Basic.
+                next.push_back(Hop{hop.index, token_url(fetch.request), hop.redirects, false});
             } else {
                 results[hop.index] = read_answer(fetch, hop, *answers[k], clock);
             }

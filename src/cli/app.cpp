@@ -50,7 +50,8 @@ void add_global_options(CLI::App &app, GlobalOptions &globals) {
     app.add_flag("--plain-http", globals.plain_http, "Use http:// for a registry that is not on loopback");
     app.add_flag("--insecure", globals.insecure, "Do not verify TLS certificates (loudly unsafe)");
     app.add_option("--cacert", globals.cacert, "Extra CA bundle (PEM) to trust")->check(CLI::ExistingFile);
-    app.add_option("--username", globals.username, "Registry user name");
+    app.add_option("--username", globals.username,
+                   "Registry user name (beats the stored credentials of docker and podman for its registry)");
     app.add_flag("--password-stdin", globals.password_stdin, "Read the registry password from stdin");
     app.add_flag("--strict", globals.strict, "Treat header/content disagreements as errors");
     app.add_flag("-v,--verbose", globals.verbose, "Trace requests on stderr (credentials redacted)");

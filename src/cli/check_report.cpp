@@ -16,6 +16,8 @@ std::string location(const CheckRow &row) {
     std::string where = sanitize(row.file->path, 300);
     if (row.occurrence != nullptr) {
         where += ":" + std::to_string(row.occurrence->line) + ":" + std::to_string(row.occurrence->column);
+    } else if (row.line > 0) {
+        where += ":" + std::to_string(row.line) + ":" + std::to_string(row.column);
     }
     return where;
 }
@@ -56,9 +58,10 @@ nlohmann::ordered_json row_json(const CheckRow &row) {
     nlohmann::ordered_json out;
     out["file"] = row.file->path;
     const pinning::Occurrence *occurrence = row.occurrence;
-    out["line"] = occurrence != nullptr ? nlohmann::ordered_json(occurrence->line) : nlohmann::ordered_json(nullptr);
-    out["column"] =
-        occurrence != nullptr ? nlohmann::ordered_json(occurrence->column) : nlohmann::ordered_json(nullptr);
+    std::size_t line = occurrence != nullptr ? occurrence->line : row.line;
+    std::size_t column = occurrence != nullptr ? occurrence->column : row.column;
+    out["line"] = line > 0 ? nlohmann::ordered_json(line) : nlohmann::ordered_json(nullptr);
+    out["column"] = line > 0 ? nlohmann::ordered_json(column) : nlohmann::ordered_json(nullptr);
     out["fileKind"] = row.file->scan ? nlohmann::ordered_json(pinning::file_kind_name(row.file->scan->kind))
                                      : nlohmann::ordered_json(nullptr);
     if (occurrence != nullptr) {
@@ -175,6 +178,8 @@ void write_check_github(std::ostream &out, const std::vector<CheckRow> &rows, co
             << " file=" << github_property(sanitize(annotation_path(row.file->path, workspace), 1000));
         if (row.occurrence != nullptr) {
             out << ",line=" << row.occurrence->line << ",col=" << row.occurrence->column;
+        } else if (row.line > 0) {
+            out << ",line=" << row.line << ",col=" << row.column;
         }
         out << ",title=" << github_property("digestx: " + std::string(check_status_name(row.status))) << "::";
         std::string message = shown_text(row) + ": " + row.detail;

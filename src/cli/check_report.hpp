@@ -42,7 +42,7 @@ std::string_view check_status_name(CheckStatus status) noexcept;
 /// The row status of a pin verdict.
 CheckStatus check_status_of(PinStatus status) noexcept;
 
-/// One checked reference (or a file the scanner refused).
+/// One checked reference (or a file, or a document of a file, the scanner refused).
 struct CheckRow {
     const ScannedFile *file = nullptr;               ///< the file
     const pinning::Occurrence *occurrence = nullptr; ///< the reference; null for a refused file
@@ -52,6 +52,8 @@ struct CheckRow {
     std::vector<std::string> more;                   ///< further lines (per-platform changes)
     std::optional<PinVerdict> verdict;               ///< the verification, when one ran
     std::optional<Error> error;                      ///< what stopped the reference from being checked
+    std::size_t line = 0;   ///< without an occurrence: the line a document that does not parse stopped at; 0: none
+    std::size_t column = 0; ///< and the column there
 };
 
 /// What the rows add up to.

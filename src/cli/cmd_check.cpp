@@ -2,6 +2,8 @@
 // current? Each distinct pinned reference is verified once (resolve/pin_check), concurrently per
 // repository; the outcome is a table, JSON, or GitHub workflow annotations.
 
+#include <algorithm>
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <set>
@@ -140,6 +142,27 @@ CheckRow occurrence_row(const ScannedFile &file, const pinning::Occurrence &occu
     return check_from_platform(verdict_row(std::move(row), *verdicts[slot->second], options), occurrence);
 }
 
+// A document of a multi-document YAML file that does not parse: as a file that does not parse,
+// an error when the file was named, a warning when it was found in a directory (the other
+// documents are checked either way).
+CheckRow bad_document_row(const ScannedFile &file, const pinning::BadDocument &bad) {
+    CheckRow row{&file, nullptr,      CheckStatus::Error, Severity::Error, sanitize(bad.error.describe(), 600),
+                 {},    std::nullopt, bad.error};
+    if (!file.named) {
+        row.status = CheckStatus::Skipped;
+        row.severity = Severity::Warning;
+        row.detail = "not scanned: " + row.detail;
+        row.error.reset();
+    }
+    row.line = bad.line;
+    row.column = bad.column;
+    return row;
+}
+
+std::size_t row_line(const CheckRow &row) {
+    return row.occurrence != nullptr ? row.occurrence->line : row.line;
+}
+
 // 0 when everything holds; the exit code of the first reference that could not be checked; else 1
 // when any check failed.
 int exit_status(const std::vector<CheckRow> &rows) {
@@ -210,8 +233,14 @@ Result<int> run_check(const CheckOptions &options, Context &ctx, const GlobalOpt
         }
         for (const auto &warning : file.scan->warnings)
             ctx.err << "digestx: warning: " << sanitize(warning, 600) << "\n";
+        std::size_t first = rows.size();
         for (const auto &occurrence : file.scan->occurrences)
             rows.push_back(occurrence_row(file, occurrence, plan, *verdicts, options));
+        for (const auto &bad : file.scan->bad_documents)
+            rows.push_back(bad_document_row(file, bad));
+        // The file's rows in line order, a document that does not parse among the references.
+        std::stable_sort(rows.begin() + static_cast<std::ptrdiff_t>(first), rows.end(),
+                         [](const CheckRow &a, const CheckRow &b) { return row_line(a) < row_line(b); });
     }
     CheckSummary summary{files->size(), plan.references.size(), exit_status(rows)};
     if (globals.output == OutputFormat::Json) {

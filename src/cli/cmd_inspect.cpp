@@ -27,12 +27,12 @@ struct InspectOptions {
     std::string accept; // a preset name; "" when --accept was not given
 };
 
-// What a client sending the full Accept list is given for the reference: one HEAD through the
-// same client (and token), counted in the cost line like every other request.
+// What digestx's default Accept list is given for the reference: one HEAD through the same
+// client (and token), counted in the cost line like every other request.
 Result<AcceptComparison> full_list_answer(RegistrySource &source, const Reference &reference,
                                           const std::string &preset) {
     auto target = registry::ManifestTarget::of(reference);
-    target.accept = media::find_accept_preset("full")->types;
+    target.accept = media::default_accept_preset().types;
     auto outcome = source.client().head_manifest(reference.repository(), target);
     if (!outcome) return fail(std::move(outcome.error()));
     AcceptComparison comparison{preset, {}, outcome->head.content_type};
@@ -70,14 +70,14 @@ Result<Opened> open_source(const Reference &reference, const InspectOptions &opt
 }
 
 // The reference could not be read with the narrow list (an OCI index asked for with Docker types
-// only is 404 on distribution): say what the full list gets, then fail as before.
+// only is 404 on distribution): say what digestx's default list gets, then fail as before.
 Error explain_narrow_failure(Error error, const Opened &opened, const Reference &reference,
                              const InspectOptions &options, Context &ctx) {
     if (opened.registry == nullptr || error.code != ErrorCode::NotFound) return error;
     auto full = full_list_answer(*opened.registry, reference, options.accept);
     if (full && !full->full_digest.empty()) {
         ctx.err << "digestx: note: with Accept " << options.accept << " the registry has no answer for "
-                << sanitize(reference.canonical(), 600) << "; a client sending the full list gets " << full->full_digest
+                << sanitize(reference.canonical(), 600) << "; digestx's default Accept list gets " << full->full_digest
                 << " (" << sanitize(full->full_media_type, 200) << ")\n";
     }
     return error;
@@ -136,7 +136,8 @@ Result<int> run_inspect(const InspectOptions &options, Context &ctx, const Globa
         } else {
             tree->accept = AcceptComparison{options.accept, {}, {}};
             tree->findings.push_back({FindingLevel::Warning, "accept-unknown",
-                                      "the HEAD with the full Accept list failed, so the answers cannot be compared: " +
+                                      "the HEAD with digestx's default Accept list failed, so the answers cannot be "
+                                      "compared: " +
                                           sanitize(full.error().describe(), 600),
                                       std::size_t{0}});
         }
@@ -169,13 +170,10 @@ void setup_inspect_command(CLI::App &app, Invocation &invocation) {
     command->add_flag("--referrers", options->referrers,
                       "Also list what is attached to the top document and each image manifest (OCI 1.1 "
                       "referrers API, else the sha256-<hex> tag schema; a layout's index.json)");
-    std::string presets;
-    for (const auto &preset : media::accept_presets())
-        presets += "\n  " + preset.name + ": " + preset.description;
     command->add_option("--accept", options->accept,
-                        "Read the reference with this Accept preset (what an older client gets), and compare "
-                        "with the full list:" +
-                            presets);
+                        "Read the reference with this client's Accept list, and compare with digestx's default "
+                        "list:" +
+                            accept_presets_help());
     command->footer("With --platform, only the entry `docker pull --platform` would use is walked (with its "
                     "attestations).\nA partly unreadable graph is still printed; the exit code is then that of the "
                     "worst error.");

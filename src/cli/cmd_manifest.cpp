@@ -18,7 +18,7 @@ namespace {
 
 struct ManifestOptions {
     std::string reference;
-    std::string accept = "full";
+    std::string accept = media::default_accept_preset().name;
     bool head = false;
 };
 
@@ -79,11 +79,13 @@ void write_head(std::ostream &out, const registry::HeadOutcome &outcome, const R
 }
 
 // `--head` and `--accept` are questions to a registry: a layout has no HTTP exchange to show.
-Result<void> check_local_options(const Reference &reference, const ManifestOptions &options) {
+Result<void> check_local_options(const Reference &reference, const ManifestOptions &options,
+                                 const media::AcceptPreset &preset) {
     if (reference.source() == SourceKind::Registry) return {};
     std::string kind(source_kind_name(reference.source()));
     if (options.head) return fail(ErrorCode::Usage, "--head sends an HTTP HEAD; " + kind + " sources have none");
-    if (options.accept != "full") {
+    // The default, by any of its names, asks nothing of a layout.
+    if (preset.name != media::default_accept_preset().name) {
         return fail(ErrorCode::Usage,
                     "--accept applies to registry references; " + kind + " sources have no Accept header");
     }
@@ -96,7 +98,7 @@ Result<int> run_manifest(const ManifestOptions &options, Context &ctx, const Glo
     if (!preset) return fail(std::move(preset.error()));
     auto reference = parse_reference(options.reference);
     if (!reference) return fail(std::move(reference.error()));
-    if (auto local = check_local_options(*reference, options); !local) return fail(std::move(local.error()));
+    if (auto local = check_local_options(*reference, options, *preset); !local) return fail(std::move(local.error()));
     if (reference->tag() && reference->digest() && !reference->tag_is_default()) {
         ctx.err << "digestx: warning: tag " << digestx::quoted(*reference->tag()) << " ignored; pinned digest used\n";
     }
@@ -149,10 +151,9 @@ void setup_manifest_command(CLI::App &app, Invocation &invocation) {
     CLI::App *command = app.add_subcommand("manifest", "Print a manifest exactly as the registry serves it (verified)");
     command->add_option("REF", options->reference, "Image reference (tag or digest), or oci:DIR[:TAG|@DIGEST]")
         ->required();
-    std::string presets;
-    for (const auto &preset : media::accept_presets())
-        presets += "\n  " + preset.name + ": " + preset.description;
-    command->add_option("--accept", options->accept, "Accept preset to send (default: full):" + presets);
+    command->add_option("--accept", options->accept,
+                        "Send this client's Accept list (default: " + media::default_accept_preset().name +
+                            "):" + accept_presets_help());
     command->add_flag("--head", options->head,
                       "Send HEAD and print status, Content-Type, Docker-Content-Digest and Content-Length "
                       "(a GET follows only when the HEAD cannot give the digest)");

@@ -46,6 +46,8 @@ struct Problem {
     const ScannedFile *file;
     const pinning::Occurrence *occurrence; // null for a whole-file problem
     Error error;
+    std::size_t line = 0; // without an occurrence: where a document that does not parse stopped
+    std::size_t column = 0;
 };
 
 struct Skipped {
@@ -79,11 +81,14 @@ Result<Plan> plan_pins(const std::vector<ScannedFile> &files, bool update) {
     return plan;
 }
 
-std::string where(const ScannedFile &file, const pinning::Occurrence *occurrence) {
+std::string where(const ScannedFile &file, const pinning::Occurrence *occurrence, std::size_t line = 0,
+                  std::size_t column = 0) {
     std::string text = sanitize(file.path, 300);
     if (occurrence != nullptr) {
         text += ":" + std::to_string(occurrence->line) + ":" + std::to_string(occurrence->column) + ": " +
                 sanitize(occurrence->text, 300);
+    } else if (line > 0) {
+        text += ":" + std::to_string(line) + ":" + std::to_string(column);
     }
     return text;
 }
@@ -190,7 +195,8 @@ void write_json(std::ostream &out, const Outcome &outcome, const PinOptions &opt
     document["errors"] = nlohmann::ordered_json::array();
     for (const auto &problem : outcome.problems) {
         nlohmann::ordered_json item{{"file", problem.file->path}};
-        item["line"] = problem.occurrence ? nlohmann::ordered_json(problem.occurrence->line) : nullptr;
+        std::size_t line = problem.occurrence ? problem.occurrence->line : problem.line;
+        item["line"] = line > 0 ? nlohmann::ordered_json(line) : nullptr;
         item["text"] = problem.occurrence ? nlohmann::ordered_json(problem.occurrence->text) : nullptr;
         item["error"] = error_json(problem.error);
         document["errors"].push_back(item);
@@ -245,6 +251,17 @@ Result<int> run_pin(const PinOptions &options, Context &ctx, const GlobalOptions
         }
         for (const auto &warning : file.scan->warnings)
             ctx.err << "digestx: warning: " << sanitize(warning, 600) << "\n";
+        // A document that does not parse is reported like a file that does not parse, and the
+        // file's other documents are still pinned: every edit replaces only the verified bytes of
+        // one reference, so the bad document is written back byte for byte, and it is the
+        // document kubectl would refuse too (it cuts the file at the same `---` lines).
+        for (const auto &bad : file.scan->bad_documents) {
+            if (file.named) {
+                outcome.problems.push_back({&file, nullptr, bad.error, bad.line, bad.column});
+            } else {
+                ctx.err << "digestx: warning: not scanned: " << sanitize(bad.error.describe(), 600) << "\n";
+            }
+        }
         auto rewritten = rewrite_file(file, *plan, *targets, outcome);
         if (!rewritten) continue;
         outcome.diffs[file.path] = pinning::unified_diff(file.path, file.bytes, *rewritten);
@@ -260,7 +277,7 @@ Result<int> run_pin(const PinOptions &options, Context &ctx, const GlobalOptions
                 << ": not pinned: " << sanitize(skipped.occurrence->reason, 300) << "\n";
     }
     for (const auto &problem : outcome.problems) {
-        ctx.err << "digestx: error: " << where(*problem.file, problem.occurrence) << ": "
+        ctx.err << "digestx: error: " << where(*problem.file, problem.occurrence, problem.line, problem.column) << ": "
                 << sanitize(problem.error.describe(), 600) << "\n";
     }
     if (globals.output == OutputFormat::Json) {

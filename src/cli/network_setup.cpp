@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "digestx/core/text.hpp"
+#include "stored_credentials.hpp"
 
 namespace digestx::cli {
 namespace {
@@ -33,6 +34,11 @@ Result<NetworkSettings> network_settings(const GlobalOptions &globals, Context &
     auto credentials = read_credentials(globals, ctx);
     if (!credentials) return fail(std::move(credentials.error()));
     settings.credentials = std::move(*credentials);
+    // --username with --password-stdin beats every stored credential for its registry (make_client);
+    // `check` and `pin` --auth-registry leave the other registries to the store.
+    auto store = make_credential_store(ctx);
+    if (!store) return fail(std::move(store.error()));
+    settings.store = std::move(*store);
 
     double seconds = globals.timeout_seconds > 0 ? globals.timeout_seconds : default_timeout_seconds;
     settings.transport.deadline =
@@ -54,9 +60,38 @@ Result<NetworkSettings> network_settings(const GlobalOptions &globals, Context &
     return settings;
 }
 
+namespace {
+
+// The lookup of one client: its registry and repository only, so another host's credentials are
+// never tried (CVE-2021-41092).
+auth::CredentialProvider stored_provider(const Reference &reference, const NetworkSettings &settings) {
+    std::ostream *notes = settings.client.verbose ? settings.client.diagnostics : nullptr;
+    return [store = settings.store, registry = reference.registry(), repository = reference.repository(),
+            notes]() -> Result<std::optional<auth::Credentials>> {
+        auto found = store->find(registry, repository);
+        if (!found) return fail(std::move(found.error()));
+        if (notes != nullptr) {
+            *notes << "digestx: note: "
+                   << (*found ? "credentials for " + registry + " from " + (*found)->source
+                              : "no stored credentials for " + registry)
+                   << "\n";
+        }
+        if (!*found) return std::optional<auth::Credentials>();
+        return std::optional<auth::Credentials>((*found)->credentials);
+    };
+}
+
+} // namespace
+
 Result<std::unique_ptr<registry::RegistryClient>> make_client(const Reference &reference, NetworkSettings settings) {
     auto transport = net::make_curl_transport(settings.transport);
     if (!transport) return fail(std::move(transport.error()));
+    if (!settings.credentials && settings.store) {
+        auto provider = stored_provider(reference, settings);
+        return std::make_unique<registry::RegistryClient>(std::shared_ptr<net::Transport>(std::move(*transport)),
+                                                          reference.endpoint(), std::move(provider),
+                                                          std::move(settings.client));
+    }
     return std::make_unique<registry::RegistryClient>(std::shared_ptr<net::Transport>(std::move(*transport)),
                                                       reference.endpoint(), std::move(settings.credentials),
                                                       std::move(settings.client));

@@ -39,7 +39,10 @@ Result<std::vector<std::string>> walk(const std::string &directory) {
         if (!entry.is_regular_file(ignored)) continue;
         std::string path = entry.path().string();
         auto kind = pinning::kind_from_name(path);
-        bool wanted = kind ? *kind != pinning::FileKind::PlainList : yaml_name(entry.path());
+        // kubectl apply -f DIR reads .json, .yaml and .yml (k8s.io/cli-runtime pkg/resource
+        // builder.go FileExtensions); which .json files are manifests is decided once they are read.
+        bool wanted =
+            kind ? *kind != pinning::FileKind::PlainList : yaml_name(entry.path()) || pinning::is_json_name(path);
         if (wanted) files.push_back(path);
     }
     if (error) return fail(ErrorCode::Usage, "cannot walk " + digestx::quoted(directory) + ": " + error.message());
@@ -56,9 +59,18 @@ Result<std::string> read_to_scan(const std::string &path) {
                                         .regular_only = true});
 }
 
-ScannedFile scan_one(const std::string &path, std::string bytes, bool named) {
+// Whether a .json file found in a directory is too large to be a manifest (package-lock.json,
+// data): passed over without a word, where a YAML file that large is an error.
+bool oversized(const std::string &path) {
+    std::error_code error;
+    auto size = fs::file_size(path, error);
+    return !error && size > pinning::max_scanned_file_bytes;
+}
+
+ScannedFile scan_one(const std::string &path, std::string bytes, bool named,
+                     std::optional<pinning::FileKind> kind = std::nullopt) {
     ScannedFile file{path, std::move(bytes), std::nullopt, std::nullopt, named};
-    auto scan = pinning::scan_file(path, file.bytes);
+    auto scan = pinning::scan_file(path, file.bytes, kind);
     if (scan) {
         file.scan = std::move(*scan);
     } else {
@@ -87,9 +99,18 @@ Result<std::vector<ScannedFile>> scan_paths(const std::vector<std::string> &path
             if (!files) return fail(std::move(files.error()));
             for (const auto &file : *files) {
                 if (!seen.insert(identity(file)).second) continue;
+                bool json = pinning::is_json_name(file);
+                if (json && oversized(file)) continue;
                 auto bytes = read_to_scan(file);
                 if (!bytes) return fail(std::move(bytes.error()));
-                scanned.push_back(scan_one(file, std::move(*bytes), false));
+                if (!json) {
+                    scanned.push_back(scan_one(file, std::move(*bytes), false));
+                    continue;
+                }
+                // package.json, tsconfig.json and the rest are no concern of check and pin: only
+                // Kubernetes objects (and broken files naming apiVersion and kind) are kept.
+                if (pinning::json_role(*bytes) == pinning::JsonRole::Other) continue;
+                scanned.push_back(scan_one(file, std::move(*bytes), false, pinning::FileKind::Kubernetes));
             }
             continue;
         }

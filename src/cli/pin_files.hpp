@@ -22,8 +22,9 @@ struct ScannedFile {
 };
 
 /// Reads and scans every file the paths name. A file named explicitly is always scanned (as a
-/// plain list when nothing else fits); below a directory only Dockerfiles, Compose files,
-/// workflows and other YAML files are (a `.txt` list must be named: most are not image lists), and
+/// plain list when nothing else fits, as a Kubernetes manifest when it is `.json`); below a
+/// directory only Dockerfiles, Compose files, workflows, other YAML files and the `.json` files
+/// that are Kubernetes objects are (a `.txt` list must be named: most are not image lists), and
 /// hidden directories other than `.github` are skipped, as is `node_modules`. Symbolic links to
 /// directories are not followed. A path that does not exist or cannot be read is a Usage error.
 Result<std::vector<ScannedFile>> scan_paths(const std::vector<std::string> &paths);

@@ -1,5 +1,6 @@
 #include "source_factory.hpp"
 
+#include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
 #include "digestx/io/host_platform.hpp"
 #include "digestx/source/oci_layout_source.hpp"
@@ -32,6 +33,17 @@ Result<std::unique_ptr<RegistrySource>> make_registry_source(const Reference &re
 
 Result<PlatformRequest> platform_request(const GlobalOptions &globals) {
     return PlatformRequest::from_option(globals.platform, host_platform());
+}
+
+std::string accept_presets_help() {
+    std::string help;
+    for (const auto &preset : media::accept_presets()) {
+        std::string aliases;
+        for (const auto &alias : preset.aliases)
+            aliases += (aliases.empty() ? " (also: " : ", ") + alias;
+        help += "\n  " + preset.name + (aliases.empty() ? "" : aliases + ")") + ": " + preset.description;
+    }
+    return help;
 }
 
 Result<SourceFactory> SourceFactory::create(const GlobalOptions &globals, Context &ctx, std::string auth_registry) {

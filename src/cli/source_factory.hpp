@@ -24,13 +24,17 @@ namespace digestx::cli {
 Result<std::unique_ptr<Source>> make_source(const Reference &reference, const GlobalOptions &globals, Context &ctx);
 
 /// The RegistrySource for a registry `reference`, sending `accept` as the manifest Accept list
-/// (empty: the full list), for callers that also use its client (`inspect --accept`,
+/// (empty: digestx's default list), for callers that also use its client (`inspect --accept`,
 /// `manifest --head`).
 Result<std::unique_ptr<RegistrySource>> make_registry_source(const Reference &reference, const GlobalOptions &globals,
                                                              Context &ctx, std::vector<std::string> accept = {});
 
 /// The platform request of the global options: --platform, else this machine's platform.
 Result<PlatformRequest> platform_request(const GlobalOptions &globals);
+
+/// The presets `--accept` takes, one "\n  name (also: alias): description" line each, for the
+/// help of every command that has the option.
+std::string accept_presets_help();
 
 /// Makes one source per repository for `check` and `pin`, each with its own transport and
 /// token, from settings read once (so `--password-stdin` reads stdin once). Used from several

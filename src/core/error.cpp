@@ -21,7 +21,7 @@ constexpr std::array<ExitCodeRow, 12> exit_codes{{
     {1, "verification mismatch (a pinned digest drifted)"},
     {2, "usage or input error (no network used)"},
     {3, "not found (manifest, tag, repository, platform)"},
-    {4, "authentication or authorisation failure"},
+    {4, "authentication or authorisation failure, or a broken credential source (config file, credential helper)"},
     {5, "integrity or protocol violation (digest mismatch, bad document, limits)"},
     {6, "network, TLS or timeout failure"},
     {7, "rate limited"},

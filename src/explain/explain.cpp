@@ -1,5 +1,6 @@
 #include "digestx/explain/explain.hpp"
 
+#include "accept_findings.hpp"
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
 
@@ -110,8 +111,8 @@ bool is_docker_hub(const ImageTree &tree) {
 std::string single_sentence(const ImageTree &tree) {
     const Reference &reference = tree.reference;
     if (tree.accept && !tree.accept->full_digest.empty() && tree.accept->full_digest != tree.root().digest_text()) {
-        return "what a client sending only these media types records for the tag; a client sending the full "
-               "Accept list is given another document (see the accept-dependent finding)";
+        return "what a client sending only these media types records for the tag; a client sending digestx's "
+               "default Accept list is given another document (see the accept-dependent finding)";
     }
     if (reference.digest()) {
         return std::string(single_prefix) +
@@ -278,61 +279,6 @@ NodeExplanation explain_node(const ImageTree &tree, const TreeNode &node) {
     return out;
 }
 
-// A registry answers the same tag differently depending on Accept (distribution's manifest
-// handler; Docker Hub did the same for alpine:3.12): say so where it changes the digest a client sees.
-void accept_findings(const ImageTree &tree, Explanation &explanation) {
-    const TreeNode &root = tree.root();
-    if (tree.reference.source() != SourceKind::Registry || !root.document || !root.document->is_index()) return;
-    if (root.document->kind() == DocumentKind::DockerManifestList) {
-        for (std::size_t child : root.children) {
-            const TreeNode &node = tree.nodes[child];
-            if (node.platform && node.platform->os == "linux" && node.platform->architecture == "amd64" &&
-                node.platform->variant.empty() && !is_attestation(node)) {
-                explanation.findings.push_back(
-                    {FindingLevel::Info, "accept-dependent",
-                     "a client that accepts only the Docker schema2 manifest type is given the linux/amd64 "
-                     "manifest " +
-                         node.digest_text() + " for this tag instead of the list, and records that digest",
-                     child});
-                return;
-            }
-        }
-    } else {
-        explanation.findings.push_back({FindingLevel::Info, "accept-dependent",
-                                        "a client whose Accept header lacks the OCI index type gets 404 for this tag "
-                                        "from the distribution registry",
-                                        std::size_t{0}});
-    }
-}
-
-std::string full_list_kind(const std::string &media_type) {
-    switch (media::classify(media_type)) {
-    case media::Kind::Index: return media_type == media::docker_manifest_list ? "the manifest list" : "the image index";
-    case media::Kind::Manifest: return "an image manifest";
-    case media::Kind::Schema1: return "a schema1 manifest";
-    default: return media_type.empty() ? "a document of no stated type" : sanitize(media_type, 120);
-    }
-}
-
-// `inspect --accept`: the tree was read with a narrower Accept list; the HEAD with the full list
-// says whether a current client would have been given another document for the same reference.
-void accept_comparison(const ImageTree &tree, Explanation &explanation) {
-    const AcceptComparison &accept = *tree.accept;
-    const TreeNode &root = tree.root();
-    if (accept.full_digest.empty() || accept.full_digest == root.digest_text()) return;
-    std::string served = explanation.nodes[0].title;
-    if (explanation.nodes[0].role == Role::SingleManifest && !root.children.empty() &&
-        tree.nodes[root.children.front()].config) {
-        served = platform_text(tree.nodes[root.children.front()]) + " manifest";
-    }
-    explanation.findings.push_back({FindingLevel::Warning, "accept-dependent",
-                                    "with Accept " + sanitize(accept.preset, 60) + " the registry served " +
-                                        root.digest_text() + " (the " + served +
-                                        "); a client sending the full list gets " + accept.full_digest + " (" +
-                                        full_list_kind(accept.full_media_type) + ")",
-                                    std::size_t{0}});
-}
-
 } // namespace
 
 std::string_view role_name(Role role) noexcept {
@@ -383,9 +329,9 @@ Explanation explain(const ImageTree &tree) {
         }
     }
     if (tree.accept) {
-        accept_comparison(tree, explanation);
+        explain_detail::add_accept_comparison(tree, explanation);
     } else {
-        accept_findings(tree, explanation);
+        explain_detail::add_accept_findings(tree, explanation);
     }
     return explanation;
 }

@@ -42,32 +42,35 @@ bool looks_like_dockerfile(std::string_view bytes) {
     return keyword == "FROM" || keyword == "ARG";
 }
 
-// The YAML shape of a stream that parses, nullopt when it does not parse or names no known shape.
+// The YAML shape of the documents of a stream that parse, nullopt when none does or none names a
+// known shape.
 std::optional<FileKind> sniff_yaml(std::string_view bytes) {
-    auto documents = detail::load_yaml("", bytes);
-    if (!documents) return std::nullopt;
+    auto stream = detail::load_yaml("", bytes);
+    if (!stream) return std::nullopt;
     try {
-        return detail::yaml_shape(*documents);
+        return detail::yaml_shape(stream->documents);
     } catch (const YAML::Exception &) {
         return std::nullopt;
     }
 }
 
 Result<FileScan> scan_yaml(std::string_view path, std::string_view bytes, FileKind kind) {
-    auto documents = detail::load_yaml(path, bytes);
-    if (!documents) return fail(std::move(documents.error()));
+    auto stream = detail::load_yaml(path, bytes);
+    if (!stream) return fail(std::move(stream.error()));
     detail::Collector collector(path, bytes);
     try {
         switch (kind) {
-        case FileKind::Compose: detail::scan_compose(collector, *documents); break;
-        case FileKind::Workflow: detail::scan_workflow(collector, *documents); break;
-        default: detail::scan_kubernetes(collector, *documents); break;
+        case FileKind::Compose: detail::scan_compose(collector, stream->documents); break;
+        case FileKind::Workflow: detail::scan_workflow(collector, stream->documents); break;
+        default: detail::scan_kubernetes(collector, stream->documents); break;
         }
     } catch (const YAML::Exception &error) {
         // The walk only reads nodes it has checked the type of; an exception here is a bug.
         return fail(ErrorCode::Internal, "unexpected YAML node while scanning " + quoted(path) + ": " + error.msg);
     }
-    return std::move(collector).finish(kind);
+    FileScan scan = std::move(collector).finish(kind);
+    scan.bad_documents = std::move(stream->bad);
+    return scan;
 }
 
 } // namespace
@@ -85,8 +88,31 @@ std::optional<FileKind> kind_from_name(std::string_view path) {
     return std::nullopt;
 }
 
+bool is_json_name(std::string_view path) {
+    return path.ends_with(".json");
+}
+
+JsonRole json_role(std::string_view bytes) {
+    // A cheap look first: package-lock.json runs to megabytes and names neither.
+    if (bytes.find("apiVersion") == std::string_view::npos || bytes.find("kind") == std::string_view::npos) {
+        return JsonRole::Other;
+    }
+    // JSON is YAML 1.2, and kubectl's YAMLOrJSONDecoder reads a .json file holding YAML as YAML.
+    auto stream = detail::load_yaml("", bytes);
+    if (!stream) return JsonRole::Malformed;
+    try {
+        for (const auto &document : stream->documents) {
+            if (detail::is_kubernetes_object(document.root)) return JsonRole::Kubernetes;
+        }
+    } catch (const YAML::Exception &) {
+        return JsonRole::Malformed;
+    }
+    return stream->bad.empty() ? JsonRole::Other : JsonRole::Malformed;
+}
+
 FileKind detect_kind(std::string_view path, std::string_view bytes) {
     if (auto kind = kind_from_name(path)) return *kind;
+    if (is_json_name(path)) return FileKind::Kubernetes;
     auto slash = path.find_last_of('/');
     auto name = slash == std::string_view::npos ? path : path.substr(slash + 1);
     if (is_yaml_name(name)) return sniff_yaml(bytes).value_or(FileKind::Kubernetes);
@@ -95,6 +121,12 @@ FileKind detect_kind(std::string_view path, std::string_view bytes) {
 }
 
 Result<FileScan> scan_file(std::string_view path, std::string_view bytes, std::optional<FileKind> kind) {
+    if (!kind && is_json_name(path) && json_role(bytes) == JsonRole::Other) {
+        // Read as a plain list, a JSON file would give one invalid "reference" per line.
+        return fail(ErrorCode::Usage, quoted(path) +
+                                          " is not a Kubernetes object (no top-level \"apiVersion\" and \"kind\"): "
+                                          "a .json file is read only as a Kubernetes manifest");
+    }
     auto chosen = kind ? *kind : detect_kind(path, bytes);
     if (chosen == FileKind::Compose || chosen == FileKind::Kubernetes || chosen == FileKind::Workflow) {
         return scan_yaml(path, bytes, chosen);

@@ -65,6 +65,16 @@ public:
     void warn(std::size_t offset, std::string_view message);
     /// Adds a warning at a 1-based line and column.
     void warn_at(std::size_t line, std::size_t column, std::string_view message);
+    /// Sets where the document being scanned starts: a YAML document parsed on its own counts its
+    /// Marks from `offset`, `lines` lines into the file.
+    void set_origin(std::size_t offset, std::size_t lines) {
+        m_origin = offset;
+        m_origin_lines = lines;
+    }
+    /// The file offset the current document's Marks count from.
+    [[nodiscard]] std::size_t origin() const noexcept { return m_origin; }
+    /// The lines of the file before the current document's origin.
+    [[nodiscard]] std::size_t origin_lines() const noexcept { return m_origin_lines; }
     /// The scan result, occurrences sorted by position.
     [[nodiscard]] FileScan finish(FileKind kind) &&;
 
@@ -72,6 +82,8 @@ private:
     std::string m_file;
     std::string_view m_bytes;
     LineIndex m_lines;
+    std::size_t m_origin = 0;
+    std::size_t m_origin_lines = 0;
     std::vector<Occurrence> m_occurrences;
     std::vector<std::string> m_warnings;
 };

@@ -142,11 +142,10 @@ std::string read_double(std::string_view bytes, std::size_t i, LocatedScalar &ou
 
 } // namespace
 
-std::size_t mark_offset(std::string_view bytes, const YAML::Node &node) {
+std::size_t mark_offset(std::size_t origin, const YAML::Node &node) {
     auto mark = node.Mark();
-    if (mark.pos < 0) return 0;
-    std::size_t bom = bytes.starts_with("\xEF\xBB\xBF") ? 3 : 0;
-    return static_cast<std::size_t>(mark.pos) + bom;
+    if (mark.pos < 0) return origin;
+    return origin + static_cast<std::size_t>(mark.pos);
 }
 
 LocatedScalar locate_scalar(std::string_view bytes, std::size_t offset, std::string_view value) {

@@ -129,9 +129,10 @@ void scan_job(Collector &collector, const std::string &job, const YAML::Node &bo
 
 } // namespace
 
-void scan_compose(Collector &collector, const std::vector<YAML::Node> &documents) {
+void scan_compose(Collector &collector, const std::vector<YamlDocument> &documents) {
     for (const auto &document : documents) {
-        auto services = child(document, "services");
+        collector.set_origin(document.offset, document.lines);
+        auto services = child(document.root, "services");
         if (!services) continue;
         for (const auto &service : entries(services->value)) {
             auto image = child(service.value, "image");
@@ -144,14 +145,17 @@ void scan_compose(Collector &collector, const std::vector<YAML::Node> &documents
     }
 }
 
-void scan_kubernetes(Collector &collector, const std::vector<YAML::Node> &documents) {
-    for (std::size_t i = 0; i < documents.size(); ++i)
-        scan_object(collector, documents[i], "", i + 1, 0);
+void scan_kubernetes(Collector &collector, const std::vector<YamlDocument> &documents) {
+    for (const auto &document : documents) {
+        collector.set_origin(document.offset, document.lines);
+        scan_object(collector, document.root, "", document.number, 0);
+    }
 }
 
-void scan_workflow(Collector &collector, const std::vector<YAML::Node> &documents) {
+void scan_workflow(Collector &collector, const std::vector<YamlDocument> &documents) {
     for (const auto &document : documents) {
-        auto jobs = child(document, "jobs");
+        collector.set_origin(document.offset, document.lines);
+        auto jobs = child(document.root, "jobs");
         if (!jobs) continue;
         for (const auto &job : entries(jobs->value))
             scan_job(collector, key_text(job), job.value);

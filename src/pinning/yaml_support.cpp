@@ -82,22 +82,130 @@ private:
     bool m_only_null = true;
 };
 
-} // namespace
+constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
 
-Result<std::vector<YAML::Node>> load_yaml(std::string_view file, std::string_view bytes) {
+// Why a stream did not parse: yaml-cpp's message and, when it gave one, its 0-based position.
+struct StreamError {
+    std::string message;
+    std::optional<std::size_t> line;
+    std::size_t column = 0;
+};
+
+tl::expected<std::vector<YAML::Node>, StreamError> parse_stream(std::string_view bytes) {
     try {
         if (!ProgressCheck::passes(bytes)) {
-            return fail(ErrorCode::Usage,
-                        "malformed YAML in " + quoted(file) + ": a flow indicator (, ] }) outside any flow collection");
+            return tl::unexpected(StreamError{"a flow indicator (, ] }) outside any flow collection", std::nullopt, 0});
         }
         std::istringstream input{std::string(bytes)};
         return YAML::LoadAll(input);
     } catch (const YAML::Exception &error) {
-        auto where = error.mark.is_null() ? std::string()
-                                          : " at line " + std::to_string(error.mark.line + 1) + ", column " +
-                                                std::to_string(error.mark.column + 1);
-        return fail(ErrorCode::Usage, "malformed YAML in " + quoted(file) + where + ": " + sanitize(error.msg));
+        if (error.mark.is_null()) return tl::unexpected(StreamError{sanitize(error.msg), std::nullopt, 0});
+        return tl::unexpected(StreamError{sanitize(error.msg), static_cast<std::size_t>(error.mark.line),
+                                          static_cast<std::size_t>(error.mark.column)});
     }
+}
+
+// What the file is written in, for messages: yaml-cpp reads JSON too (YAML 1.2 is a superset).
+std::string language(std::string_view file) {
+    return file.ends_with(".json") ? "JSON" : "YAML";
+}
+
+std::string where_text(const StreamError &error) {
+    if (!error.line) return {};
+    return " at line " + std::to_string(*error.line + 1) + ", column " + std::to_string(error.column + 1);
+}
+
+// A line that is only blanks or a comment, or a directive (`%YAML 1.2`): what may come before a
+// document's `---` and belongs to it.
+bool is_prelude_line(std::string_view line) {
+    auto first = line.find_first_not_of(" \t\r");
+    return first == std::string_view::npos || line[first] == '#' || line.front() == '%';
+}
+
+// `---` at the start of a line, followed by a blank, the line's end or the file's end: the YAML
+// directives-end marker (YAML 1.2 §9.1.3 c-directives-end), where a document starts.
+bool is_document_marker(std::string_view line) {
+    return line.starts_with("---") && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+}
+
+// Where each document of a stream starts: at offset 0 and at every `---` line that follows some
+// content. k8s.io/apimachinery's YAMLReader cuts at the same lines, so these are the documents
+// kubectl applies one by one; directives, comments and blank lines before a `---` stay with the
+// document that line starts.
+std::vector<std::size_t> document_starts(std::string_view bytes) {
+    std::vector<std::size_t> starts{0};
+    bool content = false;
+    std::size_t begin = 0;
+    while (begin < bytes.size()) {
+        auto newline = bytes.find('\n', begin);
+        std::size_t end = newline == std::string_view::npos ? bytes.size() : newline;
+        std::string_view line = bytes.substr(begin, end - begin);
+        if (begin == 0 && line.starts_with(byte_order_mark)) line.remove_prefix(byte_order_mark.size());
+        if (is_document_marker(line)) {
+            if (content) starts.push_back(begin);
+            content = true;
+        } else if (!content && !is_prelude_line(line)) {
+            content = true;
+        }
+        begin = end + 1;
+    }
+    return starts;
+}
+
+} // namespace
+
+Result<YamlStream> load_yaml(std::string_view file, std::string_view bytes) {
+    auto whole = parse_stream(bytes);
+    std::size_t bom = bytes.starts_with(byte_order_mark) ? byte_order_mark.size() : 0;
+    if (whole) {
+        YamlStream stream;
+        for (auto &root : *whole)
+            stream.documents.push_back({std::move(root), bom, 0, stream.documents.size() + 1});
+        return stream;
+    }
+    auto starts = document_starts(bytes);
+    if (starts.size() < 2) {
+        return fail(ErrorCode::Usage, "malformed " + language(file) + " in " + quoted(file) +
+                                          where_text(whole.error()) + ": " + whole.error().message);
+    }
+    // The stream as kubectl reads it (k8s.io/apimachinery pkg/util/yaml YAMLReader): document by
+    // document, so that a bad one is reported where it is and the others are still read.
+    LineIndex lines(bytes);
+    YamlStream stream;
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+        std::size_t begin = starts[i];
+        std::size_t end = i + 1 < starts.size() ? starts[i + 1] : bytes.size();
+        std::string_view text = bytes.substr(begin, end - begin);
+        std::size_t first_line = lines.position(begin).first;
+        auto parsed = parse_stream(text);
+        if (parsed) {
+            std::size_t origin = begin + (text.starts_with(byte_order_mark) ? byte_order_mark.size() : 0);
+            for (auto &root : *parsed)
+                stream.documents.push_back({std::move(root), origin, first_line - 1, i + 1});
+            continue;
+        }
+        BadDocument bad;
+        bad.first_line = first_line;
+        auto [last_line, last_column] = lines.position(end > begin ? end - 1 : begin);
+        bad.last_line = last_line;
+        const StreamError &error = parsed.error();
+        bad.line = error.line ? first_line + *error.line : first_line;
+        bad.column = error.line ? error.column + 1 : 1;
+        if (bad.line > last_line) {
+            // The parser ran off the end of the document (an unclosed `[`): the end of its last
+            // line, not the next document's `---`.
+            bad.line = last_line;
+            bad.column = last_column;
+        }
+        bad.error =
+            Error::of(ErrorCode::Usage,
+                      "malformed " + language(file) + " in " + quoted(file) + " at line " + std::to_string(bad.line) +
+                          ", column " + std::to_string(bad.column) + " (document " + std::to_string(i + 1) + " of " +
+                          std::to_string(starts.size()) + ", lines " + std::to_string(bad.first_line) + "-" +
+                          std::to_string(bad.last_line) + "): " + error.message);
+        stream.bad.push_back(std::move(bad));
+    }
+    return stream;
 }
 
 std::vector<Entry> entries(const YAML::Node &node) {
@@ -124,8 +232,8 @@ std::size_t line_of(const YAML::Node &node) {
 }
 
 void report_image(Collector &collector, const Entry &entry, std::size_t prefix, Context context) {
-    context.line = line_of(entry.key);
-    auto at = mark_offset(collector.bytes(), entry.value);
+    context.line = line_of(entry.key) + collector.origin_lines();
+    auto at = mark_offset(collector.origin(), entry.value);
     auto value = scalar_of(entry.value);
     if (!value) {
         collector.warn(at, context.path + " is not a string; skipped");
@@ -147,9 +255,17 @@ void report_image(Collector &collector, const Entry &entry, std::size_t prefix, 
     collector.add(std::move(found));
 }
 
-std::optional<FileKind> yaml_shape(const std::vector<YAML::Node> &documents) {
+bool is_kubernetes_object(const YAML::Node &document) {
+    if (!document.IsMap()) return false;
+    auto api_version = child(document, "apiVersion");
+    auto kind = child(document, "kind");
+    return api_version && kind && scalar_of(api_version->value) && scalar_of(kind->value);
+}
+
+std::optional<FileKind> yaml_shape(const std::vector<YamlDocument> &documents) {
     bool kubernetes = false;
-    for (const auto &document : documents) {
+    for (const auto &item : documents) {
+        const YAML::Node &document = item.root;
         if (!document.IsMap()) continue;
         if (auto services = child(document, "services"); services && services->value.IsMap()) return FileKind::Compose;
         auto jobs = child(document, "jobs");

@@ -34,12 +34,29 @@ struct LocatedScalar {
 /// are refused (the problem says so): rewriting them could not keep their layout.
 LocatedScalar locate_scalar(std::string_view bytes, std::size_t offset, std::string_view value);
 
-/// The file offset of a node's Mark (yaml-cpp counts from after a UTF-8 byte order mark).
-std::size_t mark_offset(std::string_view bytes, const YAML::Node &node);
+/// The file offset of a node's Mark, for a document whose marks count from `origin`.
+std::size_t mark_offset(std::size_t origin, const YAML::Node &node);
 
-/// Every document of a YAML stream; a Usage error naming the file, line and column when the stream
-/// is not well-formed.
-Result<std::vector<YAML::Node>> load_yaml(std::string_view file, std::string_view bytes);
+/// One YAML document of a file and where the text it was parsed from starts, which is where its
+/// Marks count from: the whole file, or one document cut out of it when the whole did not parse.
+struct YamlDocument {
+    YAML::Node root;        ///< the document
+    std::size_t offset = 0; ///< file offset the Marks count from (after a UTF-8 byte order mark)
+    std::size_t lines = 0;  ///< lines of the file before `offset`
+    std::size_t number = 0; ///< 1-based position among the file's documents
+};
+
+/// What a YAML file holds: the documents that parse, and those that do not.
+struct YamlStream {
+    std::vector<YamlDocument> documents; ///< in file order
+    std::vector<BadDocument> bad;        ///< in file order
+};
+
+/// Every document of a YAML stream. When the stream does not parse as a whole, it is cut into
+/// documents as kubectl cuts it (at the `---` lines) and each is parsed on its own, so one bad
+/// document hides none of the others. A Usage error naming the file, line and column when there is
+/// a single document and it is not well-formed.
+Result<YamlStream> load_yaml(std::string_view file, std::string_view bytes);
 
 /// A mapping entry: the key node (for its line) and the value. Copies bind to the same nodes;
 /// assignment is deleted because YAML::Node's operator= overwrites the node it refers to.
@@ -74,13 +91,17 @@ std::size_t line_of(const YAML::Node &node);
 void report_image(Collector &collector, const Entry &entry, std::size_t prefix, Context context);
 
 /// What a YAML stream looks like: Compose, Workflow or Kubernetes; nullopt when none of them.
-std::optional<FileKind> yaml_shape(const std::vector<YAML::Node> &documents);
+std::optional<FileKind> yaml_shape(const std::vector<YamlDocument> &documents);
+
+/// Whether a document is a Kubernetes object: a mapping with a scalar `apiVersion` and `kind` at
+/// its top (a `List` is one too): the two fields kubectl reads to know what an object is.
+bool is_kubernetes_object(const YAML::Node &document);
 
 /// Scans Compose documents: `services.*.image`.
-void scan_compose(Collector &collector, const std::vector<YAML::Node> &documents);
+void scan_compose(Collector &collector, const std::vector<YamlDocument> &documents);
 /// Scans Kubernetes documents: the containers of every pod spec, List items included.
-void scan_kubernetes(Collector &collector, const std::vector<YAML::Node> &documents);
+void scan_kubernetes(Collector &collector, const std::vector<YamlDocument> &documents);
 /// Scans GitHub Actions workflow documents: job containers, services and `docker://` steps.
-void scan_workflow(Collector &collector, const std::vector<YAML::Node> &documents);
+void scan_workflow(Collector &collector, const std::vector<YamlDocument> &documents);
 
 } // namespace digestx::pinning::detail

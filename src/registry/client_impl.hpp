@@ -75,6 +75,22 @@ Digest manifest_digest_in(const Document &document, DigestAlgorithm algorithm);
 /// `/v2/<repository>/<rest>`.
 std::string api_path(std::string_view repository, std::string_view rest);
 
+/// The bounds of one paginated listing (tags, or one subject's referrers): a registry-supplied
+/// `Link` chain may loop or never end, so no page is asked for twice and at most `max` are.
+class PageBounds {
+public:
+    /// At most `max` pages, named `what` in errors ("tags of …").
+    PageBounds(std::size_t max, std::string what) : m_max(max), m_what(std::move(what)) {}
+    /// Counts `path` as the next page, or an Integrity error when it was asked for already or
+    /// would be one page too many.
+    Result<void> admit(const std::string &path);
+
+private:
+    std::size_t m_max;
+    std::string m_what;
+    std::set<std::string> m_seen;
+};
+
 } // namespace digestx::registry::detail
 
 namespace digestx::registry {
@@ -116,23 +132,33 @@ struct RegistryClient::Impl {
     Result<ReferrerList> read_referrers(std::string_view repository, const Digest &subject,
                                         const detail::PathRequest &used, Result<net::HttpResponse> answer,
                                         bool from_api);
+    /// The path of the page a listing's `Link: <…>; rel="next"` names, resolved against the page at
+    /// `path`, or nullopt when there is none. The next page gets this registry's credentials, so a
+    /// link to another origin, or outside `list_path` (the same listing, any query), is an
+    /// Integrity error naming `what` and `listing` ("tags list").
+    Result<std::optional<std::string>> next_page(const std::optional<std::string> &link, const std::string &path,
+                                                 const std::string &list_path, std::string_view what,
+                                                 std::string_view listing) const;
     /// The error of a non-2xx manifest answer, with the C12 note.
     Error manifest_error(const net::HttpResponse &response, std::string_view repository, const ManifestTarget &target);
     /// `scheme://endpoint`.
     [[nodiscard]] std::string base_url() const { return scheme + "://" + endpoint; }
 
-    std::shared_ptr<net::Transport> transport;          ///< kept alive as long as the client
-    std::string endpoint;                               ///< host[:port]
-    std::optional<auth::Credentials> credentials;       ///< for the authenticator
-    ClientOptions options;                              ///< as given, accept filled in
-    const auth::Clock &clock;                           ///< for token lifetimes
-    detail::Diagnostics diagnostics;                    ///< warnings and notes
-    detail::Recorder recorder;                          ///< counting transport under the authenticator
-    SchemeChoice choice;                                ///< the scheme rule for this endpoint
-    std::string scheme;                                 ///< "https" or "http"
-    bool scheme_settled = false;                        ///< the first batch decided the scheme
-    std::unique_ptr<auth::Authenticator> authenticator; ///< bound to base_url()'s origin
-    bool warned_malformed_digest = false;               ///< B3 warns once per run
+    std::shared_ptr<net::Transport> transport;    ///< kept alive as long as the client
+    std::string endpoint;                         ///< host[:port]
+    std::optional<auth::Credentials> credentials; ///< for the authenticator
+    auth::CredentialProvider provider;            ///< stored credentials, asked on the first challenge
+    std::optional<Result<std::optional<auth::Credentials>>> looked_up; ///< the provider's answer, kept across
+                                                                       ///< authenticators (scheme fallback)
+    ClientOptions options;                                             ///< as given, accept filled in
+    const auth::Clock &clock;                                          ///< for token lifetimes
+    detail::Diagnostics diagnostics;                                   ///< warnings and notes
+    detail::Recorder recorder;                                         ///< counting transport under the authenticator
+    SchemeChoice choice;                                               ///< the scheme rule for this endpoint
+    std::string scheme;                                                ///< "https" or "http"
+    bool scheme_settled = false;                                       ///< the first batch decided the scheme
+    std::unique_ptr<auth::Authenticator> authenticator;                ///< bound to base_url()'s origin
+    bool warned_malformed_digest = false;                              ///< B3 warns once per run
 
 private:
     std::vector<Result<net::HttpResponse>> send_once(const std::vector<detail::PathRequest> &batch,

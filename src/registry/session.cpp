@@ -132,7 +132,7 @@ RegistryClient::Impl::Impl(std::shared_ptr<net::Transport> transport_, std::stri
       options(std::move(options_)), clock(clock_), diagnostics(options.diagnostics, options.verbose),
       recorder(*transport, diagnostics), choice(choose_scheme(endpoint, options.plain_http)),
       scheme(choice == SchemeChoice::Http ? "http" : "https"), scheme_settled(choice != SchemeChoice::HttpsThenHttp) {
-    if (options.accept.empty()) options.accept = media::find_accept_preset("full")->types;
+    if (options.accept.empty()) options.accept = media::default_accept_preset().types;
 }
 
 std::vector<Result<net::HttpResponse>> RegistryClient::Impl::send_once(const std::vector<detail::PathRequest> &batch,
@@ -159,7 +159,15 @@ std::vector<Result<net::HttpResponse>> RegistryClient::Impl::perform(const std::
                 refused.emplace_back(fail(ErrorCode::Usage, "cannot reach registry " + digestx::quoted(endpoint)));
             return refused;
         }
-        authenticator = std::make_unique<auth::Authenticator>(recorder, *origin, credentials, clock);
+        if (provider) {
+            auth::CredentialProvider once = [this]() {
+                if (!looked_up) looked_up = provider();
+                return *looked_up;
+            };
+            authenticator = std::make_unique<auth::Authenticator>(recorder, *origin, std::move(once), clock);
+        } else {
+            authenticator = std::make_unique<auth::Authenticator>(recorder, *origin, credentials, clock);
+        }
     }
     std::vector<net::HttpRequest> requests;
     requests.reserve(batch.size());
@@ -194,7 +202,8 @@ std::vector<Result<net::HttpResponse>> RegistryClient::Impl::send(const std::vec
 
 RequestSubject RegistryClient::Impl::subject(RequestSubject::Kind kind, std::string_view repository,
                                              std::string reference) const {
-    return RequestSubject{kind, endpoint, std::string(repository), std::move(reference), !credentials.has_value()};
+    bool anonymous = provider ? !(looked_up && *looked_up && looked_up->value().has_value()) : !credentials.has_value();
+    return RequestSubject{kind, endpoint, std::string(repository), std::move(reference), anonymous};
 }
 
 FetchNote RegistryClient::Impl::note_for(const detail::PathRequest &request, const net::HttpResponse &response) const {
@@ -237,6 +246,13 @@ RegistryClient::RegistryClient(std::shared_ptr<net::Transport> transport, std::s
                                const auth::Clock &clock)
     : m_impl(std::make_unique<Impl>(std::move(transport), std::move(endpoint), std::move(credentials),
                                     std::move(options), clock)) {}
+
+RegistryClient::RegistryClient(std::shared_ptr<net::Transport> transport, std::string endpoint,
+                               auth::CredentialProvider provider, ClientOptions options, const auth::Clock &clock)
+    : m_impl(
+          std::make_unique<Impl>(std::move(transport), std::move(endpoint), std::nullopt, std::move(options), clock)) {
+    m_impl->provider = std::move(provider);
+}
 
 RegistryClient::~RegistryClient() = default;
 

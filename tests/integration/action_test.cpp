@@ -58,6 +58,8 @@ TEST_CASE("the action's check step passes every path and option through, and not
                                   {{"DIGESTX_PATHS", item.paths},
                                    {"DIGESTX_ARGS", item.args},
                                    {"GITHUB_OUTPUT", output},
+                                   {"HOME", dir.path()},
+                                   {"DOCKER_CONFIG", dir.path()},
                                    {"PATH", binary_directory() + ":/usr/bin:/bin"}});
         INFO(result.out << result.err);
         CHECK(result.exit_code == item.exit_code);
@@ -77,6 +79,8 @@ TEST_CASE("the action's check step passes every path and option through, and not
                                {{"DIGESTX_PATHS", "$(touch " + marker + ")"},
                                 {"DIGESTX_ARGS", "`touch " + marker + "`"},
                                 {"GITHUB_OUTPUT", dir.path() + "/github_output"},
+                                {"HOME", dir.path()},
+                                {"DOCKER_CONFIG", dir.path()},
                                 {"PATH", binary_directory() + ":/usr/bin:/bin"}});
     CHECK(hostile.exit_code == 2);
     CHECK_FALSE(std::filesystem::exists(marker));

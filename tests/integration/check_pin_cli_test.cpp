@@ -234,3 +234,134 @@ TEST_CASE("pin refuses what it cannot pin and keeps the files whole", "[cli][pin
     CHECK(document["changes"][0]["digest"] == fixture_catalog().alpine_list.digest);
     CHECK(run_digestx({"pin", "--platform", "linux/amd64", path}).exit_code == 2);
 }
+
+namespace {
+
+std::map<std::string, std::string> rendered(const std::string &which, const RegistryBed &bed) {
+    std::map<std::string, std::string> files;
+    for (const auto &relative : ci_files(which))
+        files[relative] = ci_fixture(which, relative, bed);
+    return files;
+}
+
+} // namespace
+
+TEST_CASE("check and pin read past a malformed document of a multi-document file", "[cli][pin][check][bed]") {
+    RegistryBed &bed = shared_bed(BedMode::Open);
+    TempDir dir;
+    const std::string stack =
+        write_at(dir.path(), "deploy/stack.yaml", ci_fixture("scan/repo", "deploy/stack.yaml", bed));
+    const std::string pinned_stack = ci_fixture("scan/pinned", "deploy/stack.yaml", bed);
+    const std::string broken =
+        "malformed YAML in \"" + stack + "\" at line 18, column 25 (document 2 of 3, lines 9-18)";
+    const std::string why = ": end of sequence flow not found";
+
+    // Found in a directory, the broken document is a warning, as a broken file found there is;
+    // the first and third documents are checked.
+    auto walked = run_digestx({"-o", "json", "check", dir.path()});
+    INFO(walked.err);
+    CHECK(walked.exit_code == 0);
+    auto document = results_of(walked);
+    auto counts = status_counts(document);
+    CHECK(counts["unpinned"] == 2);
+    CHECK(counts["skipped"] == 1);
+    for (const auto &row : document["results"]) {
+        if (row["status"] != "skipped") continue;
+        CHECK(row["line"] == 18);
+        CHECK(row["message"] == "not scanned: " + broken + why);
+    }
+
+    // Named, it is an error (exit 2), and the other two are still checked, in line order.
+    auto named = run_digestx({"-o", "json", "check", stack});
+    CHECK(named.exit_code == 2);
+    auto rows = results_of(named)["results"];
+    REQUIRE(rows.size() == 3);
+    CHECK(rows[0]["line"] == 8);
+    CHECK(rows[0]["status"] == "unpinned");
+    CHECK(rows[1]["line"] == 18);
+    CHECK(rows[1]["column"] == 25);
+    CHECK(rows[1]["status"] == "error");
+    CHECK(rows[1]["error"]["exitCode"] == 2);
+    CHECK(rows[2]["line"] == 27);
+    CHECK(rows[2]["status"] == "unpinned");
+    auto github = run_digestx({"check", "--format", "github", stack});
+    CHECK_THAT(github.out, Catch::Contains("::error file=" + stack + ",line=18,col=25,title=digestx%3A error::"));
+
+    // pin pins the first and third documents and writes the broken one back as it was.
+    auto pinned = run_digestx({"pin", dir.path()});
+    CHECK(pinned.exit_code == 0);
+    CHECK(pinned.err == "digestx: warning: not scanned: " + broken + why + "\n");
+    CHECK_THAT(pinned.out, Catch::Contains("pinned 2 references in 1 of 1 file; 0 already pinned"));
+    CHECK(read_file(stack) == pinned_stack);
+
+    // Named, pin says which document it could not read (exit 2), and pins the rest.
+    write_at(dir.path(), "deploy/stack.yaml", ci_fixture("scan/repo", "deploy/stack.yaml", bed));
+    auto named_pin = run_digestx({"-o", "json", "pin", stack});
+    CHECK(named_pin.exit_code == 2);
+    CHECK(named_pin.err == "digestx: error: " + stack + ":18:25: " + broken + why + "\n");
+    auto outcome = nlohmann::json::parse(named_pin.out);
+    CHECK(outcome["changes"].size() == 2);
+    REQUIRE(outcome["errors"].size() == 1);
+    CHECK(outcome["errors"][0]["line"] == 18);
+    CHECK(read_file(stack) == pinned_stack);
+
+    // Pinned, both readable references are current; the broken document is still said to be unread.
+    auto current = run_digestx({"-o", "json", "check", "--require-pins", dir.path()});
+    CHECK(current.exit_code == 0);
+    counts = status_counts(results_of(current));
+    CHECK(counts["current"] == 2);
+    CHECK(counts["skipped"] == 1);
+}
+
+TEST_CASE("check and pin read the Kubernetes JSON of a directory and pass over other JSON", "[cli][pin][check][bed]") {
+    RegistryBed &bed = shared_bed(BedMode::Open);
+    TempDir dir;
+    auto repo = rendered("scan/repo", bed);
+    auto expected = rendered("scan/pinned", bed);
+    // The JSON files only: the broken YAML document has a test of its own.
+    for (auto *files : {&repo, &expected})
+        files->erase("deploy/stack.yaml");
+    for (const auto &[relative, bytes] : repo)
+        write_at(dir.path(), relative, bytes);
+    const std::string package = dir.path() + "/web/package.json";
+
+    // A Deployment and a List; package.json (which names an image in a script), tsconfig.json,
+    // composer.json and renovate.json are not mentioned at all, not even as files read.
+    auto walked = run_digestx({"-o", "json", "check", dir.path()});
+    INFO(walked.err);
+    CHECK(walked.exit_code == 0);
+    CHECK(walked.err.empty());
+    auto document = results_of(walked);
+    CHECK(document["summary"]["files"] == 2);
+    CHECK(status_counts(document)["unpinned"] == 3);
+    for (const auto &row : document["results"]) {
+        CHECK(row["fileKind"] == "kubernetes");
+        CHECK_THAT(row["file"].get<std::string>(), Catch::EndsWith(".json"));
+        CHECK_THAT(row["file"].get<std::string>(), Catch::Contains("/deploy/"));
+    }
+
+    auto pinned = run_digestx({"pin", dir.path()});
+    INFO(pinned.err);
+    CHECK(pinned.exit_code == 0);
+    CHECK(pinned.err.empty());
+    CHECK_THAT(pinned.out, Catch::Contains("pinned 3 references in 2 of 2 files; 0 already pinned"));
+    CHECK(snapshot(dir.path()) == expected);
+    CHECK(nlohmann::json::parse(read_file(dir.path() + "/deploy/api.json"))["kind"] == "Deployment");
+    auto current = run_digestx({"-o", "json", "check", "--require-pins", "--require-index", dir.path()});
+    CHECK(current.exit_code == 0);
+    CHECK(status_counts(results_of(current))["current"] == 3);
+
+    // Named on the command line, a JSON file that is no Kubernetes object: one line, exit 2, untouched.
+    const std::string not_kubernetes =
+        "\"" + package +
+        "\" is not a Kubernetes object (no top-level \"apiVersion\" and \"kind\"): a .json file is "
+        "read only as a Kubernetes manifest";
+    auto check_package = run_digestx({"check", package});
+    CHECK(check_package.exit_code == 2);
+    CHECK_THAT(check_package.out, Catch::Contains(not_kubernetes));
+    CHECK_THAT(check_package.out, Catch::Contains("0 references in 1 file"));
+    auto pin_package = run_digestx({"pin", package});
+    CHECK(pin_package.exit_code == 2);
+    CHECK(pin_package.err == "digestx: error: " + package + ": " + not_kubernetes + "\n");
+    CHECK(read_file(package) == expected["web/package.json"]);
+}

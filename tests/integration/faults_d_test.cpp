@@ -315,7 +315,7 @@ TEST_CASE("D6: Basic authentication without or with wrong credentials", "[faults
         check_failure(run.result, 4);
         CHECK_THAT(error_line(run.result),
                    Catch::Contains("registry " + server.host() + " requires authentication; no credentials given") &&
-                       Catch::Contains("--username and --password-stdin"));
+                       Catch::Contains("--username with --password-stdin, or docker login / podman login"));
         CHECK(server.requests().size() == 1);
     }
     SECTION("a wrong password: rejected after one try") {

@@ -284,7 +284,7 @@ TEST_CASE("inspect --accept shows what an older client is given, and says when i
             // Nothing to print, but stderr says what a current client gets instead.
             CHECK(result.out.empty());
             const FixtureManifest *full = c.reference.starts_with("org/") ? &catalog.app_index : &catalog.hello;
-            CHECK_THAT(result.err, Catch::Contains("a client sending the full list gets " + full->digest));
+            CHECK_THAT(result.err, Catch::Contains("digestx's default Accept list gets " + full->digest));
         }
         if (c.exit_code != 0) continue;
         auto document = nlohmann::json::parse(result.out);

@@ -26,9 +26,34 @@ void set_nonblocking(int fd) {
     fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
+// The variables that lead digestx to the user's credentials; a digestx child never inherits them.
+const char *const credential_variables[] = {"HOME",
+                                            "DOCKER_CONFIG",
+                                            "REGISTRY_AUTH_FILE",
+                                            "XDG_RUNTIME_DIR",
+                                            "XDG_CONFIG_HOME",
+                                            "DOCKER_AUTH_CONFIG",
+                                            "DIGESTX_CREDENTIAL_HELPER_TIMEOUT"};
+
+// An empty HOME of this test process, removed at exit, so that no test reads the machine's
+// ~/.docker/config.json or ~/.config/containers/auth.json.
+const std::string &isolated_home() {
+    static const std::string home = [] {
+        std::string path = (std::filesystem::temp_directory_path() / "digestx-test-home-XXXXXX").string();
+        if (mkdtemp(path.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        std::atexit([] {
+            std::error_code ignored;
+            std::filesystem::remove_all(isolated_home(), ignored);
+        });
+        return path;
+    }();
+    return home;
+}
+
 // run_process() with the child's stdout on `stdout_fd` instead of a captured pipe, when it is >= 0.
 ProcessResult run_child(const std::vector<std::string> &argv, const std::string &input,
-                        const std::map<std::string, std::string> &env, int timeout_seconds, int stdout_fd) {
+                        const std::map<std::string, std::string> &env, int timeout_seconds, int stdout_fd,
+                        bool isolate = false) {
     int in_pipe[2];
     int out_pipe[2];
     int err_pipe[2];
@@ -39,6 +64,11 @@ ProcessResult run_child(const std::vector<std::string> &argv, const std::string 
         std::string text(*entry);
         auto eq = text.find('=');
         if (eq != std::string::npos) merged[text.substr(0, eq)] = text.substr(eq + 1);
+    }
+    if (isolate) {
+        for (const char *name : credential_variables)
+            merged.erase(name);
+        merged["HOME"] = isolated_home();
     }
     for (const auto &[key, value] : env)
         merged[key] = value;
@@ -145,7 +175,7 @@ ProcessResult run_digestx_with_stdout(const std::vector<std::string> &args, Stdo
     if (fd < 0) throw std::runtime_error(std::string("cannot set up stdout: ") + std::strerror(errno));
     std::vector<std::string> argv{DIGESTX_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    ProcessResult result = run_child(argv, {}, {}, 60, fd);
+    ProcessResult result = run_child(argv, {}, {}, 60, fd, true);
     close(fd);
     return result;
 }
@@ -154,7 +184,7 @@ ProcessResult run_digestx(const std::vector<std::string> &args, const std::strin
                           const std::map<std::string, std::string> &env) {
     std::vector<std::string> argv{DIGESTX_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_process(argv, input, env);
+    return run_child(argv, input, env, 60, -1, true);
 }
 
 ProcessResult run_in_process(const std::vector<std::string> &args, const std::string &input) {

@@ -20,7 +20,10 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string> &argv, const std::string &input = {},
                           const std::map<std::string, std::string> &env = {}, int timeout_seconds = 60);
 
-/// Runs the digestx binary built by this tree with `args`.
+/// Runs the digestx binary built by this tree with `args`. The child never sees the credentials
+/// of the user running the tests: HOME is an empty directory of this test process, and
+/// DOCKER_CONFIG, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, XDG_CONFIG_HOME, DOCKER_AUTH_CONFIG and
+/// DIGESTX_CREDENTIAL_HELPER_TIMEOUT are removed, unless `env` sets them.
 ProcessResult run_digestx(const std::vector<std::string> &args, const std::string &input = {},
                           const std::map<std::string, std::string> &env = {});
 

@@ -28,12 +28,10 @@ std::string percent_decode(const std::string &text) {
     return out;
 }
 
-// The query's parameters in order; a repeated name (scope) appears once per occurrence.
-std::vector<std::pair<std::string, std::string>> query_parameters(const std::string &target) {
+// Form-encoded parameters in order; a repeated name (scope) appears once per occurrence.
+std::vector<std::pair<std::string, std::string>> form_parameters(const std::string &text) {
     std::vector<std::pair<std::string, std::string>> parameters;
-    auto question = target.find('?');
-    if (question == std::string::npos) return parameters;
-    std::stringstream query(target.substr(question + 1));
+    std::stringstream query(text);
     std::string pair;
     while (std::getline(query, pair, '&')) {
         auto eq = pair.find('=');
@@ -42,6 +40,22 @@ std::vector<std::pair<std::string, std::string>> query_parameters(const std::str
         parameters.emplace_back(std::move(name), std::move(value));
     }
     return parameters;
+}
+
+// The query's parameters in order.
+std::vector<std::pair<std::string, std::string>> query_parameters(const std::string &target) {
+    auto question = target.find('?');
+    if (question == std::string::npos) return {};
+    return form_parameters(target.substr(question + 1));
+}
+
+std::vector<TokenScope> scopes_of(const std::string &value) {
+    std::vector<TokenScope> scopes;
+    std::stringstream list(value); // one parameter may carry several scopes, space-separated
+    std::string text;
+    while (std::getline(list, text, ' '))
+        if (auto scope = parse_token_scope(text)) scopes.push_back(*scope);
+    return scopes;
 }
 
 ScriptedResponse json_response(int status, const nlohmann::ordered_json &body) {
@@ -139,8 +153,44 @@ std::optional<nlohmann::json> TestTokenServer::claims_of(const std::string &toke
     return claims;
 }
 
+void TestTokenServer::set_identity_token(std::string token) {
+    std::lock_guard lock(m_identity_mutex);
+    m_identity_token = std::move(token);
+}
+
+std::string TestTokenServer::identity_token() const {
+    std::lock_guard lock(m_identity_mutex);
+    return m_identity_token;
+}
+
+ScriptedResponse TestTokenServer::answer_post(const RecordedRequest &request) const {
+    if (int refused = m_refuse_post.load(); refused != 0) return json_response(refused, {{"details", "no POST here"}});
+    std::string grant_type;
+    std::string refresh_token;
+    std::string requested_service;
+    std::vector<TokenScope> scopes;
+    for (const auto &[name, value] : form_parameters(request.body)) {
+        if (name == "grant_type") grant_type = value;
+        if (name == "refresh_token") refresh_token = value;
+        if (name == "service") requested_service = value;
+        if (name == "scope") {
+            auto more = scopes_of(value);
+            scopes.insert(scopes.end(), more.begin(), more.end());
+        }
+    }
+    std::string accepted = identity_token();
+    if (grant_type != "refresh_token" || accepted.empty() || refresh_token != accepted) {
+        return json_response(401, {{"error", "invalid_grant"}});
+    }
+    if (requested_service != service) return json_response(400, {{"error", "invalid_request"}});
+    auto lifetime = std::chrono::seconds(m_lifetime_seconds.load());
+    return json_response(
+        200, {{"access_token", issue(m_user, grant(m_user, scopes), lifetime)}, {"expires_in", lifetime.count()}});
+}
+
 ScriptedResponse TestTokenServer::answer(const RecordedRequest &request) const {
     if (request.path() != "/token") return json_response(404, {{"details", "not found"}});
+    if (request.method == "POST") return answer_post(request);
     if (request.method != "GET") {
         ScriptedResponse response = json_response(405, {{"details", "only GET is supported"}});
         response.headers.emplace_back("Allow", "GET");
@@ -150,7 +200,10 @@ ScriptedResponse TestTokenServer::answer(const RecordedRequest &request) const {
     if (auto authorization = request.header("authorization")) {
         auto decoded = authorization->rfind("Basic ", 0) == 0 ? base64_decode(authorization->substr(6))
                                                               : std::optional<std::string>();
-        if (!decoded || *decoded != m_user + ":" + m_password) {
+        std::string identity = identity_token();
+        bool valid = decoded && (*decoded == m_user + ":" + m_password ||
+                                 (!identity.empty() && decoded->substr(decoded->find(':') + 1) == identity));
+        if (!valid) {
             ScriptedResponse response = json_response(401, {{"details", "incorrect username or password"}});
             response.headers.emplace_back("WWW-Authenticate", "Basic realm=\"digestx test token server\"");
             return response;
@@ -162,10 +215,8 @@ ScriptedResponse TestTokenServer::answer(const RecordedRequest &request) const {
     for (const auto &[name, value] : query_parameters(request.target)) {
         if (name == "service") requested_service = value;
         if (name != "scope") continue;
-        std::stringstream list(value); // one parameter may carry several scopes, space-separated
-        std::string text;
-        while (std::getline(list, text, ' '))
-            if (auto scope = parse_token_scope(text)) scopes.push_back(*scope);
+        auto more = scopes_of(value);
+        scopes.insert(scopes.end(), more.begin(), more.end());
     }
     if (requested_service != service) return json_response(400, {{"details", "unknown or missing service"}});
     auto lifetime = std::chrono::seconds(m_lifetime_seconds.load());

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,7 +34,9 @@ struct TokenScope {
 std::optional<TokenScope> parse_token_scope(const std::string &text);
 
 /// The token server. Answers `GET /token?service=…&scope=…(repeated)&account=…` with
-/// `{"token", "access_token", "expires_in", "issued_at"}`; records every request it receives.
+/// `{"token", "access_token", "expires_in", "issued_at"}`, and the OAuth2 form POST of an
+/// identity token (`grant_type=refresh_token`, as docker's and containerd's clients send it) with
+/// `{"access_token", "expires_in", "scope"}`; records every request it receives.
 class TestTokenServer {
 public:
     /// The `service` the registry announces and the token's `aud`.
@@ -51,6 +54,12 @@ public:
     [[nodiscard]] const std::string &root_certificate_bundle() const noexcept { return m_bundle_path; }
     /// Every request received so far (for asserting what a client sent, and that it leaked nothing).
     [[nodiscard]] std::vector<RecordedRequest> requests() const { return m_server.requests(); }
+    /// Sets the identity (refresh) token it accepts for the user: in the POST form, and, like the
+    /// token servers containerd falls back for, as the Basic password of a GET. "" accepts none.
+    void set_identity_token(std::string token);
+    /// Makes POST /token answer `status` without looking at it (404 as GCR, 405 as a GET-only
+    /// server), so that the client's GET fallback is exercised; 0 takes POST again.
+    void refuse_post(int status) { m_refuse_post = status; }
     /// Sets the lifetime of tokens issued from now on (`expires_in` and `exp - iat`; default 300 s).
     void set_token_lifetime(std::chrono::seconds lifetime) { m_lifetime_seconds = lifetime.count(); }
     /// Signs a token for `subject` ("" = anonymous) granting `access` (a JSON array of
@@ -66,11 +75,16 @@ public:
 
 private:
     ScriptedResponse answer(const RecordedRequest &request) const;
+    ScriptedResponse answer_post(const RecordedRequest &request) const;
+    [[nodiscard]] std::string identity_token() const;
 
     std::string m_user;
     std::string m_password;
     std::string m_bundle_path;
     std::atomic<long long> m_lifetime_seconds{300};
+    std::atomic<int> m_refuse_post{0};
+    mutable std::mutex m_identity_mutex;
+    std::string m_identity_token;
     mutable std::atomic<unsigned> m_issued{0};
     TestHttpServer m_server;
 };

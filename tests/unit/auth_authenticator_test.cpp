@@ -375,8 +375,8 @@ TEST_CASE("Basic without credentials, or with wrong ones, fails clearly", "[auth
     auto missing = anonymous.perform_one(get(manifest), repository_scope("foo"));
     REQUIRE_FALSE(missing);
     CHECK(missing.error().code == ErrorCode::Auth);
-    CHECK(missing.error().message ==
-          "registry reg.example requires authentication; no credentials given (use --username and --password-stdin)");
+    CHECK(missing.error().message == "registry reg.example requires authentication; no credentials given or stored "
+                                     "(use --username with --password-stdin, or docker login / podman login)");
     CHECK(transport.count("GET", manifest) == 1);
 
     FakeTransport wrong_transport;
@@ -408,7 +408,8 @@ TEST_CASE("token endpoint failures surface through the authenticator", "[auth][a
         {bob, reply(401, R"({"details":"incorrect username or password"})"), ErrorCode::Auth,
          "credentials rejected by registry reg.example"},
         {std::nullopt, reply(401), ErrorCode::Auth,
-         "registry reg.example requires authentication; no credentials given (use --username and --password-stdin)"},
+         "registry reg.example requires authentication; no credentials given or stored (use --username with "
+         "--password-stdin, or docker login / podman login)"},
         {std::nullopt, reply(503), ErrorCode::Network, "token endpoint"},
         {std::nullopt, reply(200, "{}"), ErrorCode::Auth, "token endpoint returned no usable token (no token field)"},
         {std::nullopt, reply(200, "<html>"), ErrorCode::Auth, "token endpoint returned no usable token (not JSON)"},

@@ -91,7 +91,8 @@ TEST_CASE("token endpoint statuses map to error codes", "[auth][token-client]") 
     const std::vector<Case> cases = {
         {401, true, ErrorCode::Auth, "credentials rejected by registry reg.example"},
         {401, false, ErrorCode::Auth,
-         "registry reg.example requires authentication; no credentials given (use --username and --password-stdin)"},
+         "registry reg.example requires authentication; no credentials given or stored (use --username with "
+         "--password-stdin, or docker login / podman login)"},
         {403, true, ErrorCode::Auth,
          "token endpoint \"https://auth.example/token?service=REDACTED&scope=REDACTED&account=REDACTED\" answered 403"},
         {404, false, ErrorCode::Auth,

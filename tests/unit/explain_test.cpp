@@ -181,7 +181,8 @@ TEST_CASE("a top manifest has no index above it only when a tag led to it", "[ex
     Explanation words = explain(*tree);
     CHECK(words.nodes[0].role == Role::SingleManifest);
     CHECK_THAT(words.nodes[0].sentence, !Catch::Contains("no index above it"));
-    CHECK_THAT(words.nodes[0].sentence, Catch::Contains("a client sending the full Accept list is given another"));
+    CHECK_THAT(words.nodes[0].sentence,
+               Catch::Contains("a client sending digestx's default Accept list is given another"));
     // The full list got the same manifest: nothing else to say than for a plain tag.
     tree->accept = AcceptComparison{"docker-v2", tree->root().digest_text(), std::string(media::oci_manifest)};
     CHECK_THAT(explain(*tree).nodes[0].sentence, Catch::Contains("no index above it"));

@@ -22,13 +22,13 @@ std::string explanations_doc() {
     return digestx::test::read_file(digestx::test::source_dir() + "/docs/explanations.md");
 }
 
-// The `### \`name\`` headings of one `## ` section of the doc.
+// The `### \`name\`` headings of one `## ` section of the doc (backticks optional).
 std::set<std::string> headings_under(const std::string &doc, const std::string &section) {
     std::set<std::string> names;
     std::istringstream lines(doc);
     std::string line;
     bool inside = false;
-    static const std::regex heading(R"(^### `([a-z0-9-]+)`\s*$)");
+    static const std::regex heading(R"(^### `?([a-z0-9-]+)`?\s*$)");
     while (std::getline(lines, line)) {
         if (line.rfind("## ", 0) == 0) inside = line == "## " + section;
         std::smatch match;

@@ -142,6 +142,10 @@ TEST_CASE("every fixture pinned equals its expected output byte for byte", "[pin
         {"kubernetes.yaml", "k8s/all.yaml", "kubernetes.pinned.yaml"},
         {"workflows/ci.yml", ".github/workflows/ci.yml", "workflows/ci.pinned.yml"},
         {"images.txt", "images.txt", "images.pinned.txt"},
+        // The broken second document is written back byte for byte; the first and third are pinned.
+        {"kubernetes-bad-document.yaml", "k8s/all.yaml", "kubernetes-bad-document.pinned.yaml"},
+        {"kubernetes.json", "k8s/api.json", "kubernetes.pinned.json"},
+        {"kubernetes-list.json", "k8s/list.json", "kubernetes-list.pinned.json"},
     };
     for (const auto &c : cases) {
         INFO(c.fixture);

@@ -114,8 +114,8 @@ void scan_every_way(const std::string &bytes) {
 } // namespace
 
 TEST_CASE("no input makes a scanner throw: fixtures cut at every byte", "[pinning][scan][sweep]") {
-    for (const char *name :
-         {"Dockerfile.multistage", "compose.yaml", "kubernetes.yaml", "workflows/ci.yml", "images.txt"}) {
+    for (const char *name : {"Dockerfile.multistage", "compose.yaml", "kubernetes.yaml", "workflows/ci.yml",
+                             "images.txt", "kubernetes-bad-document.yaml", "kubernetes.json", "kubernetes-list.json"}) {
         auto bytes = digestx::test::pinning_fixture(name);
         for (std::size_t cut = 0; cut <= bytes.size(); cut += 3) {
             INFO(name << " cut at " << cut);
@@ -201,4 +201,61 @@ TEST_CASE("no input makes a scanner throw: random bytes and token soup", "[pinni
     std::string deep(5000, '[');
     scan_every_way("services: " + deep);
     scan_every_way("a: &a [*a, *a]\nservices:\n  s:\n    <<: *a\n");
+}
+
+TEST_CASE("JSON files: Kubernetes objects and Lists are read, other JSON is not", "[pinning][scan][json]") {
+    using digestx::pinning::json_role;
+    using digestx::pinning::JsonRole;
+    const std::vector<std::tuple<std::string, std::string, JsonRole>> cases = {
+        {"a Deployment", digestx::test::pinning_fixture("kubernetes.json"), JsonRole::Kubernetes},
+        {"a List", digestx::test::pinning_fixture("kubernetes-list.json"), JsonRole::Kubernetes},
+        {"package.json", digestx::test::pinning_fixture("package.json"), JsonRole::Other},
+        {"tsconfig.json, comments and trailing commas", digestx::test::pinning_fixture("tsconfig.json"),
+         JsonRole::Other},
+        {"composer.json", R"({"name": "org/app", "require": {"php": "^8.2"}, "type": "project"})", JsonRole::Other},
+        {"renovate.json", R"({"extends": ["config:recommended"], "packageRules": [{"matchDatasources": ["docker"]}]})",
+         JsonRole::Other},
+        {"both words, neither at the top", R"({"data": {"apiVersion": "v1", "kind": "Pod"}})", JsonRole::Other},
+        {"apiVersion without kind", R"({"apiVersion": "v1", "kinds": []})", JsonRole::Other},
+        {"a JSON array", R"([{"apiVersion": "v1", "kind": "Pod"}])", JsonRole::Other},
+        {"a broken manifest", "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"spec\": {\n", JsonRole::Malformed},
+        {"YAML in a .json file, as kubectl reads it", "apiVersion: v1\nkind: Pod\n", JsonRole::Kubernetes},
+        {"empty", "", JsonRole::Other},
+    };
+    for (const auto &[name, bytes, role] : cases) {
+        INFO(name);
+        CHECK(json_role(bytes) == role);
+    }
+
+    CHECK(detect_kind("deploy/api.json", "{}") == FileKind::Kubernetes);
+    CHECK(kind_from_name("deploy/api.json") == std::nullopt);
+    CHECK(digestx::pinning::is_json_name("a/b.json"));
+    CHECK_FALSE(digestx::pinning::is_json_name("a/b.JSON"));
+
+    // Named explicitly, a JSON file that is no Kubernetes object is refused with one line, rather
+    // than read as a plain list of one invalid "reference" per line.
+    auto package = digestx::pinning::scan_file("web/package.json", digestx::test::pinning_fixture("package.json"));
+    REQUIRE_FALSE(package);
+    CHECK(package.error().code == digestx::ErrorCode::Usage);
+    CHECK(package.error().message == "\"web/package.json\" is not a Kubernetes object (no top-level \"apiVersion\" "
+                                     "and \"kind\"): a .json file is read only as a Kubernetes manifest");
+    auto broken = digestx::pinning::scan_file("pod.json", "{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"spec\": {\n");
+    REQUIRE_FALSE(broken);
+    CHECK_THAT(broken.error().message, Catch::StartsWith("malformed JSON in \"pod.json\" at line "));
+
+    auto deployment = digestx::test::scan_ok("deploy/api.json", digestx::test::pinning_fixture("kubernetes.json"));
+    CHECK(deployment.kind == FileKind::Kubernetes);
+    REQUIRE(deployment.occurrences.size() == 2);
+    CHECK(deployment.occurrences[0].text == "ghcr.io/org/schema:3");
+    CHECK(deployment.occurrences[0].line == 11);
+    CHECK(deployment.occurrences[0].column == 40);
+    CHECK(deployment.occurrences[0].context.owner == "Deployment/api");
+    CHECK(deployment.occurrences[1].text == "ghcr.io/org/api:1.8");
+    CHECK(deployment.occurrences[1].context.path == "spec.template.spec.containers[0].image");
+
+    auto list = digestx::test::scan_ok("all.json", digestx::test::pinning_fixture("kubernetes-list.json"));
+    REQUIRE(list.occurrences.size() == 2);
+    CHECK(list.occurrences[0].context.owner == "Pod/cache");
+    CHECK(list.occurrences[1].context.owner == "CronJob/backup");
+    CHECK(list.occurrences[1].context.path == "items[1].spec.jobTemplate.spec.template.spec.containers[0].image");
 }

@@ -30,8 +30,17 @@ inline std::string pinning_fixture(const std::string &name) {
 }
 
 /// Checks what must hold for every occurrence of every scan: a span lies inside the file and reads
-/// exactly the occurrence's text; line and column are those of the span's first byte.
+/// exactly the occurrence's text; line and column are those of the span's first byte. A document
+/// that does not parse is a Usage error placed inside its own lines.
 inline void check_scan_invariants(std::string_view bytes, const pinning::FileScan &scan) {
+    for (const auto &bad : scan.bad_documents) {
+        INFO(bad.error.message);
+        CHECK(bad.error.code == ErrorCode::Usage);
+        CHECK(bad.first_line >= 1);
+        CHECK(bad.first_line <= bad.line);
+        CHECK(bad.line <= bad.last_line);
+        CHECK(bad.column >= 1);
+    }
     for (const auto &occurrence : scan.occurrences) {
         INFO("occurrence " << occurrence.text << " at " << occurrence.line << ":" << occurrence.column);
         CHECK(occurrence.line >= 1);

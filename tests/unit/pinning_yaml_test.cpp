@@ -296,3 +296,81 @@ TEST_CASE("malformed YAML is a per-file usage error with a position", "[pinning]
         CHECK(scan.error().message.find(where) != std::string::npos);
     }
 }
+
+TEST_CASE("a malformed document of a multi-document file hides none of the others", "[pinning][yaml]") {
+    const auto bytes = digestx::test::pinning_fixture("kubernetes-bad-document.yaml");
+    for (const std::string &prefix : {std::string(), std::string("\xEF\xBB\xBF")}) {
+        for (bool crlf : {false, true}) {
+            INFO("byte order mark " << !prefix.empty() << ", CRLF " << crlf);
+            std::string text = prefix;
+            for (char c : bytes)
+                text += crlf && c == '\n' ? std::string("\r\n") : std::string(1, c);
+            auto scan = scan_ok("deploy/all.yaml", text);
+            CHECK(scan.kind == FileKind::Kubernetes);
+            const std::string tpl = "spec.template.spec.";
+            check_rows(scan, {
+                                 {11, 18, "ghcr.io/org/web:2.1", S::Valid, T::YamlPlain, true, K::KubernetesContainer,
+                                  "web", "Deployment/web", tpl + "containers[0].image"},
+                                 {32, 19, "ghcr.io/org/migrate:2.1", S::Valid, T::YamlDoubleQuoted, true,
+                                  K::KubernetesContainer, "migrate", "Job/migrate", tpl + "containers[0].image"},
+                             });
+            REQUIRE(scan.bad_documents.size() == 1);
+            const auto &bad = scan.bad_documents.front();
+            CHECK(bad.first_line == 12);
+            CHECK(bad.last_line == 21);
+            CHECK(bad.line == 21);
+            CHECK(bad.error.code == digestx::ErrorCode::Usage);
+            CHECK_THAT(bad.error.message,
+                       Catch::StartsWith("malformed YAML in \"deploy/all.yaml\" at line 21, column " +
+                                         std::to_string(bad.column) + " (document 2 of 3, lines 12-21): "));
+        }
+    }
+}
+
+TEST_CASE("documents are cut at --- lines as kubectl cuts them", "[pinning][yaml]") {
+    const std::string pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - image: alpine:3\n";
+    struct Case {
+        std::string name;
+        std::string yaml;
+        std::size_t occurrences;
+        std::vector<std::string> bad; // the "(document N of M, lines A-B)" of each bad document
+    };
+    const std::vector<Case> cases = {
+        {"directives and comments before --- stay with their document",
+         "%YAML 1.2\n# the first\n---\n" + pod + "---\nbroken: [\n",
+         1,
+         {"(document 2 of 2, lines 9-10)"}},
+        {"--- followed by a comment or a blank is a cut",
+         pod + "--- # next\nbroken: [\n--- \n" + pod,
+         2,
+         {"(document 2 of 3, lines 6-7)"}},
+        {"---x is a scalar, not a cut", pod + "---x: [\n", 0, {}},
+        {"every document broken",
+         "a: [\n---\nb: {\n",
+         0,
+         {"(document 1 of 2, lines 1-1)", "(document 2 of 2, lines 2-3)"}},
+        {"an empty document between two", pod + "---\n---\nbroken: [\n", 1, {"(document 3 of 3, lines 7-8)"}},
+    };
+    for (const auto &c : cases) {
+        INFO(c.name << "\n" << c.yaml);
+        auto scan = digestx::pinning::scan_file("all.yaml", c.yaml);
+        if (c.bad.empty() && c.occurrences == 0) {
+            // Not cut, so the one document is malformed as a whole: the file is refused as before.
+            REQUIRE_FALSE(scan);
+            CHECK_THAT(scan.error().message, Catch::StartsWith("malformed YAML in \"all.yaml\" at line 7"));
+            continue;
+        }
+        REQUIRE(scan);
+        digestx::test::check_scan_invariants(c.yaml, *scan);
+        CHECK(scan->occurrences.size() == c.occurrences);
+        REQUIRE(scan->bad_documents.size() == c.bad.size());
+        for (std::size_t i = 0; i < c.bad.size(); ++i)
+            CHECK_THAT(scan->bad_documents[i].error.message, Catch::Contains(c.bad[i]));
+    }
+
+    // A document without kind or name is named by its place in the file, bad documents counted.
+    auto numbered = scan_ok("all.yaml", "a: [\n---\nspec:\n  containers:\n    - image: alpine:3\n");
+    REQUIRE(numbered.occurrences.size() == 1);
+    CHECK(numbered.occurrences[0].context.owner == "document 2");
+    CHECK(numbered.occurrences[0].line == 5);
+}

@@ -205,6 +205,6 @@ TEST_CASE("with --accept, a different full-list digest is a finding naming both 
         CHECK_THAT(finding->message, Catch::Contains("with Accept docker-v2 the registry served " + amd64 +
                                                      " (the linux/amd64 manifest)"));
         CHECK_THAT(finding->message,
-                   Catch::Contains("a client sending the full list gets " + list_digest + " (" + c.names + ")"));
+                   Catch::Contains("digestx's default Accept list gets " + list_digest + " (" + c.names + ")"));
     }
 }

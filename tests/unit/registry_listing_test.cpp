@@ -82,7 +82,7 @@ TEST_CASE("a pagination loop and an endless list end with an error", "[registry]
                          "/v2/library/app/tags/list?n=2&last=t" + std::to_string(page));
     });
     registry::ClientOptions options;
-    options.max_tag_pages = 50;
+    options.max_list_pages = 50;
     auto other = make_client_for(endless, err, options);
     auto many = other.list_tags(repo, 2);
     REQUIRE_FALSE(many);
@@ -215,4 +215,156 @@ TEST_CASE("referrers of many subjects cost one API batch and one tag-schema batc
     REQUIRE(lists[2]);
     CHECK(lists[2]->manifests.empty());
     CHECK(client.referrers(repo, std::vector<Digest>{}).empty());
+}
+
+namespace {
+
+// An index listing `count` referrers whose digests are those of `first`, `first + 1`, … (one
+// descriptor each, distinct per number).
+std::string referrer_page(int first, int count) {
+    std::vector<Entry> entries;
+    for (int n = first; n < first + count; ++n) {
+        std::string bytes = "referrer " + std::to_string(n);
+        entries.push_back({std::string(media::oci_manifest), Digest::compute(bytes).str(), bytes.size(), "", ""});
+    }
+    return oci_index(entries);
+}
+
+FakeReply referrers_reply(const std::string &body, std::optional<std::string> link = std::nullopt) {
+    FakeReply answer = manifest_reply(body, media::oci_index, std::nullopt);
+    if (link) answer.headers.emplace_back("Link", "<" + *link + R"(>; rel="next")");
+    return answer;
+}
+
+} // namespace
+
+TEST_CASE("referrers: every page the API's Link names is read, every subject's pages in one batch per round",
+          "[registry][referrers]") {
+    const Digest a = *Digest::parse("sha256:" + std::string(64, 'a'));
+    const Digest b = *Digest::parse("sha256:" + std::string(64, 'b'));
+    const std::string a_path = "/v2/library/app/referrers/" + a.str();
+    const std::string b_path = "/v2/library/app/referrers/" + b.str();
+    FakeTransport transport;
+    // a: three pages, a relative link then an absolute one; the third page repeats a referrer.
+    transport.on("GET", base + a_path, referrers_reply(referrer_page(0, 2), a_path + "?last=1"));
+    transport.on("GET", base + a_path + "?last=1", referrers_reply(referrer_page(2, 2), base + a_path + "?last=3"));
+    transport.on("GET", base + a_path + "?last=3", referrers_reply(referrer_page(3, 2)));
+    // b: two pages.
+    transport.on("GET", base + b_path, referrers_reply(referrer_page(10, 1), b_path + "?n=1&last=10"));
+    transport.on("GET", base + b_path + "?n=1&last=10", referrers_reply(referrer_page(11, 1)));
+    std::ostringstream err;
+    auto client = make_client_for(transport, err);
+    auto lists = client.referrers(repo, std::vector<Digest>{a, b});
+    CHECK(transport.unscripted().empty());
+    REQUIRE(lists.size() == 2);
+    REQUIRE(lists[0]);
+    CHECK(lists[0]->route == ReferrerRoute::Api);
+    REQUIRE(lists[0]->manifests.size() == 5);
+    for (int n = 0; n < 5; ++n)
+        CHECK(lists[0]->manifests[n].digest.str() == Digest::compute("referrer " + std::to_string(n)).str());
+    REQUIRE(lists[1]);
+    REQUIRE(lists[1]->manifests.size() == 2);
+    CHECK(lists[1]->manifests[1].digest.str() == Digest::compute("referrer 11").str());
+    // The first pages together, then a's and b's second pages together, then a's third.
+    CHECK(transport.batches() == 3);
+    CHECK(transport.requests().size() == 5);
+    for (const auto &request : transport.requests())
+        CHECK(request.header("Accept") == std::string(media::oci_index));
+}
+
+TEST_CASE("a referrers Link to another origin, outside the listing or in a loop fails that listing",
+          "[registry][referrers]") {
+    const Digest a = *Digest::parse("sha256:" + std::string(64, 'a'));
+    const std::string a_path = "/v2/library/app/referrers/" + a.str();
+    const std::vector<std::string> links = {
+        "https://evil.example" + a_path + "?last=x",
+        "http://reg.example" + a_path + "?last=x",
+        "//evil.example" + a_path,
+        "/v2/library/other/referrers/" + a.str() + "?last=x",
+        "/v2/library/app/referrers/sha256:" + std::string(64, 'b'),
+        "/v2/library/app/tags/list",
+    };
+    for (const auto &link : links) {
+        INFO(link);
+        FakeTransport transport;
+        std::ostringstream err;
+        transport.on("GET", base + a_path, referrers_reply(referrer_page(0, 1), link));
+        transport.otherwise([](const net::HttpRequest &) { return referrers_reply(referrer_page(5, 1)); });
+        auto client = make_client_for(transport, err);
+        auto list = client.referrers(repo, a);
+        REQUIRE_FALSE(list);
+        CHECK(list.error().code == ErrorCode::Integrity);
+        CHECK_THAT(list.error().message, Catch::Contains("referrers of reg.example/library/app@" + a.str()));
+        CHECK_THAT(list.error().message, Catch::Contains("refusing pagination link"));
+        CHECK(transport.requests().size() == 1);
+    }
+
+    FakeTransport looping;
+    looping.on("GET", base + a_path, referrers_reply(referrer_page(0, 1), a_path + "?last=0"));
+    looping.on("GET", base + a_path + "?last=0", referrers_reply(referrer_page(1, 1), a_path));
+    std::ostringstream err;
+    auto client = make_client_for(looping, err);
+    auto loop = client.referrers(repo, a);
+    REQUIRE_FALSE(loop);
+    CHECK_THAT(loop.error().message, Catch::Contains("loops back"));
+    CHECK(looping.requests().size() == 2);
+
+    FakeTransport endless;
+    int page = 0;
+    endless.otherwise([&page](const net::HttpRequest &) {
+        ++page;
+        return referrers_reply(referrer_page(page, 1), "?last=" + std::to_string(page));
+    });
+    registry::ClientOptions options;
+    options.max_list_pages = 20;
+    auto bounded = make_client_for(endless, err, options);
+    auto many = bounded.referrers(repo, a);
+    REQUIRE_FALSE(many);
+    CHECK_THAT(many.error().message, Catch::Contains("more than 20 pages"));
+    CHECK(endless.requests().size() == 20);
+}
+
+TEST_CASE("a page after the first that fails fails the listing: never a partial list", "[registry][referrers]") {
+    const Digest a = *Digest::parse("sha256:" + std::string(64, 'a'));
+    const std::string a_path = "/v2/library/app/referrers/" + a.str();
+    for (const FakeReply &second :
+         {reply(404, "404 page not found\n"), reply(200, "{not json"), reply(403, error_body("DENIED", "no"))}) {
+        FakeTransport transport;
+        transport.on("GET", base + a_path, referrers_reply(referrer_page(0, 1), a_path + "?last=0"));
+        transport.on("GET", base + a_path + "?last=0", second);
+        std::ostringstream err;
+        auto client = make_client_for(transport, err);
+        auto list = client.referrers(repo, a);
+        CHECK_FALSE(list);
+        // A 404 on a later page is an error, not a reason to try the tag schema.
+        CHECK(transport.requests().size() == 2);
+    }
+}
+
+TEST_CASE("the referrers tag follows the spec's truncation: a sha512 subject keeps 64 hex digits",
+          "[registry][referrers]") {
+    const std::string hex128 = std::string(64, 'c') + std::string(64, 'd');
+    const Digest sha512 = *Digest::parse("sha512:" + hex128);
+    const Digest sha256 = *Digest::parse("sha256:" + std::string(64, 'a'));
+    // The spec's own table (distribution-spec "Referrers Tag Schema").
+    CHECK(registry::referrers_tag(sha256) == "sha256-" + std::string(64, 'a'));
+    CHECK(registry::referrers_tag(sha512) == "sha512-" + std::string(64, 'c'));
+    CHECK(registry::referrers_tag(sha512).size() == 71);
+
+    const std::string sbom = oci_manifest();
+    const std::string listing =
+        oci_index({{std::string(media::oci_manifest), Digest::compute(sbom).str(), sbom.size(), "", ""}});
+    FakeTransport transport;
+    transport.on("GET", url("referrers/" + sha512.str()), reply(404, "404 page not found\n"));
+    transport.on("GET", url("manifests/sha512-" + std::string(64, 'c')), manifest_reply(listing, media::oci_index));
+    // What digestx asked for before: a 135-character tag that registry 2.8 answers with a plain 404.
+    transport.on("GET", url("manifests/sha512-" + hex128), reply(404, "404 page not found\n"));
+    std::ostringstream err;
+    auto client = make_client_for(transport, err);
+    auto found = client.referrers(repo, sha512);
+    REQUIRE(found);
+    CHECK(found->route == ReferrerRoute::TagSchema);
+    REQUIRE(found->manifests.size() == 1);
+    CHECK(found->manifests.front().digest.str() == Digest::compute(sbom).str());
+    CHECK(transport.count("GET", url("manifests/sha512-" + hex128)) == 0);
 }

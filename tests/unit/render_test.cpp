@@ -276,7 +276,8 @@ TEST_CASE("text shows layers beside diff_ids, compressed sizes, attestations and
     REQUIRE(compressed);
     CHECK(*compressed == rows[0].layer->size + rows[1].layer->size);
     CHECK_THAT(out, Catch::Contains("compressed size " + human_size(static_cast<unsigned long long>(*compressed))));
-    CHECK_THAT(out, Catch::Contains("info: a client that accepts only the Docker schema2 manifest type"));
+    CHECK_THAT(out, Catch::Contains("info: the distribution registry (registry:2, registry:3) serves a client "
+                                    "whose Accept has the schema2 type but not the manifest list type"));
     CHECK_THAT(out, Catch::Contains("[accept-dependent] (at linux/amd64 manifest"));
 
     const RenderScenario &attest = scenario("attestations");

@@ -45,6 +45,10 @@ std::string repository_scope(std::string_view repository, std::string_view actio
 /// Authenticated access to one registry origin.
 class Authenticator {
 public:
+    /// Binds to `registry` with credentials looked up through `provider` on the first challenge.
+    /// `transport` and `clock` must outlive the Authenticator.
+    Authenticator(net::Transport &transport, Origin registry, CredentialProvider provider,
+                  const Clock &clock = system_clock());
     /// Binds to `registry`; `credentials` (already checked with check_credentials) are used for
     /// Basic and for token requests, anonymous access when absent. `transport` and `clock` must
     /// outlive the Authenticator.
@@ -60,7 +64,7 @@ public:
 
     /// The origin credentials are bound to.
     [[nodiscard]] const Origin &registry() const noexcept { return m_registry; }
-    /// Whether credentials were given.
+    /// Whether credentials were given (or, from a provider, were found once asked for).
     [[nodiscard]] bool has_credentials() const noexcept { return m_credentials.has_value(); }
 
 private:
@@ -77,10 +81,14 @@ private:
     std::map<TokenKey, Result<std::string>> obtain(const TokenWants &wants);
     [[nodiscard]] Error refused_after_retry(const Slot &slot, const net::HttpResponse &response) const;
     [[nodiscard]] std::string identity() const;
+    Result<void> resolve_credentials();
+    [[nodiscard]] std::optional<std::string> static_authorization(AuthScheme scheme) const;
 
     net::Transport &m_transport;
     Origin m_registry;
     std::optional<Credentials> m_credentials;
+    CredentialProvider m_provider;       ///< consulted once, on the first challenge
+    std::optional<Error> m_lookup_error; ///< what the provider failed with
     const Clock &m_clock;
     TokenCache m_cache;
     std::optional<AuthChallenge> m_challenge; ///< the registry's last valid challenge, realm checked

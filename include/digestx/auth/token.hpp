@@ -41,13 +41,24 @@ struct TokenRequest {
 };
 
 /// The URL of the token request: the realm (fragment dropped, its own query kept) with `service`,
-/// each `scope`, and `account` (the username, when credentials are given), values percent-encoded.
+/// each `scope`, and `account` (the username, when credentials with one are given), values percent-encoded.
 std::string token_url(const TokenRequest &request);
 
 /// The HTTP request for one hop of a token exchange: GET `url` with the Basic credentials when
 /// given, the response capped at max_token_response_bytes, and redirects not followed by the
 /// transport (the token client checks each hop as a realm first; see token_client.hpp).
 net::HttpRequest token_http_request(const std::string &url, const std::optional<Credentials> &credentials);
+
+/// The OAuth2 request of an identity token (containerd core/remotes/docker/auth/fetch.go
+/// FetchTokenWithOAuth): POST to the realm (fragment dropped, its query kept) with the form
+/// `grant_type=refresh_token`, `refresh_token`, `service`, `scope` (space-separated) and
+/// `client_id=digestx`; capped and not redirected like token_http_request().
+net::HttpRequest token_oauth_request(const TokenRequest &request);
+
+/// Whether a refused OAuth POST is retried as a GET with Basic credentials, as containerd's
+/// doBearerAuth does (core/remotes/docker/authorizer.go): 404 (GCR), 401 (Artifactory), 400
+/// (ACR), and 405 only when there is a username to send.
+bool oauth_falls_back_to_get(int status, const TokenRequest &request);
 
 /// A token ready to use.
 struct IssuedToken {

@@ -110,11 +110,11 @@ struct Finding {
     std::optional<std::size_t> node;         ///< the node it is about
 };
 
-/// The reference read with a narrower Accept list (`inspect --accept PRESET`), beside what a
-/// client sending the full list is given: registries choose the document by Accept.
+/// The reference read with another client's Accept list (`inspect --accept PRESET`), beside what
+/// digestx's default list is given: registries choose the document by Accept.
 struct AcceptComparison {
     std::string preset;          ///< the preset the reference was read with
-    std::string full_digest;     ///< the digest a HEAD with the full list announced ("" when none)
+    std::string full_digest;     ///< the digest a HEAD with the default list announced ("" when none)
     std::string full_media_type; ///< that answer's Content-Type ("" when none)
 };
 

@@ -30,6 +30,9 @@ inline constexpr std::string_view docker_layer_foreign = "application/vnd.docker
 inline constexpr std::string_view oci_index = "application/vnd.oci.image.index.v1+json";
 /// OCI image manifest.
 inline constexpr std::string_view oci_manifest = "application/vnd.oci.image.manifest.v1+json";
+/// OCI artifact manifest: image-spec 1.1.0-rc1 and rc2 only, withdrawn before 1.1.0; oras-go v2
+/// still asks for it (registry/remote/manifest.go `defaultManifestMediaTypes`).
+inline constexpr std::string_view oci_artifact_manifest = "application/vnd.oci.artifact.manifest.v1+json";
 /// OCI image config.
 inline constexpr std::string_view oci_config = "application/vnd.oci.image.config.v1+json";
 /// OCI empty descriptor (`{}`), the config of artifacts without one.
@@ -62,22 +65,30 @@ bool is_manifest_type(std::string_view media_type) noexcept;
 /// Strips parameters and surrounding whitespace: `application/json; charset=utf-8` → `application/json`.
 std::string_view essence(std::string_view media_type) noexcept;
 
-/// A named Accept list. `full` is what digestx sends by default: every type it can read, the
-/// multi-platform types first, schema1 last, identical on HEAD and GET.
+/// A named Accept list: digestx's own, or the list a real client sends, type for type and in
+/// its order. digestx sends it as one header joined with ", " on HEAD and GET alike; a client
+/// that joins with "," or sends one header line per type sends the same field value (RFC 9110
+/// section 5.3), and distribution reads every form alike (registry/handlers/manifests.go).
 struct AcceptPreset {
-    std::string name;               ///< the preset's name on the command line
-    std::vector<std::string> types; ///< the media types, in order
-    std::string description;        ///< one line for `--help`
+    std::string name;                 ///< the preset's name on the command line
+    std::vector<std::string> aliases; ///< older names that still select it
+    std::vector<std::string> types;   ///< the media types, in the client's order
+    std::string description;          ///< one line for `--help`: which client it mirrors
+    std::string source;               ///< where that client's list is written (repository and file)
 };
 
-/// All presets: full, oci, docker, docker-v2 (what a schema2-only client sends), schema1.
+/// Every preset, the default (`digestx`) first.
 const std::vector<AcceptPreset> &accept_presets();
 
-/// Looks a preset up by name.
+/// The preset digestx sends unless told otherwise: every manifest type it reads, the
+/// multi-platform types first, schema1 last.
+const AcceptPreset &default_accept_preset();
+
+/// Looks a preset up by its name or one of its aliases.
 std::optional<AcceptPreset> find_accept_preset(std::string_view name);
 
 /// Looks a preset up by a name the user gave (`--accept`): an unknown name is ErrorCode::Usage
-/// listing the known ones.
+/// listing the known names (aliases included).
 Result<AcceptPreset> require_accept_preset(std::string_view name);
 
 /// The Accept header value for a list of types ("a, b, c").

@@ -106,12 +106,25 @@ struct Occurrence {
     std::vector<Context> other_contexts;
 };
 
+/// A document of a multi-document YAML file that does not parse. kubectl reads each document of
+/// a file on its own, so the file's other documents are still read; the references this one holds
+/// are unknown.
+struct BadDocument {
+    std::size_t line = 0;       ///< 1-based line where the parser stopped (the document's first when it says none)
+    std::size_t column = 0;     ///< 1-based byte column there
+    std::size_t first_line = 0; ///< the document's first line, 1-based
+    std::size_t last_line = 0;  ///< the document's last line, 1-based
+    /// Usage: `malformed YAML in "FILE" at line L, column C (document N of M, lines A-B): why`.
+    Error error;
+};
+
 /// Everything found in one file.
 struct FileScan {
-    std::string file;                    ///< the file name as given
-    FileKind kind = FileKind::PlainList; ///< how the file was read
-    std::vector<Occurrence> occurrences; ///< sorted by line and column
-    std::vector<std::string> warnings;   ///< `FILE:LINE:COL: what was skipped and why`, sanitized
+    std::string file;                       ///< the file name as given
+    FileKind kind = FileKind::PlainList;    ///< how the file was read
+    std::vector<Occurrence> occurrences;    ///< sorted by line and column
+    std::vector<std::string> warnings;      ///< `FILE:LINE:COL: what was skipped and why`, sanitized
+    std::vector<BadDocument> bad_documents; ///< YAML documents that do not parse, in file order
 };
 
 } // namespace digestx::pinning

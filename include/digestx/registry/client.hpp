@@ -14,7 +14,7 @@
 ///   fetch fails with ErrorCode::Integrity.
 /// - A HEAD by tag that yields a digest is followed by a GET by digest, never by tag (C17).
 /// - Descriptor `urls` are never fetched: only `/v2/` paths of this registry are requested, and
-///   a tags `Link` to another origin is refused.
+///   a tags or referrers `Link` to another origin, or outside the list it continues, is refused.
 
 #include <cstddef>
 #include <iosfwd>
@@ -64,8 +64,15 @@ struct ClientOptions {
     bool strict = false;                                          ///< header/content disagreements are errors
     std::ostream *diagnostics = nullptr;                          ///< warnings (stderr); none when null
     bool verbose = false;                                         ///< also write notes (fallbacks, C12) there
-    std::size_t max_tag_pages = 10000;                            ///< pages followed at most
+    std::size_t max_list_pages = 10000; ///< pages followed at most, per tags list and per referrers list
 };
+
+/// The tag under which a registry without the referrers API keeps the referrers of `subject`
+/// (distribution-spec "Referrers Tag Schema"): the algorithm truncated to 32 characters, `-`, the
+/// encoded part truncated to 64, every character a tag may not hold replaced with `-`. A sha512
+/// subject's tag therefore carries only the first 64 hex digits: the whole digest would make a
+/// 135-character tag, longer than the 128 a tag may have.
+std::string referrers_tag(const Digest &subject);
 
 /// What to ask /manifests/ for: a digest pins, otherwise the tag is read.
 struct ManifestTarget {
@@ -98,6 +105,10 @@ public:
     RegistryClient(std::shared_ptr<net::Transport> transport, std::string endpoint,
                    std::optional<auth::Credentials> credentials, ClientOptions options = {},
                    const auth::Clock &clock = auth::system_clock());
+    /// A client whose credentials come from `provider` (stored credentials), asked once, on the
+    /// registry's first 401 challenge: a registry that never asks never causes a lookup.
+    RegistryClient(std::shared_ptr<net::Transport> transport, std::string endpoint, auth::CredentialProvider provider,
+                   ClientOptions options = {}, const auth::Clock &clock = auth::system_clock());
     ~RegistryClient();
     RegistryClient(const RegistryClient &) = delete;            ///< holds the authenticator's state
     RegistryClient &operator=(const RegistryClient &) = delete; ///< holds the authenticator's state
@@ -120,7 +131,8 @@ public:
     /// The referrers of `subject`: the referrers API, or the tag schema when it answers 404.
     Result<ReferrerList> referrers(std::string_view repository, const Digest &subject);
     /// The referrers of every subject, one batch for the API and one for the tag schema of the
-    /// subjects it answered 404 for; one result per subject, in order.
+    /// subjects it answered 404 for, then one batch per further page of the API's answers
+    /// (`Link: <…>; rel="next"`, followed as for tags); one result per subject, in order.
     std::vector<Result<ReferrerList>> referrers(std::string_view repository, const std::vector<Digest> &subjects);
 
     /// Request counters and the last rate-limit headers.
