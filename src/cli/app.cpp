@@ -52,7 +52,9 @@ void add_global_options(CLI::App &app, GlobalOptions &globals) {
     app.add_option("--cacert", globals.cacert, "Extra CA bundle (PEM) to trust")->check(CLI::ExistingFile);
     app.add_option("--username", globals.username, "Registry user name");
     app.add_flag("--password-stdin", globals.password_stdin, "Read the registry password from stdin");
-    app.add_flag("--strict", globals.strict, "Treat header/content disagreements as errors");
+    app.add_flag("--strict", globals.strict,
+                 "Treat header/content disagreements as errors, and a descriptor or Content-Type of the other "
+                 "flavour (OCI vs Docker) than the document's mediaType");
     app.add_flag("-v,--verbose", globals.verbose, "Trace requests on stderr (credentials redacted)");
     app.add_flag("--no-color", globals.no_color, "Never colour the output");
     app.add_option("--max-manifest-bytes", globals.max_manifest_bytes,

@@ -4,9 +4,9 @@
 namespace digestx {
 
 Document::Document(DocumentKind kind, std::string media_type, bool media_type_in_body, std::string bytes, Digest digest,
-                   Body body)
+                   Body body, std::vector<DocumentNote> notes)
     : m_kind(kind), m_media_type(std::move(media_type)), m_media_type_in_body(media_type_in_body),
-      m_bytes(std::move(bytes)), m_digest(std::move(digest)), m_body(std::move(body)) {}
+      m_bytes(std::move(bytes)), m_digest(std::move(digest)), m_body(std::move(body)), m_notes(std::move(notes)) {}
 
 std::vector<DescriptorRef> Document::descriptors() const {
     std::vector<DescriptorRef> refs;

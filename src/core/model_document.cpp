@@ -19,7 +19,50 @@ struct TypeDecision {
     DocumentKind kind;
     std::string media_type;
     bool in_body;
+    std::optional<DocumentNote> note; // a declaration of the other flavour, read past
 };
+
+// What a media type names, coarser than its spelling: OCI and Docker spell an index and an image
+// manifest each their own way, with the same structure. Reading one spelling for the other is
+// what containerd does (core/images/image_test.go TestValidateMediaType lists the Docker manifest
+// type as valid for an OCI manifest descriptor and back); reading an index for a manifest or back
+// is CVE-2021-41190 (GHSA-5j5w-g665-5m35, containerd validateMediaType), always refused.
+enum class Family { Index, ImageManifest, Schema1, Other };
+
+Family family_of(std::string_view type) {
+    switch (media::classify(type)) {
+    case media::Kind::Index: return Family::Index;
+    case media::Kind::Manifest: return Family::ImageManifest;
+    case media::Kind::Schema1: return Family::Schema1;
+    default: return Family::Other;
+    }
+}
+
+std::string_view family_words(Family family) {
+    return family == Family::Index ? "an index" : "an image manifest";
+}
+
+std::string declared_words(std::string_view declared_by) {
+    return declared_by == "descriptor" ? "the descriptor" : "the " + std::string(declared_by);
+}
+
+// A declared type against the body's `mediaType`, both manifest types without parameters.
+Result<std::optional<DocumentNote>> compare_declared(std::string_view declared, std::string_view body,
+                                                     const ParseOptions &options) {
+    // Signed and unsigned schema1 differ by their signatures, not by what the type says.
+    if (declared == body || (family_of(declared) == Family::Schema1 && family_of(body) == Family::Schema1)) {
+        return std::optional<DocumentNote>();
+    }
+    std::string mismatch = "media type mismatch: " + std::string(options.declared_by) + " " + sanitize(declared) +
+                           " vs document mediaType " + sanitize(body);
+    if (family_of(declared) != family_of(body)) return fail(ErrorCode::Integrity, mismatch);
+    if (options.strict) return fail(ErrorCode::Integrity, mismatch + " (--strict)");
+    return std::optional<DocumentNote>(DocumentNote{
+        "media-type-mismatch",
+        declared_words(options.declared_by) + " says " + sanitize(declared) + " but the document's mediaType is " +
+            sanitize(body) + ": both name " + std::string(family_words(family_of(body))) +
+            ", so it is read as the document says, as containerd reads it (--strict refuses it)"});
+}
 
 std::string_view canonical_type(DocumentKind kind) {
     switch (kind) {
@@ -72,27 +115,26 @@ bool is_loose_schema1_type(std::string_view type) {
 }
 
 Result<TypeDecision> decide_type(const json &root, std::optional<std::string_view> declared_raw,
-                                 std::int64_t schema_version) {
+                                 std::int64_t schema_version, const ParseOptions &options) {
     std::string_view declared = declared_raw ? media::essence(*declared_raw) : std::string_view();
     bool loose = is_loose_schema1_type(declared);
     if (!declared.empty() && !loose && !media::is_manifest_type(declared)) {
-        return fail(ErrorCode::Integrity,
-                    "media type mismatch: Content-Type " + digestx::quoted(declared) + " is not a manifest type");
+        return fail(ErrorCode::Integrity, "media type mismatch: " + std::string(options.declared_by) + " " +
+                                              digestx::quoted(declared) + " is not a manifest type");
     }
     if (loose) declared = {};
     auto body = model_detail::read_string(root, "mediaType", "the manifest");
     if (!body) return fail(std::move(body.error()));
-    TypeDecision decision{DocumentKind::OciManifest, {}, !body->empty()};
+    TypeDecision decision{DocumentKind::OciManifest, {}, !body->empty(), std::nullopt};
     if (!body->empty()) {
         // The body names its type exactly: parameters belong to a Content-Type, not here.
         if (media::essence(*body) != *body || !media::is_manifest_type(*body)) {
             return fail(ErrorCode::Integrity, "unsupported manifest mediaType " + digestx::quoted(*body));
         }
-        bool both_schema1 =
-            media::classify(declared) == media::Kind::Schema1 && media::classify(*body) == media::Kind::Schema1;
-        if (!declared.empty() && declared != *body && !both_schema1) {
-            return fail(ErrorCode::Integrity, "media type mismatch: Content-Type " + sanitize(declared) +
-                                                  " vs document mediaType " + sanitize(*body));
+        if (!declared.empty()) {
+            auto compared = compare_declared(declared, *body, options);
+            if (!compared) return fail(std::move(compared.error()));
+            decision.note = std::move(*compared);
         }
         decision.kind = kind_of_type(*body, root);
         decision.media_type = std::move(*body);
@@ -107,7 +149,7 @@ Result<TypeDecision> decide_type(const json &root, std::optional<std::string_vie
     }
     bool schema1 = decision.kind == DocumentKind::Schema1Signed || decision.kind == DocumentKind::Schema1Unsigned;
     if (loose && !schema1) {
-        return fail(ErrorCode::Integrity, "media type mismatch: Content-Type " +
+        return fail(ErrorCode::Integrity, "media type mismatch: " + std::string(options.declared_by) + " " +
                                               sanitize(media::essence(*declared_raw)) + " vs document mediaType " +
                                               decision.media_type);
     }
@@ -213,15 +255,18 @@ std::string_view document_kind_name(DocumentKind kind) noexcept {
     return "unknown";
 }
 
-Result<Document> parse_document(std::string bytes, std::optional<std::string_view> declared_media_type) {
+Result<Document> parse_document(std::string bytes, std::optional<std::string_view> declared_media_type,
+                                const ParseOptions &options) {
     auto root = parse_json_strict(bytes, JsonReadOptions{"manifest", json_max_depth, false});
     if (!root) return fail(std::move(root.error()));
     if (!root->is_object()) return fail(ErrorCode::Integrity, "manifest is not a JSON object");
     auto version = read_schema_version(*root);
     if (!version) return fail(std::move(version.error()));
-    auto decision = decide_type(*root, declared_media_type, *version);
+    auto decision = decide_type(*root, declared_media_type, *version, options);
     if (!decision) return fail(std::move(decision.error()));
     if (auto ok = check_unambiguous(*root, *decision, *version); !ok) return fail(std::move(ok.error()));
+    std::vector<DocumentNote> notes;
+    if (decision->note) notes.push_back(std::move(*decision->note));
 
     Document::Body body;
     switch (decision->kind) {
@@ -251,7 +296,30 @@ Result<Document> parse_document(std::string bytes, std::optional<std::string_vie
                                         ? std::string_view(std::get<Schema1Manifest>(body).payload)
                                         : std::string_view(bytes));
     return Document(decision->kind, std::move(decision->media_type), decision->in_body, std::move(bytes),
-                    std::move(digest), std::move(body));
+                    std::move(digest), std::move(body), std::move(notes));
+}
+
+Result<std::optional<DocumentNote>> check_declared_type(const Document &document, std::string_view declared_raw,
+                                                        const ParseOptions &options) {
+    std::string_view declared = media::essence(declared_raw);
+    if (declared.empty()) return std::optional<DocumentNote>();
+    std::string by(options.declared_by);
+    if (is_loose_schema1_type(declared)) {
+        if (document.is_schema1()) return std::optional<DocumentNote>();
+        return fail(ErrorCode::Integrity, "media type mismatch: " + by + " " + sanitize(declared) +
+                                              " vs document mediaType " + sanitize(document.media_type()));
+    }
+    if (!media::is_manifest_type(declared)) {
+        return fail(ErrorCode::Integrity,
+                    "media type mismatch: " + by + " " + digestx::quoted(declared) + " is not a manifest type");
+    }
+    if (document.media_type_in_body()) return compare_declared(declared, document.media_type(), options);
+    // The body names no type, so it has no flavour to disagree with; its kind still must agree.
+    if (family_of(declared) != family_of(document.media_type())) {
+        return fail(ErrorCode::Integrity, "media type mismatch: " + by + " " + sanitize(declared) +
+                                              " vs a document read as " + sanitize(document.media_type()));
+    }
+    return std::optional<DocumentNote>();
 }
 
 Result<Digest> manifest_digest(std::string_view bytes) {

@@ -243,16 +243,79 @@ TEST_CASE("descriptor sizes, media types and depth are enforced", "[resolve]") {
         REQUIRE(tree->nodes[1].error);
         CHECK_THAT(tree->nodes[1].error->message, Catch::Contains("differs from descriptor size"));
     }
-    SECTION("descriptor media type disagreeing with the document (B4)") {
+    SECTION("descriptor media type of another kind than the document (B4, CVE-2021-41190)") {
+        MemorySource source;
+        Image image = add_image(source, "linux/amd64", type);
+        EntrySpec entry = entry_for(image, std::string(media::oci_index), "linux/amd64");
+        source.tag("latest", source.add(test::make_index(std::string(media::oci_index), {entry})));
+        auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+        REQUIRE(tree);
+        REQUIRE(tree->nodes[1].error);
+        CHECK(tree->nodes[1].error->code == ErrorCode::Integrity);
+        CHECK(tree->nodes[1].error->message ==
+              "media type mismatch: descriptor application/vnd.oci.image.index.v1+json vs document mediaType "
+              "application/vnd.docker.distribution.manifest.v2+json");
+        CHECK(tree->findings.empty());
+    }
+    SECTION("descriptor media type of the other flavour: read with a warning, an error with strict (B4)") {
         MemorySource source;
         Image image = add_image(source, "linux/amd64", type);
         EntrySpec entry = entry_for(image, std::string(media::oci_manifest), "linux/amd64");
         source.tag("latest", source.add(test::make_index(std::string(media::oci_index), {entry})));
         auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
         REQUIRE(tree);
-        REQUIRE(tree->nodes[1].error);
-        CHECK(tree->nodes[1].error->code == ErrorCode::Integrity);
-        CHECK_THAT(tree->nodes[1].error->message, Catch::Contains("media type mismatch"));
+        CHECK_FALSE(tree->worst_error());
+        REQUIRE(tree->nodes[1].document);
+        CHECK(tree->nodes[1].document->kind() == DocumentKind::DockerManifest);
+        CHECK(tree->nodes[2].config); // the walk went on below it
+        REQUIRE(tree->findings.size() == 1);
+        CHECK(tree->findings[0].level == FindingLevel::Warning);
+        CHECK(tree->findings[0].code == "media-type-mismatch");
+        CHECK(tree->findings[0].node == std::size_t{1});
+        CHECK_THAT(tree->findings[0].message,
+                   Catch::StartsWith("the descriptor says application/vnd.oci.image.manifest.v1+json but the "
+                                     "document's mediaType is application/vnd.docker.distribution.manifest.v2+json"));
+        Explanation words = explain(*tree);
+        CHECK(words.nodes[1].role == Role::PlatformManifest);
+        CHECK(words.findings.front().code == "media-type-mismatch"); // explain keeps the tree's findings first
+
+        ResolveOptions strict;
+        strict.strict = true;
+        auto refused = resolve(source, ref("registry.test/app"), strict);
+        REQUIRE(refused);
+        REQUIRE(refused->nodes[1].error);
+        CHECK(refused->nodes[1].error->message ==
+              "media type mismatch: descriptor application/vnd.oci.image.manifest.v1+json vs document mediaType "
+              "application/vnd.docker.distribution.manifest.v2+json (--strict)");
+        CHECK(refused->findings.empty());
+        CHECK(refused->nodes.size() == 2);
+    }
+    SECTION("one digest named by two entries of different types is checked against each") {
+        MemorySource source;
+        Image image = add_image(source, "linux/amd64", type);
+        EntrySpec good = entry_for(image, type, "linux/amd64");
+        EntrySpec as_index = entry_for(image, std::string(media::oci_index), "linux/arm64");
+        source.tag("latest", source.add(test::make_index(std::string(media::oci_index), {good, as_index})));
+        auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+        REQUIRE(tree);
+        CHECK_FALSE(tree->nodes[1].error);
+        REQUIRE(tree->nodes[2].error);
+        CHECK_THAT(tree->nodes[2].error->message, Catch::StartsWith("media type mismatch: descriptor "));
+    }
+    SECTION("a root of the other flavour than its Content-Type") {
+        MemorySource source;
+        Image image = add_image(source, "linux/amd64", type);
+        source.tag("latest", source.add(image.manifest, std::string(media::oci_manifest)));
+        auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+        REQUIRE(tree);
+        REQUIRE(tree->findings.size() == 1);
+        CHECK(tree->findings[0].node == std::size_t{0});
+        CHECK_THAT(tree->findings[0].message, Catch::StartsWith("the Content-Type says "));
+        ResolveOptions strict;
+        strict.strict = true;
+        auto refused = resolve(source, ref("registry.test/app"), strict);
+        REQUIRE_FALSE(refused);
+        CHECK_THAT(refused.error().message, Catch::EndsWith("(--strict)"));
     }
     SECTION("unknown entry types are skipped, not errors (B14)") {
         MemorySource source;

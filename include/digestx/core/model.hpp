@@ -3,7 +3,8 @@
 /// The documents of a container image, parsed from the exact bytes received and keeping them:
 /// descriptors, OCI index / Docker manifest list, OCI / Docker schema2 manifests (artifacts
 /// included), Docker schema1 (signed and unsigned), and the subset of the image config that
-/// explains digests. Ambiguous or mistyped documents are refused (fault catalogue rule 3, B4, B5).
+/// explains digests. Ambiguous or mistyped documents are refused (fault catalogue rule 3, B4, B5);
+/// what is odd but unambiguous is read and noted (DocumentNote).
 
 #include <cstddef>
 #include <cstdint>
@@ -160,6 +161,23 @@ struct DescriptorRef {
     const Descriptor *descriptor; ///< owned by the Document
 };
 
+/// Something parse_document() noticed that does not stop the document being read but that a user
+/// should know: the resolver turns each into a warning finding on the node that holds the document.
+struct DocumentNote {
+    std::string code;    ///< stable identifier: "media-type-mismatch"
+    std::string message; ///< one sanitized sentence
+};
+
+/// How parse_document() treats what it is told about a document.
+struct ParseOptions {
+    /// `--strict`: a declared media type of the same kind as the body's `mediaType` but of the
+    /// other flavour (OCI manifest vs Docker schema2 manifest, OCI index vs Docker list) is an
+    /// error instead of a DocumentNote. A declaration of another kind is an error either way.
+    bool strict = false;
+    /// Who declared the media type, for messages: "Content-Type" or "descriptor".
+    std::string_view declared_by = "Content-Type";
+};
+
 /// A parsed manifest document: its kind, the exact bytes, their registry digest, and the body.
 class Document {
 public:
@@ -167,7 +185,7 @@ public:
     using Body = std::variant<Index, Manifest, Schema1Manifest>;
     /// Assembles a document; parse_document() is the way to get one from bytes.
     Document(DocumentKind kind, std::string media_type, bool media_type_in_body, std::string bytes, Digest digest,
-             Body body);
+             Body body, std::vector<DocumentNote> notes = {});
 
     /// The kind.
     [[nodiscard]] DocumentKind kind() const noexcept { return m_kind; }
@@ -206,6 +224,8 @@ public:
     [[nodiscard]] std::string_view artifact_type() const noexcept;
     /// The top-level `annotations` (empty for schema1).
     [[nodiscard]] const std::map<std::string, std::string> &annotations() const noexcept;
+    /// What parsing noticed (a media type of the other flavour), in order.
+    [[nodiscard]] const std::vector<DocumentNote> &notes() const noexcept { return m_notes; }
 
 private:
     DocumentKind m_kind;
@@ -214,17 +234,30 @@ private:
     std::string m_bytes;
     Digest m_digest;
     Body m_body;
+    std::vector<DocumentNote> m_notes;
 };
 
 /// Parses a manifest document from the bytes received, keeping them. `declared_media_type` is
 /// the Content-Type or the referring descriptor's `mediaType`, when known (parameters ignored).
 /// Every failure is ErrorCode::Integrity: "empty manifest" (C15); strict-JSON refusals (see
-/// parse_json_strict); `media type mismatch: Content-Type … vs document mediaType …` (B4);
-/// `ambiguous manifest: unexpected fields [layers] in …` and keys differing only in case from a
-/// known field (B5); `unsupported schemaVersion …`; `invalid digest in index entry 3: …` (B10;
-/// positions are 0-based, as in `.manifests[3]`); `descriptor size must be a non-negative
+/// parse_json_strict); `media type mismatch: Content-Type … vs document mediaType …` (B4) when
+/// the declaration names another kind (index vs manifest vs schema1: the CVE-2021-41190 class),
+/// or the other flavour of the same kind with `options.strict` (the message then ends in
+/// "(--strict)"; without it the document is read as its body says, with a "media-type-mismatch"
+/// note); `ambiguous manifest: unexpected fields [layers] in …` and keys differing only in case
+/// from a known field (B5); `unsupported schemaVersion …`; `invalid digest in index entry 3: …`
+/// (B10; positions are 0-based, as in `.manifests[3]`); `descriptor size must be a non-negative
 /// integer in layer 0` (B9); a broken schema1 signature block (B15).
-Result<Document> parse_document(std::string bytes, std::optional<std::string_view> declared_media_type = std::nullopt);
+Result<Document> parse_document(std::string bytes, std::optional<std::string_view> declared_media_type = std::nullopt,
+                                const ParseOptions &options = {});
+
+/// Checks one more declaration against a parsed document (a Content-Type beside the descriptor it
+/// was parsed with): the same rule as parse_document(). Another kind is an Integrity error; the
+/// other flavour of the same kind is a "media-type-mismatch" note, or an error with
+/// `options.strict`; nullopt when they agree. A document without `mediaType` has no flavour of
+/// its own, so only its kind is compared.
+Result<std::optional<DocumentNote>> check_declared_type(const Document &document, std::string_view declared,
+                                                        const ParseOptions &options = {});
 
 /// The digest a registry computes for a manifest: sha256 of the bytes, or of the signed payload
 /// of a schema1 manifest (what `skopeo manifest-digest` prints). Refuses what parse_document
