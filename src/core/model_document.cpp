@@ -241,6 +241,43 @@ Result<Manifest> read_manifest(const json &root, const std::string &media_type) 
     return manifest;
 }
 
+// The top-level object, read strictly. A signed schema1 manifest may repeat a key outside its
+// signed payload (moby's extra_data_manifest fixture): libtrust ParsePrettySignature reads the
+// whole text as a Go map, where the last value wins, only to find `signatures`. It is read that
+// way here too, for that purpose only: the caller then requires the document to be signed schema1,
+// and read_schema1 re-reads every part that matters strictly (the payload, and what lies outside it).
+struct Root {
+    json value;
+    std::optional<Error> strict_error; // set when the strict reading failed and `value` is the relaxed one
+};
+
+Result<Root> read_root(std::string_view bytes) {
+    auto strict = parse_json_strict(bytes, JsonReadOptions{"manifest", json_max_depth, false});
+    if (strict) {
+        if (!strict->is_object()) return fail(ErrorCode::Integrity, "manifest is not a JSON object");
+        return Root{std::move(*strict), std::nullopt};
+    }
+    JsonReadOptions relaxed_options{"manifest", json_max_depth, false};
+    relaxed_options.allow_duplicate_keys = true;
+    auto relaxed = parse_json_strict(bytes, relaxed_options);
+    if (!relaxed || !relaxed->is_object() || model_detail::find_field(*relaxed, "signatures") == nullptr) {
+        return fail(std::move(strict.error()));
+    }
+    return Root{std::move(*relaxed), std::move(strict.error())};
+}
+
+// The note for data a signed schema1 manifest carries outside its signature.
+DocumentNote unsigned_data_note(const std::vector<std::string> &keys) {
+    std::string names;
+    for (const auto &key : keys)
+        names += (names.empty() ? "" : ", ") + digestx::quoted(key, 60);
+    return DocumentNote{"schema1-unsigned-data",
+                        "data outside the signed payload (" + names +
+                            ") is not covered by the digest or the signatures and is ignored here, as docker and the "
+                            "registry ignore it; a client that reads the whole document (containers/image) sees it "
+                            "instead of the signed values"};
+}
+
 } // namespace
 
 std::string_view document_kind_name(DocumentKind kind) noexcept {
@@ -257,14 +294,18 @@ std::string_view document_kind_name(DocumentKind kind) noexcept {
 
 Result<Document> parse_document(std::string bytes, std::optional<std::string_view> declared_media_type,
                                 const ParseOptions &options) {
-    auto root = parse_json_strict(bytes, JsonReadOptions{"manifest", json_max_depth, false});
-    if (!root) return fail(std::move(root.error()));
-    if (!root->is_object()) return fail(ErrorCode::Integrity, "manifest is not a JSON object");
+    auto read = read_root(bytes);
+    if (!read) return fail(std::move(read.error()));
+    const json *root = &read->value;
+    // A relaxed reading stands only for a signed schema1 manifest; anything else it fails on, or
+    // any other kind, is refused for the reason the strict reading gave.
+    auto refused = [&](Error error) { return fail(read->strict_error ? *read->strict_error : std::move(error)); };
     auto version = read_schema_version(*root);
-    if (!version) return fail(std::move(version.error()));
+    if (!version) return refused(std::move(version.error()));
     auto decision = decide_type(*root, declared_media_type, *version, options);
-    if (!decision) return fail(std::move(decision.error()));
-    if (auto ok = check_unambiguous(*root, *decision, *version); !ok) return fail(std::move(ok.error()));
+    if (!decision) return refused(std::move(decision.error()));
+    if (read->strict_error && decision->kind != DocumentKind::Schema1Signed) return fail(*read->strict_error);
+    if (auto ok = check_unambiguous(*root, *decision, *version); !ok) return refused(std::move(ok.error()));
     std::vector<DocumentNote> notes;
     if (decision->note) notes.push_back(std::move(*decision->note));
 
@@ -288,6 +329,7 @@ Result<Document> parse_document(std::string bytes, std::optional<std::string_vie
     case DocumentKind::Schema1Unsigned: {
         auto schema1 = model_detail::read_schema1(bytes, *root, decision->kind == DocumentKind::Schema1Signed);
         if (!schema1) return fail(std::move(schema1.error()));
+        if (!schema1->unsigned_keys.empty()) notes.push_back(unsigned_data_note(schema1->unsigned_keys));
         body = std::move(*schema1);
         break;
     }

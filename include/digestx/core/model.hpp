@@ -144,6 +144,10 @@ struct Schema1Manifest {
     std::vector<std::string> history;      ///< `history[].v1Compatibility`, raw JSON strings
     std::size_t signature_count = 0;       ///< entries in `signatures` (0 when unsigned)
     std::string payload;                   ///< the bytes whose sha256 is the manifest digest
+    /// Keys of a signed manifest outside its signed payload other than `signatures` (moby's
+    /// `extra_data_manifest` fixture repeats `fsLayers` there). Their values are never read: the
+    /// fields above come from the payload only.
+    std::vector<std::string> unsigned_keys;
 };
 
 /// Where a descriptor sits in its document.
@@ -164,7 +168,7 @@ struct DescriptorRef {
 /// Something parse_document() noticed that does not stop the document being read but that a user
 /// should know: the resolver turns each into a warning finding on the node that holds the document.
 struct DocumentNote {
-    std::string code;    ///< stable identifier: "media-type-mismatch"
+    std::string code;    ///< stable identifier: "media-type-mismatch", "schema1-unsigned-data"
     std::string message; ///< one sanitized sentence
 };
 
@@ -224,7 +228,7 @@ public:
     [[nodiscard]] std::string_view artifact_type() const noexcept;
     /// The top-level `annotations` (empty for schema1).
     [[nodiscard]] const std::map<std::string, std::string> &annotations() const noexcept;
-    /// What parsing noticed (a media type of the other flavour), in order.
+    /// What parsing noticed (a media type of the other flavour, unsigned schema1 data), in order.
     [[nodiscard]] const std::vector<DocumentNote> &notes() const noexcept { return m_notes; }
 
 private:
@@ -248,6 +252,10 @@ private:
 /// from a known field (B5); `unsupported schemaVersion …`; `invalid digest in index entry 3: …`
 /// (B10; positions are 0-based, as in `.manifests[3]`); `descriptor size must be a non-negative
 /// integer in layer 0` (B9); a broken schema1 signature block (B15).
+/// A signed schema1 manifest is read from its signed payload alone: keys outside it (even ones
+/// repeating a payload key, as in moby's extra_data_manifest fixture) give a
+/// "schema1-unsigned-data" note, unless they could change what kind of document a reader of the
+/// whole text sees (`schemaVersion`, `mediaType`, `config`, `layers`, `manifests`): an error.
 Result<Document> parse_document(std::string bytes, std::optional<std::string_view> declared_media_type = std::nullopt,
                                 const ParseOptions &options = {});
 
@@ -266,7 +274,8 @@ Result<Digest> manifest_digest(std::string_view bytes);
 
 /// The JWS payload of a signed schema1 manifest: the bytes up to the protected header's
 /// `formatLength` followed by its base64url `formatTail`, which cuts the `signatures` block out
-/// (docker/libtrust ParsePrettySignature). Every signature must agree on both values.
+/// (docker/libtrust ParsePrettySignature). Every signature must agree on both values. Like
+/// libtrust, a key repeated in the outer text (outside the payload) does not stop the search.
 Result<std::string> schema1_signed_payload(std::string_view bytes);
 
 /// One `history` entry of an image config.
