@@ -36,7 +36,8 @@ Result<int> run_config(const ConfigOptions &options, Context &ctx, const GlobalO
                                              " is legacy schema1: it has no config blob (its history holds "
                                              "v1Compatibility JSON instead)");
     }
-    const Descriptor &descriptor = walk->manifest->manifest().config;
+    // walk_to_platform read the config, so the manifest has one (an artifact manifest fails there).
+    const Descriptor &descriptor = *walk->manifest->manifest().config;
     // An image config must read as one; an artifact's config type is not ours to parse (image-spec).
     if (media::classify(descriptor.media_type) == media::Kind::Config) {
         auto config = parse_image_config(walk->config->bytes);

@@ -18,6 +18,7 @@ Kind classify(std::string_view media_type) noexcept {
     std::string_view type = essence(media_type);
     if (type == oci_index || type == docker_manifest_list) return Kind::Index;
     if (type == oci_manifest || type == docker_manifest_v2) return Kind::Manifest;
+    if (type == oci_artifact_manifest) return Kind::ArtifactManifest;
     // Registries served schema1 as prettyjws, v1+json, and historically application/json.
     if (type == docker_manifest_v1_signed || type == docker_manifest_v1) return Kind::Schema1;
     if (type == oci_config || type == docker_config) return Kind::Config;
@@ -31,7 +32,7 @@ Kind classify(std::string_view media_type) noexcept {
 
 bool is_manifest_type(std::string_view media_type) noexcept {
     Kind kind = classify(media_type);
-    return kind == Kind::Index || kind == Kind::Manifest || kind == Kind::Schema1;
+    return kind == Kind::Index || kind == Kind::Manifest || kind == Kind::ArtifactManifest || kind == Kind::Schema1;
 }
 
 const std::vector<AcceptPreset> &accept_presets() {

@@ -14,7 +14,7 @@ std::vector<DescriptorRef> Document::descriptors() const {
         for (std::size_t i = 0; i < index->manifests.size(); ++i)
             refs.push_back({DescriptorRole::IndexEntry, i, &index->manifests[i]});
     } else if (const auto *manifest = std::get_if<Manifest>(&m_body)) {
-        refs.push_back({DescriptorRole::Config, 0, &manifest->config});
+        if (manifest->config) refs.push_back({DescriptorRole::Config, 0, &*manifest->config});
         for (std::size_t i = 0; i < manifest->layers.size(); ++i)
             refs.push_back({DescriptorRole::Layer, i, &manifest->layers[i]});
     }
@@ -42,7 +42,7 @@ const std::map<std::string, std::string> &Document::annotations() const noexcept
 }
 
 bool Manifest::is_artifact() const {
-    return !artifact_type.empty() || media::essence(config.media_type) == media::oci_empty;
+    return !config || !artifact_type.empty() || media::essence(config->media_type) == media::oci_empty;
 }
 
 } // namespace digestx

@@ -27,12 +27,13 @@ struct TypeDecision {
 // what containerd does (core/images/image_test.go TestValidateMediaType lists the Docker manifest
 // type as valid for an OCI manifest descriptor and back); reading an index for a manifest or back
 // is CVE-2021-41190 (GHSA-5j5w-g665-5m35, containerd validateMediaType), always refused.
-enum class Family { Index, ImageManifest, Schema1, Other };
+enum class Family { Index, ImageManifest, ArtifactManifest, Schema1, Other };
 
 Family family_of(std::string_view type) {
     switch (media::classify(type)) {
     case media::Kind::Index: return Family::Index;
     case media::Kind::Manifest: return Family::ImageManifest;
+    case media::Kind::ArtifactManifest: return Family::ArtifactManifest;
     case media::Kind::Schema1: return Family::Schema1;
     default: return Family::Other;
     }
@@ -70,6 +71,7 @@ std::string_view canonical_type(DocumentKind kind) {
     case DocumentKind::DockerManifestList: return media::docker_manifest_list;
     case DocumentKind::OciManifest: return media::oci_manifest;
     case DocumentKind::DockerManifest: return media::docker_manifest_v2;
+    case DocumentKind::OciArtifactManifest: return media::oci_artifact_manifest;
     case DocumentKind::Schema1Signed: return media::docker_manifest_v1_signed;
     case DocumentKind::Schema1Unsigned: return media::docker_manifest_v1;
     }
@@ -88,11 +90,12 @@ DocumentKind kind_of_type(std::string_view type, const json &root) {
     if (type == media::docker_manifest_list) return DocumentKind::DockerManifestList;
     if (type == media::oci_manifest) return DocumentKind::OciManifest;
     if (type == media::docker_manifest_v2) return DocumentKind::DockerManifest;
+    if (type == media::oci_artifact_manifest) return DocumentKind::OciArtifactManifest;
     return is_signed_schema1(root) ? DocumentKind::Schema1Signed : DocumentKind::Schema1Unsigned;
 }
 
 // Without any media type, the structure decides, in the order containers/image guesses.
-Result<DocumentKind> infer_kind(const json &root, std::int64_t schema_version) {
+Result<DocumentKind> infer_kind(const json &root, std::optional<std::int64_t> schema_version) {
     if (schema_version == 1) return kind_of_type(media::docker_manifest_v1, root);
     if (model_detail::has_field_folded(root, "manifests")) return DocumentKind::OciIndex;
     if (model_detail::has_field_folded(root, "config") || model_detail::has_field_folded(root, "layers")) {
@@ -115,7 +118,7 @@ bool is_loose_schema1_type(std::string_view type) {
 }
 
 Result<TypeDecision> decide_type(const json &root, std::optional<std::string_view> declared_raw,
-                                 std::int64_t schema_version, const ParseOptions &options) {
+                                 std::optional<std::int64_t> schema_version, const ParseOptions &options) {
     std::string_view declared = declared_raw ? media::essence(*declared_raw) : std::string_view();
     bool loose = is_loose_schema1_type(declared);
     if (!declared.empty() && !loose && !media::is_manifest_type(declared)) {
@@ -156,24 +159,40 @@ Result<TypeDecision> decide_type(const json &root, std::optional<std::string_vie
     return decision;
 }
 
-Result<std::int64_t> read_schema_version(const json &root) {
+// True when the document is to be read as an artifact manifest: its body says so, or, without a
+// body type, its declaration does.
+bool names_artifact_manifest(const json &root, std::optional<std::string_view> declared) {
+    const json *body = model_detail::find_field(root, "mediaType");
+    if (body != nullptr && body->is_string())
+        return body->get_ref<const std::string &>() == media::oci_artifact_manifest;
+    return declared && media::essence(*declared) == media::oci_artifact_manifest;
+}
+
+// The `schemaVersion`; nullopt only for an artifact manifest, whose specification has none
+// (image-spec v1.1.0-rc2 artifact.md lists mediaType, artifactType, blobs, subject, annotations).
+Result<std::optional<std::int64_t>> read_schema_version(const json &root, bool artifact) {
     const json *value = model_detail::find_field(root, "schemaVersion");
+    if (value == nullptr && artifact) return std::optional<std::int64_t>();
     if (value == nullptr) return fail(ErrorCode::Integrity, "missing schemaVersion in manifest");
     auto version = as_non_negative_integer(*value);
     if (!version) return fail(ErrorCode::Integrity, "schemaVersion must be a non-negative integer");
     if (*version != 1 && *version != 2) {
         return fail(ErrorCode::Integrity, "unsupported schemaVersion " + std::to_string(*version));
     }
-    return *version;
+    return std::optional<std::int64_t>(*version);
 }
 
-Result<void> check_unambiguous(const json &root, const TypeDecision &decision, std::int64_t schema_version) {
+Result<void> check_unambiguous(const json &root, const TypeDecision &decision,
+                               std::optional<std::int64_t> schema_version) {
     bool schema1 = decision.kind == DocumentKind::Schema1Signed || decision.kind == DocumentKind::Schema1Unsigned;
     bool index = decision.kind == DocumentKind::OciIndex || decision.kind == DocumentKind::DockerManifestList;
+    bool artifact = decision.kind == DocumentKind::OciArtifactManifest;
     std::string unexpected;
     for (std::string_view field : detector_fields) {
+        // An artifact manifest carries none of them: its content is `blobs`.
         bool allowed =
-            schema1 ? field == "fsLayers" : (index ? field == "manifests" : (field == "config" || field == "layers"));
+            !artifact &&
+            (schema1 ? field == "fsLayers" : (index ? field == "manifests" : (field == "config" || field == "layers")));
         if (allowed || !model_detail::has_field_folded(root, fold_json_key(field))) continue;
         unexpected += unexpected.empty() ? "" : ", ";
         unexpected += field;
@@ -182,8 +201,10 @@ Result<void> check_unambiguous(const json &root, const TypeDecision &decision, s
         return fail(ErrorCode::Integrity,
                     "ambiguous manifest: unexpected fields [" + unexpected + "] in " + sanitize(decision.media_type));
     }
-    if (schema_version != (schema1 ? 1 : 2)) {
-        return fail(ErrorCode::Integrity, "schemaVersion " + std::to_string(schema_version) + " is not valid for " +
+    // An artifact manifest has no schemaVersion; one that carries it anyway says 2, like every
+    // other document of image-spec 1.1.
+    if (schema_version && *schema_version != (schema1 ? 1 : 2)) {
+        return fail(ErrorCode::Integrity, "schemaVersion " + std::to_string(*schema_version) + " is not valid for " +
                                               sanitize(decision.media_type));
     }
     return {};
@@ -225,7 +246,7 @@ Result<Manifest> read_manifest(const json &root, const std::string &media_type) 
     if (config_value == nullptr) return fail(ErrorCode::Integrity, "missing \"config\" in " + sanitize(media_type));
     auto config = model_detail::read_descriptor(*config_value, "config descriptor");
     if (!config) return fail(std::move(config.error()));
-    Manifest manifest{std::move(*config), {}, {}, {}, {}};
+    Manifest manifest{std::optional<Descriptor>(std::move(*config)), {}, {}, {}, {}};
     auto layers = model_detail::read_descriptors(root, "layers", "layer");
     if (!layers) return fail(std::move(layers.error()));
     manifest.layers = std::move(*layers);
@@ -236,6 +257,30 @@ Result<Manifest> read_manifest(const json &root, const std::string &media_type) 
     if (!artifact_type) return fail(std::move(artifact_type.error()));
     manifest.artifact_type = std::move(*artifact_type);
     auto annotations = model_detail::read_string_map(root, "annotations", "the manifest");
+    if (!annotations) return fail(std::move(annotations.error()));
+    manifest.annotations = std::move(*annotations);
+    return manifest;
+}
+
+// image-spec v1.1.0-rc2 artifact.md: `mediaType`, `artifactType`, `blobs`, `subject`,
+// `annotations`. The blobs are kept where an image manifest keeps its layers.
+Result<Manifest> read_artifact_manifest(const json &root) {
+    if (auto ok = model_detail::check_spelling(
+            root, {"schemaVersion", "mediaType", "artifactType", "blobs", "subject", "annotations"}, "");
+        !ok) {
+        return fail(std::move(ok.error()));
+    }
+    Manifest manifest;
+    auto blobs = model_detail::read_descriptors(root, "blobs", "blob");
+    if (!blobs) return fail(std::move(blobs.error()));
+    manifest.layers = std::move(*blobs);
+    auto subject = model_detail::read_optional_descriptor(root, "subject", "subject descriptor");
+    if (!subject) return fail(std::move(subject.error()));
+    manifest.subject = std::move(*subject);
+    auto artifact_type = model_detail::read_string(root, "artifactType", "the artifact manifest");
+    if (!artifact_type) return fail(std::move(artifact_type.error()));
+    manifest.artifact_type = std::move(*artifact_type);
+    auto annotations = model_detail::read_string_map(root, "annotations", "the artifact manifest");
     if (!annotations) return fail(std::move(annotations.error()));
     manifest.annotations = std::move(*annotations);
     return manifest;
@@ -286,6 +331,7 @@ std::string_view document_kind_name(DocumentKind kind) noexcept {
     case DocumentKind::DockerManifestList: return "docker-manifest-list";
     case DocumentKind::OciManifest: return "oci-manifest";
     case DocumentKind::DockerManifest: return "docker-manifest";
+    case DocumentKind::OciArtifactManifest: return "oci-artifact-manifest";
     case DocumentKind::Schema1Signed: return "schema1-signed";
     case DocumentKind::Schema1Unsigned: return "schema1-unsigned";
     }
@@ -300,7 +346,7 @@ Result<Document> parse_document(std::string bytes, std::optional<std::string_vie
     // A relaxed reading stands only for a signed schema1 manifest; anything else it fails on, or
     // any other kind, is refused for the reason the strict reading gave.
     auto refused = [&](Error error) { return fail(read->strict_error ? *read->strict_error : std::move(error)); };
-    auto version = read_schema_version(*root);
+    auto version = read_schema_version(*root, names_artifact_manifest(*root, declared_media_type));
     if (!version) return refused(std::move(version.error()));
     auto decision = decide_type(*root, declared_media_type, *version, options);
     if (!decision) return refused(std::move(decision.error()));
@@ -321,6 +367,12 @@ Result<Document> parse_document(std::string bytes, std::optional<std::string_vie
     case DocumentKind::OciManifest:
     case DocumentKind::DockerManifest: {
         auto manifest = read_manifest(*root, decision->media_type);
+        if (!manifest) return fail(std::move(manifest.error()));
+        body = std::move(*manifest);
+        break;
+    }
+    case DocumentKind::OciArtifactManifest: {
+        auto manifest = read_artifact_manifest(*root);
         if (!manifest) return fail(std::move(manifest.error()));
         body = std::move(*manifest);
         break;

@@ -63,7 +63,7 @@ std::optional<std::size_t> attested_node(const ImageTree &tree, const TreeNode &
 bool is_artifact_manifest(const TreeNode &node) {
     if (!node.document || !node.document->is_manifest()) return false;
     const Manifest &manifest = node.document->manifest();
-    return manifest.is_artifact() || media::classify(manifest.config.media_type) != media::Kind::Config;
+    return manifest.is_artifact() || media::classify(manifest.config->media_type) != media::Kind::Config;
 }
 
 // An index entry that is not a platform although it is a manifest: another buildx reference
@@ -89,7 +89,10 @@ NodeExplanation explain_side_entry(const ImageTree &tree, const TreeNode &node) 
 std::string artifact_type_of(const TreeNode &node) {
     if (node.document && !node.document->artifact_type().empty()) return std::string(node.document->artifact_type());
     if (node.descriptor && !node.descriptor->artifact_type.empty()) return node.descriptor->artifact_type;
-    if (node.document && node.document->is_manifest()) return node.document->manifest().config.media_type;
+    // An artifact manifest (image-spec 1.1 rc) has no config to take the type from.
+    if (node.document && node.document->is_manifest() && node.document->manifest().config) {
+        return node.document->manifest().config->media_type;
+    }
     return "unknown type";
 }
 

@@ -15,9 +15,10 @@ FetchItem manifest_item(const Descriptor &entry, const Digest &digest) {
 // architecture, an image its config (read here, or already read), an artifact none at all.
 Result<std::optional<Platform>> own_platform(Source &source, const Document &manifest, std::optional<Fetched> &config) {
     if (manifest.is_schema1()) return std::optional<Platform>(schema1_platform(manifest.schema1()));
-    const Descriptor &descriptor = manifest.manifest().config;
-    // image-spec: a config of a type one does not know is not parsed; it has no platform.
-    if (manifest.manifest().is_artifact() || media::classify(descriptor.media_type) != media::Kind::Config) {
+    // image-spec: a config of a type one does not know is not parsed; it has no platform. An
+    // artifact manifest has no config at all.
+    const Manifest &body = manifest.manifest();
+    if (body.is_artifact() || media::classify(body.config->media_type) != media::Kind::Config) {
         return std::optional<Platform>();
     }
     if (!config) {
@@ -33,7 +34,8 @@ Result<std::optional<Platform>> own_platform(Source &source, const Document &man
 } // namespace
 
 Result<Fetched> fetch_config_blob(Source &source, const Manifest &manifest) {
-    const Descriptor &descriptor = manifest.config;
+    if (!manifest.config) return fail(ErrorCode::NotFound, "an artifact manifest has no config blob");
+    const Descriptor &descriptor = *manifest.config;
     auto digest = descriptor.digest.require_verifiable();
     if (!digest) return fail(std::move(digest.error()));
     return source.fetch_one(FetchItem{FetchItem::Kind::Blob, *digest, descriptor.media_type, descriptor.size});

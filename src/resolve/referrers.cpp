@@ -16,7 +16,7 @@ bool is_image_entry(const TreeNode &node) {
     if (node.descriptor->is_attestation() || !node.descriptor->reference_type().empty()) return false;
     if (node.platform && is_unknown_platform(*node.platform)) return false;
     const Manifest &manifest = node.document->manifest();
-    return !manifest.is_artifact() && media::classify(manifest.config.media_type) == media::Kind::Config;
+    return !manifest.is_artifact() && media::classify(manifest.config->media_type) == media::Kind::Config;
 }
 
 std::size_t add_referrer(ImageTree &tree, std::size_t subject, const Descriptor &descriptor, const ReferrerList &list) {

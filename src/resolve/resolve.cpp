@@ -191,7 +191,7 @@ void Walker::plan_index(std::size_t node, std::vector<Pending> &pending) {
         }
         if (entry.is_attestation() && !m_options.attestations) {
             m_tree.nodes[child].skipped = "attestations not requested";
-        } else if (kind != media::Kind::Index && kind != media::Kind::Manifest && kind != media::Kind::Schema1) {
+        } else if (!media::is_manifest_type(entry.media_type)) {
             // image-spec: an unknown mediaType in an index MUST NOT be an error (fault catalogue B14).
             m_tree.nodes[child].skipped = "not a manifest type: " + sanitize(entry.media_type, 120);
         } else if (kind == media::Kind::Index && m_tree.nodes[child].depth >= m_options.max_depth) {
@@ -205,13 +205,15 @@ void Walker::plan_index(std::size_t node, std::vector<Pending> &pending) {
 void Walker::plan_manifest(std::size_t node, std::vector<Pending> &pending) {
     const std::shared_ptr<const Document> document = m_tree.nodes[node].document;
     const Manifest &manifest = document->manifest();
-    std::size_t child = add_child(node, manifest.config, std::nullopt);
+    // An artifact manifest has no config: its blobs are all it names.
+    if (!manifest.config) return;
+    std::size_t child = add_child(node, *manifest.config, std::nullopt);
     m_tree.nodes[child].kind = NodeKind::Config;
     // The platform of an image reached without a declared one is read from its config.
     bool platform_needed = m_options.platform && (node == 0 || m_undeclared_child.count(node) != 0);
-    if (manifest.is_artifact() || media::classify(manifest.config.media_type) != media::Kind::Config) {
+    if (manifest.is_artifact() || media::classify(manifest.config->media_type) != media::Kind::Config) {
         // image-spec: implementations MUST NOT parse a config whose media type they do not know.
-        m_tree.nodes[child].skipped = "artifact config (" + sanitize(manifest.config.media_type, 120) + ") not read";
+        m_tree.nodes[child].skipped = "artifact config (" + sanitize(manifest.config->media_type, 120) + ") not read";
     } else if (!m_options.fetch_configs && !platform_needed) {
         m_tree.nodes[child].skipped = "configs not requested";
     } else {

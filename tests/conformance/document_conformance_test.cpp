@@ -283,7 +283,7 @@ TEST_CASE("attestation and builder entries of real indexes", "[conformance][mode
     REQUIRE(sbom);
     CHECK(sbom->manifest().is_artifact());
     CHECK(sbom->artifact_type() == "application/example.sbom");
-    CHECK(sbom->manifest().config.media_type == digestx::media::oci_empty);
+    CHECK(sbom->manifest().config->media_type == digestx::media::oci_empty);
     REQUIRE(sbom->subject());
     CHECK(sbom->subject()->digest.str() == "sha256:dfae8f425735a5e3a72e40d6609e03079995511d48157c74d54801ff4430491e");
 }

@@ -29,6 +29,7 @@ std::vector<ValidCase> valid_cases() {
     const std::string oci_manifest_type(media::oci_manifest);
     const std::string docker_list_type(media::docker_manifest_list);
     const std::string docker_type(media::docker_manifest_v2);
+    const std::string artifact_type(media::oci_artifact_manifest);
     const std::string list_media = "\"mediaType\":\"" + docker_list_type + "\",";
     const std::string two_entries = index_entry('a') + "," + index_entry('b', "linux", "arm64");
     return {
@@ -93,6 +94,15 @@ std::vector<ValidCase> valid_cases() {
          DocumentKind::Schema1Unsigned, std::string(media::docker_manifest_v1), false, 0},
         {"empty declared type is no information", oci_manifest(), "", DocumentKind::OciManifest, oci_manifest_type,
          true, 3},
+        {"artifact manifest", oci_artifact_manifest(), std::nullopt, DocumentKind::OciArtifactManifest, artifact_type,
+         true, 1},
+        {"artifact manifest declared", oci_artifact_manifest(), artifact_type, DocumentKind::OciArtifactManifest,
+         artifact_type, true, 1},
+        {"artifact manifest with subject and schemaVersion 2",
+         oci_artifact_manifest("\"subject\":" + index_entry('e') + ",\"schemaVersion\":2"), std::nullopt,
+         DocumentKind::OciArtifactManifest, artifact_type, true, 2},
+        {"artifact manifest without blobs", "{\"mediaType\":\"" + artifact_type + "\"}", std::nullopt,
+         DocumentKind::OciArtifactManifest, artifact_type, true, 0},
     };
 }
 
@@ -125,6 +135,7 @@ TEST_CASE("document kinds have stable names", "[model]") {
     CHECK(digestx::document_kind_name(DocumentKind::DockerManifestList) == "docker-manifest-list");
     CHECK(digestx::document_kind_name(DocumentKind::OciManifest) == "oci-manifest");
     CHECK(digestx::document_kind_name(DocumentKind::DockerManifest) == "docker-manifest");
+    CHECK(digestx::document_kind_name(DocumentKind::OciArtifactManifest) == "oci-artifact-manifest");
     CHECK(digestx::document_kind_name(DocumentKind::Schema1Signed) == "schema1-signed");
     CHECK(digestx::document_kind_name(DocumentKind::Schema1Unsigned) == "schema1-unsigned");
 }
@@ -214,7 +225,31 @@ TEST_CASE("media type disagreements of kind are refused", "[model][B4]") {
         {oci_manifest("", "\"mediaType\":\"application/vnd.oci.image.config.v1+json\","), "",
          "unsupported manifest mediaType \"application/vnd.oci.image.config.v1+json\""},
         {oci_manifest("", "\"mediaType\":\"application/vnd.oci.artifact.manifest.v1+json\","), "",
-         "unsupported manifest mediaType \"application/vnd.oci.artifact.manifest.v1+json\""},
+         "ambiguous manifest: unexpected fields [config, layers] in application/vnd.oci.artifact.manifest.v1+json"},
+        {oci_artifact_manifest(), std::string(media::oci_manifest),
+         "media type mismatch: Content-Type application/vnd.oci.image.manifest.v1+json vs document mediaType "
+         "application/vnd.oci.artifact.manifest.v1+json"},
+        {oci_manifest(), std::string(media::oci_artifact_manifest),
+         "media type mismatch: Content-Type application/vnd.oci.artifact.manifest.v1+json vs document mediaType "
+         "application/vnd.oci.image.manifest.v1+json"},
+        {oci_artifact_manifest(), std::string(media::oci_index),
+         "media type mismatch: Content-Type application/vnd.oci.image.index.v1+json vs document mediaType "
+         "application/vnd.oci.artifact.manifest.v1+json"},
+        {oci_manifest("", ""), std::string(media::oci_artifact_manifest),
+         "ambiguous manifest: unexpected fields [config, layers] in application/vnd.oci.artifact.manifest.v1+json"},
+        {oci_index(index_entry('a'), "", ""), std::string(media::oci_artifact_manifest),
+         "ambiguous manifest: unexpected fields [manifests] in application/vnd.oci.artifact.manifest.v1+json"},
+        {oci_artifact_manifest("", ""), "", "missing schemaVersion in manifest"},
+        {oci_artifact_manifest("\"schemaVersion\":1"), "",
+         "schemaVersion 1 is not valid for application/vnd.oci.artifact.manifest.v1+json"},
+        {"{\"mediaType\":\"application/vnd.oci.artifact.manifest.v1+json\",\"Blobs\":[]}", "",
+         "ambiguous manifest: key \"Blobs\" differs only in case from \"blobs\""},
+        {oci_artifact_manifest("\"fsLayers\":[]"), "",
+         "ambiguous manifest: unexpected fields [fsLayers] in application/vnd.oci.artifact.manifest.v1+json"},
+        {oci_artifact_manifest("", "\"mediaType\":\"application/vnd.oci.artifact.manifest.v1+json\",\"blobs\":5,"), "",
+         "duplicate JSON key \"blobs\""},
+        {"{\"mediaType\":\"application/vnd.oci.artifact.manifest.v1+json\",\"blobs\":5}", "",
+         "field \"blobs\" must be an array of descriptors"},
         {oci_manifest("", "\"mediaType\":\"application/vnd.oci.image.manifest.v1+json; charset=utf-8\","), "",
          "unsupported manifest mediaType \"application/vnd.oci.image.manifest.v1+json; charset=utf-8\""},
         {oci_manifest("", "\"mediaType\":\"\\u001b[31mred\","), "", "unsupported manifest mediaType \"\\x1b[31mred\""},
@@ -328,6 +363,44 @@ TEST_CASE("a further declaration of another kind is refused, whatever the body s
     auto served_as_json = digestx::check_declared_type(*legacy, "application/json");
     REQUIRE(served_as_json);
     CHECK_FALSE(*served_as_json);
+}
+
+TEST_CASE("an artifact manifest keeps its blobs where a manifest keeps layers, and has no config", "[model]") {
+    using namespace samples;
+    auto document = parse_document(
+        oci_artifact_manifest("\"subject\":" + index_entry('e') + ",\"annotations\":{\"org.example\":\"x\"}"));
+    REQUIRE(document);
+    CHECK(document->kind() == DocumentKind::OciArtifactManifest);
+    CHECK(document->is_manifest());
+    const auto &manifest = document->manifest();
+    CHECK_FALSE(manifest.config);
+    CHECK(manifest.is_artifact());
+    REQUIRE(manifest.layers.size() == 1);
+    CHECK(manifest.layers[0].media_type == "application/gzip");
+    CHECK(manifest.layers[0].size == 123);
+    CHECK(document->artifact_type() == "application/vnd.example.sbom.v1");
+    REQUIRE(document->subject());
+    CHECK(document->subject()->digest.str() == digest('e'));
+    CHECK(document->annotations().at("org.example") == "x");
+    auto refs = document->descriptors();
+    REQUIRE(refs.size() == 2);
+    CHECK(refs[0].role == digestx::DescriptorRole::Layer);
+    CHECK(refs[1].role == digestx::DescriptorRole::Subject);
+    CHECK(document->notes().empty());
+    CHECK(media::classify(media::oci_artifact_manifest) == media::Kind::ArtifactManifest);
+
+    // The specification says mediaType MUST be used; without it, only a declaration makes the
+    // bytes an artifact manifest (there is no schemaVersion to go by).
+    const std::string bare = oci_artifact_manifest("", "");
+    auto declared = parse_document(bare, media::oci_artifact_manifest);
+    REQUIRE(declared);
+    CHECK(declared->kind() == DocumentKind::OciArtifactManifest);
+    CHECK_FALSE(declared->media_type_in_body());
+    CHECK(declared->media_type() == media::oci_artifact_manifest);
+    auto undeclared = digestx::manifest_digest(bare);
+    REQUIRE_FALSE(undeclared);
+    CHECK(undeclared.error().message == "missing schemaVersion in manifest");
+    CHECK(media::is_manifest_type("application/vnd.oci.artifact.manifest.v1+json; charset=utf-8"));
 }
 
 TEST_CASE("ambiguous documents are refused", "[model][B5]") {
@@ -574,9 +647,10 @@ TEST_CASE("the real alpine:3.12 documents parse to the facts Docker Hub showed",
     CHECK(document->media_type() == media::docker_manifest_v2);
     CHECK(document->media_type_in_body());
     const auto &manifest = document->manifest();
-    CHECK(manifest.config.media_type == media::docker_config);
-    CHECK(manifest.config.digest.str() == "sha256:b0925e0819214cd29937af66dbaf0e6fe239997faea60922cc890f9984512507");
-    CHECK(manifest.config.size == 1471);
+    REQUIRE(manifest.config);
+    CHECK(manifest.config->media_type == media::docker_config);
+    CHECK(manifest.config->digest.str() == "sha256:b0925e0819214cd29937af66dbaf0e6fe239997faea60922cc890f9984512507");
+    CHECK(manifest.config->size == 1471);
     REQUIRE(manifest.layers.size() == 1);
     CHECK(manifest.layers[0].media_type == media::docker_layer_gzip);
     CHECK(manifest.layers[0].digest.str() == "sha256:8572bc8fb8a32061648dd183b2c0451c82be1bd053a4ea8fae991436b92faebb");
@@ -586,7 +660,7 @@ TEST_CASE("the real alpine:3.12 documents parse to the facts Docker Hub showed",
     auto config_bytes = digestx::test::read_file(shared + "/fixtures/alpine-3.12/config-linux-amd64.json");
     auto config = digestx::parse_image_config(config_bytes);
     REQUIRE(config);
-    CHECK(config->digest == *manifest.config.digest.digest());
+    CHECK(config->digest == *manifest.config->digest.digest());
     CHECK(config->digest.str() == "sha256:b0925e0819214cd29937af66dbaf0e6fe239997faea60922cc890f9984512507");
     CHECK(config->os == "linux");
     CHECK(config->architecture == "amd64");

@@ -248,6 +248,7 @@ TEST_CASE("Content-Type must agree with the document (B4) and a body must not be
         {index, std::string(media::oci_manifest), "media type mismatch"},
         {index, std::string(media::docker_manifest_v2), "media type mismatch"},
         {docker_manifest(), std::string(media::docker_manifest_list), "media type mismatch"},
+        {docker_manifest(), std::string(media::oci_artifact_manifest), "media type mismatch"},
         {docker_manifest(), "application/octet-stream", "media type mismatch"},
         {"", std::string(media::oci_manifest), "registry returned an empty manifest"},
         {"{\"schemaVersion\":2,", std::string(media::oci_manifest), "malformed JSON"},

@@ -426,3 +426,54 @@ TEST_CASE("the root failing is the command's error", "[resolve]") {
     REQUIRE_FALSE(ambiguous);
     CHECK(ambiguous.error().code == ErrorCode::Integrity);
 }
+
+TEST_CASE("an artifact manifest is read wherever a manifest can be, and is never a platform", "[resolve][artifact]") {
+    // image-spec v1.1.0-rc2 artifact.md: no config, no schemaVersion, `blobs`; withdrawn before
+    // v1.1.0 but pushed by ORAS 1.0 release candidates (`--image-spec v1.1-artifact`).
+    std::string artifact_type(media::oci_artifact_manifest);
+    std::string type(media::oci_manifest);
+    MemorySource source;
+    Image image = add_image(source, "linux/amd64", type);
+    std::string blob = test::sha256_of("sbom blob");
+    std::string artifact = "{\"mediaType\":\"" + artifact_type +
+                           "\",\"artifactType\":\"application/spdx+json\",\"blobs\":[{\"mediaType\":\"application/"
+                           "spdx+json\",\"digest\":\"" +
+                           blob + "\",\"size\":42}],\"subject\":{\"mediaType\":\"" + type + "\",\"digest\":\"" +
+                           image.manifest_digest + "\",\"size\":" + std::to_string(image.manifest.size()) + "}}";
+    std::string artifact_digest = source.add(artifact, artifact_type);
+
+    SECTION("as what a tag names") {
+        source.tag("sbom", artifact_digest);
+        auto tree = resolve(source, ref("registry.test/app:sbom"), ResolveOptions{});
+        REQUIRE(tree);
+        CHECK_FALSE(tree->worst_error());
+        REQUIRE(tree->nodes.size() == 1); // no config to read, blobs are not documents
+        CHECK(tree->root().kind == NodeKind::Manifest);
+        CHECK(tree->root().document->kind() == DocumentKind::OciArtifactManifest);
+        CHECK(tree->root().document->manifest().layers.size() == 1);
+        Explanation words = explain(*tree);
+        CHECK(words.nodes[0].role == Role::Artifact);
+        CHECK(words.nodes[0].title == "artifact manifest");
+        CHECK_THAT(words.nodes[0].sentence, Catch::Contains("application/spdx+json"));
+    }
+    SECTION("as an index entry, which --platform never selects") {
+        EntrySpec image_entry = entry_for(image, type, "linux/amd64");
+        EntrySpec artifact_entry{artifact_type, artifact_digest, artifact.size(), "linux/amd64", {}};
+        source.tag("latest",
+                   source.add(test::make_index(std::string(media::oci_index), {artifact_entry, image_entry})));
+        auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+        REQUIRE(tree);
+        CHECK_FALSE(tree->worst_error());
+        REQUIRE(tree->nodes[1].document);
+        CHECK(tree->nodes[1].document->kind() == DocumentKind::OciArtifactManifest);
+        CHECK(tree->nodes[1].children.empty());
+        CHECK(explain(*tree).nodes[1].role == Role::Artifact);
+
+        ResolveOptions pick;
+        pick.platform = PlatformRequest::of(Platform{"linux", "amd64", {}, {}, {}});
+        auto selected = resolve(source, ref("registry.test/app"), pick);
+        REQUIRE(selected);
+        REQUIRE(selected->selected);
+        CHECK(selected->nodes[*selected->selected].digest_text() == image.manifest_digest);
+    }
+}

@@ -2,9 +2,9 @@
 /// @file
 /// The documents of a container image, parsed from the exact bytes received and keeping them:
 /// descriptors, OCI index / Docker manifest list, OCI / Docker schema2 manifests (artifacts
-/// included), Docker schema1 (signed and unsigned), and the subset of the image config that
-/// explains digests. Ambiguous or mistyped documents are refused (fault catalogue rule 3, B4, B5);
-/// what is odd but unambiguous is read and noted (DocumentNote).
+/// included), the withdrawn OCI artifact manifest, Docker schema1 (signed and unsigned), and the
+/// subset of the image config that explains digests. Ambiguous or mistyped documents are refused
+/// (fault catalogue rule 3, B4, B5); what is odd but unambiguous is read and noted (DocumentNote).
 
 #include <cstddef>
 #include <cstdint>
@@ -103,12 +103,13 @@ struct Descriptor {
 
 /// What kind of document a manifest body is.
 enum class DocumentKind {
-    OciIndex,           ///< application/vnd.oci.image.index.v1+json
-    DockerManifestList, ///< application/vnd.docker.distribution.manifest.list.v2+json
-    OciManifest,        ///< application/vnd.oci.image.manifest.v1+json (images and artifacts)
-    DockerManifest,     ///< application/vnd.docker.distribution.manifest.v2+json
-    Schema1Signed,      ///< Docker schema1 with a JWS `signatures` block
-    Schema1Unsigned,    ///< Docker schema1 without signatures
+    OciIndex,            ///< application/vnd.oci.image.index.v1+json
+    DockerManifestList,  ///< application/vnd.docker.distribution.manifest.list.v2+json
+    OciManifest,         ///< application/vnd.oci.image.manifest.v1+json (images and artifacts)
+    DockerManifest,      ///< application/vnd.docker.distribution.manifest.v2+json
+    OciArtifactManifest, ///< application/vnd.oci.artifact.manifest.v1+json (image-spec 1.1 rc1/rc2 only)
+    Schema1Signed,       ///< Docker schema1 with a JWS `signatures` block
+    Schema1Unsigned,     ///< Docker schema1 without signatures
 };
 
 /// A short name for a kind ("oci-index", "docker-manifest-list", "schema1-signed", ...).
@@ -122,16 +123,21 @@ struct Index {
     std::map<std::string, std::string> annotations; ///< `annotations`
 };
 
-/// An OCI image manifest or a Docker schema2 manifest.
+/// An OCI image manifest, a Docker schema2 manifest, or an OCI artifact manifest.
 struct Manifest {
-    Descriptor config;                              ///< `config`: for images, the image ID
-    std::vector<Descriptor> layers;                 ///< `layers` (absent or null: none)
+    /// `config`: for images, the image ID. Always present in image manifests (parse_document
+    /// refuses one without); an artifact manifest has none.
+    std::optional<Descriptor> config;
+    /// `layers` (absent or null: none); for an artifact manifest, its `blobs`, which play the
+    /// same part: the content the manifest carries, in order.
+    std::vector<Descriptor> layers;
     std::optional<Descriptor> subject;              ///< `subject` (OCI 1.1 referrers)
     std::string artifact_type;                      ///< `artifactType`, empty when absent
     std::map<std::string, std::string> annotations; ///< `annotations`
 
-    /// True for an OCI artifact: it has an `artifactType`, or its config is the empty
-    /// descriptor (`application/vnd.oci.empty.v1+json`) rather than an image config.
+    /// True for an OCI artifact: an artifact manifest (no config), or an image manifest with an
+    /// `artifactType` or whose config is the empty descriptor (`application/vnd.oci.empty.v1+json`)
+    /// rather than an image config.
     [[nodiscard]] bool is_artifact() const;
 };
 
@@ -154,7 +160,7 @@ struct Schema1Manifest {
 enum class DescriptorRole {
     IndexEntry, ///< `manifests[position]` of an index
     Config,     ///< `config` of a manifest
-    Layer,      ///< `layers[position]` of a manifest
+    Layer,      ///< `layers[position]` of a manifest (`blobs[position]` of an artifact manifest)
     Subject,    ///< `subject` of an index or manifest
 };
 
@@ -185,7 +191,7 @@ struct ParseOptions {
 /// A parsed manifest document: its kind, the exact bytes, their registry digest, and the body.
 class Document {
 public:
-    /// The body, one of the three shapes.
+    /// The body, one of the three shapes (an artifact manifest is a Manifest without config).
     using Body = std::variant<Index, Manifest, Schema1Manifest>;
     /// Assembles a document; parse_document() is the way to get one from bytes.
     Document(DocumentKind kind, std::string media_type, bool media_type_in_body, std::string bytes, Digest digest,
@@ -208,7 +214,7 @@ public:
 
     /// True for an OCI index or Docker manifest list.
     [[nodiscard]] bool is_index() const noexcept { return std::holds_alternative<Index>(m_body); }
-    /// True for an OCI or Docker schema2 manifest.
+    /// True for an OCI or Docker schema2 manifest, or an OCI artifact manifest.
     [[nodiscard]] bool is_manifest() const noexcept { return std::holds_alternative<Manifest>(m_body); }
     /// True for Docker schema1, signed or not.
     [[nodiscard]] bool is_schema1() const noexcept { return std::holds_alternative<Schema1Manifest>(m_body); }
@@ -219,7 +225,8 @@ public:
     /// The schema1 body; calling it on another kind is a bug (std::bad_variant_access).
     [[nodiscard]] const Schema1Manifest &schema1() const { return std::get<Schema1Manifest>(m_body); }
 
-    /// Every descriptor in document order: index entries, or config then layers; the subject last.
+    /// Every descriptor in document order: index entries, or config (when there is one) then
+    /// layers or blobs; the subject last.
     /// Schema1 has none (its fsLayers are bare digests, see schema1()).
     [[nodiscard]] std::vector<DescriptorRef> descriptors() const;
     /// The `subject` descriptor, or nullptr.
@@ -245,13 +252,13 @@ private:
 /// the Content-Type or the referring descriptor's `mediaType`, when known (parameters ignored).
 /// Every failure is ErrorCode::Integrity: "empty manifest" (C15); strict-JSON refusals (see
 /// parse_json_strict); `media type mismatch: Content-Type … vs document mediaType …` (B4) when
-/// the declaration names another kind (index vs manifest vs schema1: the CVE-2021-41190 class),
-/// or the other flavour of the same kind with `options.strict` (the message then ends in
-/// "(--strict)"; without it the document is read as its body says, with a "media-type-mismatch"
-/// note); `ambiguous manifest: unexpected fields [layers] in …` and keys differing only in case
-/// from a known field (B5); `unsupported schemaVersion …`; `invalid digest in index entry 3: …`
-/// (B10; positions are 0-based, as in `.manifests[3]`); `descriptor size must be a non-negative
-/// integer in layer 0` (B9); a broken schema1 signature block (B15).
+/// the declaration names another kind (index vs manifest vs artifact manifest vs schema1: the
+/// CVE-2021-41190 class), or the other flavour of the same kind with `options.strict` (the
+/// message then ends in "(--strict)"; without it the document is read as its body says, with a
+/// "media-type-mismatch" note); `ambiguous manifest: unexpected fields [layers] in …` and keys
+/// differing only in case from a known field (B5); `unsupported schemaVersion …`; `invalid
+/// digest in index entry 3: …` (B10; positions are 0-based, as in `.manifests[3]`); `descriptor
+/// size must be a non-negative integer in layer 0` (B9); a broken schema1 signature block (B15).
 /// A signed schema1 manifest is read from its signed payload alone: keys outside it (even ones
 /// repeating a payload key, as in moby's extra_data_manifest fixture) give a
 /// "schema1-unsigned-data" note, unless they could change what kind of document a reader of the

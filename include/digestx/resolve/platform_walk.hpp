@@ -42,7 +42,8 @@ struct PlatformManifest {
 Result<PlatformManifest> walk_to_platform(Source &source, const Reference &reference, const PlatformRequest &request,
                                           const PlatformWalkOptions &options = {});
 
-/// The config blob of `manifest`, read by digest and checked against its descriptor's size.
+/// The config blob of `manifest`, read by digest and checked against its descriptor's size;
+/// NotFound for an artifact manifest, which has none.
 Result<Fetched> fetch_config_blob(Source &source, const Manifest &manifest);
 
 /// Parses a fetched manifest document, naming `what` in the error; its media type (Content-Type,
