@@ -53,7 +53,9 @@ void add_global_options(CLI::App &app, GlobalOptions &globals) {
     app.add_option("--username", globals.username,
                    "Registry user name (beats the stored credentials of docker and podman for its registry)");
     app.add_flag("--password-stdin", globals.password_stdin, "Read the registry password from stdin");
-    app.add_flag("--strict", globals.strict, "Treat header/content disagreements as errors");
+    app.add_flag("--strict", globals.strict,
+                 "Treat header/content disagreements as errors, and a descriptor or Content-Type of the other "
+                 "flavour (OCI vs Docker) than the document's mediaType");
     app.add_flag("-v,--verbose", globals.verbose, "Trace requests on stderr (credentials redacted)");
     app.add_flag("--no-color", globals.no_color, "Never colour the output");
     app.add_option("--max-manifest-bytes", globals.max_manifest_bytes,

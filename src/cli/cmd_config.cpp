@@ -27,6 +27,7 @@ Result<int> run_config(const ConfigOptions &options, Context &ctx, const GlobalO
     if (!source) return fail(std::move(source.error()));
     PlatformWalkOptions walk_options;
     walk_options.fetch_config = true;
+    walk_options.strict = globals.strict;
     auto walk = walk_to_platform(**source, *reference, *request, walk_options);
     if (!walk) return fail(std::move(walk.error()));
     if (walk->manifest->is_schema1()) {

@@ -87,6 +87,7 @@ Result<ResolveOptions> resolve_options(const InspectOptions &options, const Glob
     ResolveOptions resolve_options;
     resolve_options.fetch_configs = !options.no_config;
     resolve_options.attestations = options.attestations;
+    resolve_options.strict = globals.strict;
     if (!globals.platform.empty()) {
         auto request = platform_request(globals);
         if (!request) return fail(std::move(request.error()));

@@ -128,6 +128,7 @@ Result<int> run_manifest(const ManifestOptions &options, Context &ctx, const Glo
     if (!globals.platform.empty()) {
         PlatformWalkOptions walk_options;
         walk_options.fetch_manifest = true;
+        walk_options.strict = globals.strict;
         auto walk = walk_to_platform(*source, *reference, *request, walk_options);
         if (!walk) return fail(std::move(walk.error()));
         ctx.out << walk->manifest->bytes();

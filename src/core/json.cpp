@@ -36,10 +36,13 @@ public:
     }
     bool key(json::string_t &name) {
         const json &object = *m_stack.back();
-        if (object.contains(name)) return refuse("duplicate JSON key " + digestx::quoted(name));
+        bool repeated = object.contains(name);
+        if (repeated && !m_options.allow_duplicate_keys) {
+            return refuse("duplicate JSON key " + digestx::quoted(name));
+        }
         if (!m_options.allow_case_variant_keys) {
             auto [it, inserted] = m_folded_keys.back().emplace(fold_json_key(name), name);
-            if (!inserted)
+            if (!inserted && !repeated)
                 return refuse("case-variant JSON keys " + digestx::quoted(it->second) + " and " +
                               digestx::quoted(name));
         }

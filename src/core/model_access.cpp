@@ -18,9 +18,9 @@ bool is_legacy_config_type(std::string_view media_type) noexcept {
 }
 
 Document::Document(DocumentKind kind, std::string media_type, bool media_type_in_body, std::string bytes, Digest digest,
-                   Body body)
+                   Body body, std::vector<DocumentNote> notes)
     : m_kind(kind), m_media_type(std::move(media_type)), m_media_type_in_body(media_type_in_body),
-      m_bytes(std::move(bytes)), m_digest(std::move(digest)), m_body(std::move(body)) {}
+      m_bytes(std::move(bytes)), m_digest(std::move(digest)), m_body(std::move(body)), m_notes(std::move(notes)) {}
 
 std::vector<DescriptorRef> Document::descriptors() const {
     std::vector<DescriptorRef> refs;
@@ -28,7 +28,7 @@ std::vector<DescriptorRef> Document::descriptors() const {
         for (std::size_t i = 0; i < index->manifests.size(); ++i)
             refs.push_back({DescriptorRole::IndexEntry, i, &index->manifests[i]});
     } else if (const auto *manifest = std::get_if<Manifest>(&m_body)) {
-        refs.push_back({DescriptorRole::Config, 0, &manifest->config});
+        if (manifest->config) refs.push_back({DescriptorRole::Config, 0, &*manifest->config});
         for (std::size_t i = 0; i < manifest->layers.size(); ++i)
             refs.push_back({DescriptorRole::Layer, i, &manifest->layers[i]});
     }
@@ -56,13 +56,13 @@ const std::map<std::string, std::string> &Document::annotations() const noexcept
 }
 
 bool Manifest::is_artifact() const {
-    return !artifact_type.empty() || media::essence(config.media_type) == media::oci_empty;
+    return !config || !artifact_type.empty() || media::essence(config->media_type) == media::oci_empty;
 }
 
 ConfigKind Manifest::config_kind() const {
     if (is_artifact()) return ConfigKind::Other;
-    if (media::classify(config.media_type) == media::Kind::Config) return ConfigKind::Image;
-    return is_legacy_config_type(config.media_type) ? ConfigKind::LegacyImage : ConfigKind::Other;
+    if (media::classify(config->media_type) == media::Kind::Config) return ConfigKind::Image;
+    return is_legacy_config_type(config->media_type) ? ConfigKind::LegacyImage : ConfigKind::Other;
 }
 
 } // namespace digestx

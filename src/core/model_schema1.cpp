@@ -4,6 +4,16 @@
 // `formatTail` (base64url of what followed them, usually "\n}"); the manifest digest registries
 // compute is the sha256 of that original JSON (distribution manifest/schema1 SignedManifest
 // .Canonical, docker/libtrust ParsePrettySignature).
+//
+// Anything else outside the signed bytes is not covered by the digest or the signatures. moby
+// reads the fields from the payload alone (distribution/pull_v2.go verifySchema1Manifest, and
+// TestValidateManifest accepts fixtures/validate_manifest/extra_data_manifest, whose unsigned part
+// repeats `fsLayers`), as does the registry (SignedManifest.UnmarshalJSON); containers/image reads
+// the whole text (manifest/docker_schema1.go Schema1FromManifest, Go's last-key-wins). Here the
+// payload is what is read, and the unsigned keys are reported.
+
+#include <algorithm>
+#include <array>
 
 #include "digestx/core/json.hpp"
 #include "digestx/core/model.hpp"
@@ -50,7 +60,12 @@ Result<PrettyFormat> read_protected_header(const json &signature, std::size_t po
     return PrettyFormat{*format_length, std::move(*format_tail)};
 }
 
-Result<std::string> payload_of(std::string_view bytes, const json &root) {
+struct SignedPayload {
+    std::string bytes;
+    std::size_t format_length = 0;
+};
+
+Result<SignedPayload> payload_of(std::string_view bytes, const json &root) {
     const json *signatures = model_detail::find_field(root, "signatures");
     if (signatures == nullptr || !signatures->is_array()) {
         return fail(ErrorCode::Integrity, "invalid schema1 signatures: expected an array");
@@ -71,9 +86,45 @@ Result<std::string> payload_of(std::string_view bytes, const json &root) {
         return fail(ErrorCode::Integrity, "invalid schema1 signatures: formatLength " + std::to_string(agreed->length) +
                                               " exceeds the manifest's " + std::to_string(bytes.size()) + " bytes");
     }
-    std::string payload(bytes.substr(0, static_cast<std::size_t>(agreed->length)));
+    auto length = static_cast<std::size_t>(agreed->length);
+    std::string payload(bytes.substr(0, length));
     payload += agreed->tail;
-    return payload;
+    return SignedPayload{std::move(payload), length};
+}
+
+// Keys that decide what kind of document a reader of the whole text sees: outside the signature
+// they could make it another document than the signed one (CVE-2021-41190), so they are refused.
+constexpr std::array<std::string_view, 5> kind_keys{"schemaversion", "mediatype", "config", "layers", "manifests"};
+
+// The members after the signed payload. libtrust's PrettySignature writes the payload up to its
+// last member, then `,`, the `signatures` member and the closing brace; whatever else sits there
+// is unsigned. Those members are read as an object of their own, strictly: a key repeated among
+// them, or anything that is not object members, is refused.
+Result<std::vector<std::string>> unsigned_keys_of(std::string_view bytes, std::size_t format_length) {
+    std::string_view rest = bytes.substr(format_length);
+    std::size_t first = rest.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && rest[first] == '}' &&
+        rest.find_first_not_of(" \t\r\n", first + 1) == std::string_view::npos) {
+        return std::vector<std::string>{}; // the signatures lie inside the payload: nothing is unsigned
+    }
+    if (first == std::string_view::npos || rest[first] != ',') {
+        return fail(ErrorCode::Integrity, "invalid schema1 signatures: formatLength " + std::to_string(format_length) +
+                                              " does not end the payload where a member of the manifest ends");
+    }
+    std::string members = "{" + std::string(rest.substr(first + 1));
+    auto outside = parse_json_strict(members, JsonReadOptions{"schema1 unsigned part", json_max_depth, false});
+    if (!outside) return fail(std::move(outside.error()));
+    std::vector<std::string> keys;
+    for (const auto &item : outside->items()) {
+        if (item.key() == "signatures") continue;
+        std::string folded = fold_json_key(item.key());
+        if (std::find(kind_keys.begin(), kind_keys.end(), folded) != kind_keys.end()) {
+            return fail(ErrorCode::Integrity, "ambiguous manifest: key " + digestx::quoted(item.key()) +
+                                                  " outside the signed payload of a schema1 manifest");
+        }
+        keys.push_back(item.key());
+    }
+    return keys;
 }
 
 Result<std::vector<DeclaredDigest>> read_fs_layers(const json &manifest) {
@@ -147,10 +198,16 @@ Result<Schema1Manifest> read_fields(const json &manifest, std::string payload) {
 } // namespace
 
 Result<std::string> schema1_signed_payload(std::string_view bytes) {
-    auto root = parse_json_strict(bytes, JsonReadOptions{"manifest", json_max_depth, false});
+    // libtrust reads the outer text as a Go map, so a key repeated outside the payload is no
+    // obstacle to finding the signatures; what the payload holds is parse_document's concern.
+    JsonReadOptions options{"manifest", json_max_depth, false};
+    options.allow_duplicate_keys = true;
+    auto root = parse_json_strict(bytes, options);
     if (!root) return fail(std::move(root.error()));
     if (!root->is_object()) return fail(ErrorCode::Integrity, "manifest is not a JSON object");
-    return payload_of(bytes, *root);
+    auto payload = payload_of(bytes, *root);
+    if (!payload) return fail(std::move(payload.error()));
+    return std::move(payload->bytes);
 }
 
 namespace model_detail {
@@ -162,16 +219,19 @@ Result<Schema1Manifest> read_schema1(std::string_view bytes, const json &root, b
     std::size_t signature_count = root["signatures"].size();
     // The payload is what registries and docker read; the fields come from it, not from the
     // outer document (anything outside the signed bytes is ignored by them too).
-    auto signed_root = parse_json_strict(*payload, JsonReadOptions{"schema1 payload", json_max_depth, false});
+    auto signed_root = parse_json_strict(payload->bytes, JsonReadOptions{"schema1 payload", json_max_depth, false});
     if (!signed_root) return fail(std::move(signed_root.error()));
     if (!signed_root->is_object()) return fail(ErrorCode::Integrity, "schema1 payload is not a JSON object");
     const json *version = find_field(*signed_root, "schemaVersion");
     if (version == nullptr || as_non_negative_integer(*version) != std::optional<std::int64_t>(1)) {
         return fail(ErrorCode::Integrity, "schema1 payload must have schemaVersion 1");
     }
-    auto schema1 = read_fields(*signed_root, std::move(*payload));
+    auto unsigned_keys = unsigned_keys_of(bytes, payload->format_length);
+    if (!unsigned_keys) return fail(std::move(unsigned_keys.error()));
+    auto schema1 = read_fields(*signed_root, std::move(payload->bytes));
     if (!schema1) return fail(std::move(schema1.error()));
     schema1->signature_count = signature_count;
+    schema1->unsigned_keys = std::move(*unsigned_keys);
     return schema1;
 }
 

@@ -126,7 +126,10 @@ std::string single_sentence(const ImageTree &tree) {
 std::string artifact_type_of(const TreeNode &node) {
     if (node.document && !node.document->artifact_type().empty()) return std::string(node.document->artifact_type());
     if (node.descriptor && !node.descriptor->artifact_type.empty()) return node.descriptor->artifact_type;
-    if (node.document && node.document->is_manifest()) return node.document->manifest().config.media_type;
+    // An artifact manifest (image-spec 1.1 rc) has no config to take the type from.
+    if (node.document && node.document->is_manifest() && node.document->manifest().config) {
+        return node.document->manifest().config->media_type;
+    }
     return "unknown type";
 }
 

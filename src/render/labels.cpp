@@ -12,11 +12,12 @@ namespace {
 
 // One name per media type digestx knows; the names follow the types' own vocabulary so a reader
 // who knows "manifest list" or "OCI index" recognises them without a legend.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 15> media_labels{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 16> media_labels{{
     {media::oci_index, "oci-index"},
     {media::docker_manifest_list, "docker-manifest-list"},
     {media::oci_manifest, "oci-manifest"},
     {media::docker_manifest_v2, "docker-manifest"},
+    {media::oci_artifact_manifest, "oci-artifact-manifest"},
     {media::docker_manifest_v1_signed, "docker-schema1-signed"},
     {media::docker_manifest_v1, "docker-schema1"},
     {media::oci_config, "oci-config"},

@@ -16,7 +16,8 @@ FetchItem manifest_item(const Descriptor &entry, const Digest &digest) {
 Result<std::optional<Platform>> own_platform(Source &source, const Document &manifest, std::optional<Fetched> &config) {
     if (manifest.is_schema1()) return std::optional<Platform>(schema1_platform(manifest.schema1()));
     // image-spec: a config of a type one does not know is not parsed; it has no platform. The
-    // legacy types docker pulls as image configs are image configs (is_legacy_config_type).
+    // legacy types docker pulls as image configs are image configs (is_legacy_config_type); an artifact manifest has no
+    // config at all.
     if (!manifest.manifest().has_image_config()) return std::optional<Platform>();
     if (!config) {
         auto fetched = fetch_config_blob(source, manifest.manifest());
@@ -31,16 +32,19 @@ Result<std::optional<Platform>> own_platform(Source &source, const Document &man
 } // namespace
 
 Result<Fetched> fetch_config_blob(Source &source, const Manifest &manifest) {
-    const Descriptor &descriptor = manifest.config;
+    if (!manifest.config) return fail(ErrorCode::NotFound, "an artifact manifest has no config blob");
+    const Descriptor &descriptor = *manifest.config;
     auto digest = descriptor.digest.require_verifiable();
     if (!digest) return fail(std::move(digest.error()));
     return source.fetch_one(FetchItem{FetchItem::Kind::Blob, *digest, descriptor.media_type, descriptor.size});
 }
 
-Result<Document> parse_fetched(const Fetched &fetched, std::string_view what) {
+Result<Document> parse_fetched(const Fetched &fetched, std::string_view what, bool strict) {
     std::optional<std::string_view> declared;
     if (!fetched.media_type.empty()) declared = fetched.media_type;
-    auto document = parse_document(fetched.bytes, declared);
+    // A layout's type is its descriptor's; a registry's is the Content-Type it answered with.
+    ParseOptions options{strict, fetched.note.method == FetchMethod::Read ? "descriptor" : "Content-Type"};
+    auto document = parse_document(fetched.bytes, declared, options);
     if (!document) return fail(std::move(document.error()).with_context(sanitize(what, 300)));
     return document;
 }
@@ -49,7 +53,7 @@ Result<PlatformManifest> walk_to_platform(Source &source, const Reference &refer
                                           const PlatformWalkOptions &options) {
     auto top = source.fetch_reference(reference);
     if (!top) return fail(std::move(top.error()));
-    auto top_document = parse_fetched(*top, reference.familiar());
+    auto top_document = parse_fetched(*top, reference.familiar(), options.strict);
     if (!top_document) return fail(std::move(top_document.error()));
     PlatformManifest walk{top->note.method, top_document->digest(), top_document->media_type(), {}, false, std::nullopt,
                           std::nullopt};
@@ -78,7 +82,7 @@ Result<PlatformManifest> walk_to_platform(Source &source, const Reference &refer
         }
         auto fetched = source.fetch_one(manifest_item(entry, *digest));
         if (!fetched) return fail(std::move(fetched.error()));
-        auto document = parse_fetched(*fetched, digest->str());
+        auto document = parse_fetched(*fetched, digest->str(), options.strict);
         if (!document) return fail(std::move(document.error()));
         current = std::move(*document);
     }

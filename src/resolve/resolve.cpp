@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <tuple>
 
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
@@ -21,14 +22,21 @@ Error integrity(std::string message) {
     return Error::of(ErrorCode::Integrity, std::move(message));
 }
 
-// One document read by digest, parsed once and shared by every node that names it: content
-// addressing makes a graph revisit (the same manifest under two indexes, one config under two
-// manifests) a cache hit, held once and counted once against the byte budget.
+// Who declared a document's type: a layout's index.json descriptor, or a registry's Content-Type.
+std::string_view declared_by(const FetchNote &note) {
+    return note.method == FetchMethod::Read ? "descriptor" : "Content-Type";
+}
+
+// One document read by digest (through a descriptor of one media type), parsed once and shared by
+// every node that names it so: content addressing makes a graph revisit (the same manifest under
+// two indexes, one config under two manifests) a cache hit, held once and counted once against
+// the byte budget.
 struct Read {
     std::optional<Error> error;
     std::optional<FetchNote> note;
     std::shared_ptr<const Document> document;
     std::shared_ptr<const ImageConfig> config;
+    std::vector<DocumentNote> notes; // the document's, and a Content-Type's beside its descriptor
 };
 
 // The walk's mutable state: the tree being built and the budget left.
@@ -45,7 +53,10 @@ private:
         std::size_t node;
         FetchItem item;
     };
-    using Key = std::pair<FetchItem::Kind, std::string>;
+    // A document is read once per descriptor type naming it: each declaration is checked against
+    // the body, so an entry that calls a manifest an index is caught even after another entry
+    // read the same digest as a manifest.
+    using Key = std::tuple<FetchItem::Kind, std::string, std::string>;
 
     std::size_t add_child(std::size_t parent, const Descriptor &descriptor, std::optional<std::size_t> entry);
     void plan_index(std::size_t node, std::vector<Pending> &pending);
@@ -61,6 +72,7 @@ private:
     void check_header_digest(std::size_t node);
     void check_config_platform(std::size_t config_node);
     void set_error(std::size_t node, Error error) { m_tree.nodes[node].error = std::move(error); }
+    void add_notes(std::size_t node, const std::vector<DocumentNote> &notes);
 
     Source &m_source;
     const ResolveOptions &m_options;
@@ -91,7 +103,10 @@ Result<void> Walker::run_root(Fetched fetched) {
     m_bytes_read += fetched.bytes.size();
     TreeNode root;
     root.note = fetched.note;
-    auto document = parse_document(std::move(fetched.bytes), fetched.media_type);
+    std::optional<std::string_view> declared;
+    if (!fetched.media_type.empty()) declared = fetched.media_type;
+    auto document =
+        parse_document(std::move(fetched.bytes), declared, ParseOptions{m_options.strict, declared_by(fetched.note)});
     if (!document) return fail(std::move(document.error()));
     const Reference &reference = m_tree.reference;
     if (reference.digest() && document->digest() != *reference.digest()) {
@@ -101,6 +116,7 @@ Result<void> Walker::run_root(Fetched fetched) {
     root.kind = kind_of(*document);
     root.document = std::make_shared<const Document>(std::move(*document));
     m_tree.nodes.push_back(std::move(root));
+    add_notes(0, m_tree.nodes[0].document->notes());
     check_header_digest(0);
     if (m_options.platform && m_tree.nodes[0].kind == NodeKind::Schema1) {
         // Schema1 names its architecture itself: no config to read, the same check as a config's.
@@ -113,6 +129,11 @@ Result<void> Walker::run_root(Fetched fetched) {
     }
     m_frontier = {0};
     return {};
+}
+
+void Walker::add_notes(std::size_t node, const std::vector<DocumentNote> &notes) {
+    for (const auto &note : notes)
+        m_tree.findings.push_back({FindingLevel::Warning, note.code, note.message, node});
 }
 
 void Walker::check_header_digest(std::size_t node) {
@@ -170,7 +191,7 @@ void Walker::plan_index(std::size_t node, std::vector<Pending> &pending) {
         }
         if (entry.is_attestation() && !m_options.attestations) {
             m_tree.nodes[child].skipped = "attestations not requested";
-        } else if (kind != media::Kind::Index && kind != media::Kind::Manifest && kind != media::Kind::Schema1) {
+        } else if (!media::is_manifest_type(entry.media_type)) {
             // image-spec: an unknown mediaType in an index MUST NOT be an error (fault catalogue B14).
             m_tree.nodes[child].skipped = "not a manifest type: " + sanitize(entry.media_type, 120);
         } else if (kind == media::Kind::Index && m_tree.nodes[child].depth >= m_options.max_depth) {
@@ -184,14 +205,16 @@ void Walker::plan_index(std::size_t node, std::vector<Pending> &pending) {
 void Walker::plan_manifest(std::size_t node, std::vector<Pending> &pending) {
     const std::shared_ptr<const Document> document = m_tree.nodes[node].document;
     const Manifest &manifest = document->manifest();
-    std::size_t child = add_child(node, manifest.config, std::nullopt);
+    // An artifact manifest has no config: its blobs are all it names.
+    if (!manifest.config) return;
+    std::size_t child = add_child(node, *manifest.config, std::nullopt);
     m_tree.nodes[child].kind = NodeKind::Config;
     // The platform of an image reached without a declared one is read from its config.
     bool platform_needed = m_options.platform && (node == 0 || m_undeclared_child.count(node) != 0);
     if (!manifest.has_image_config()) {
         // image-spec: implementations MUST NOT parse a config whose media type they do not know.
         // The legacy types docker pulls as image configs (is_legacy_config_type) are read.
-        m_tree.nodes[child].skipped = "artifact config (" + sanitize(manifest.config.media_type, 120) + ") not read";
+        m_tree.nodes[child].skipped = "artifact config (" + sanitize(manifest.config->media_type, 120) + ") not read";
     } else if (!m_options.fetch_configs && !platform_needed) {
         m_tree.nodes[child].skipped = "configs not requested";
     } else {
@@ -233,12 +256,24 @@ Read Walker::read(const FetchItem &item, Result<Fetched> fetched) {
     }
     std::optional<std::string_view> declared;
     if (!item.media_type.empty()) declared = item.media_type;
-    auto document = parse_document(std::move(fetched->bytes), declared);
+    // The descriptor is the declaration the body must answer to (image-spec descriptor.md: the
+    // media type of the referenced content); a registry's Content-Type is checked beside it.
+    auto document = parse_document(std::move(fetched->bytes), declared, ParseOptions{m_options.strict, "descriptor"});
     if (!document) {
         out.error = std::move(document.error());
-    } else {
-        out.document = std::make_shared<const Document>(std::move(*document));
+        return out;
     }
+    out.notes = document->notes();
+    if (!fetched->media_type.empty() && media::essence(fetched->media_type) != media::essence(item.media_type)) {
+        auto served = check_declared_type(*document, fetched->media_type,
+                                          ParseOptions{m_options.strict, declared_by(fetched->note)});
+        if (!served) {
+            out.error = std::move(served.error());
+            return out;
+        }
+        if (*served) out.notes.push_back(std::move(**served));
+    }
+    out.document = std::make_shared<const Document>(std::move(*document));
     return out;
 }
 
@@ -256,6 +291,7 @@ void Walker::absorb(std::size_t node, const Read &read, std::vector<std::size_t>
     }
     current.kind = kind_of(*read.document);
     current.document = read.document;
+    add_notes(node, read.notes);
     check_header_digest(node);
     next.push_back(node);
 }
@@ -307,7 +343,7 @@ void Walker::run_levels() {
         std::vector<FetchItem> items;
         std::vector<Key> keys;
         for (const auto &p : pending) {
-            Key key{p.item.kind, p.item.digest.str()};
+            Key key{p.item.kind, p.item.digest.str(), p.item.media_type};
             if (m_seen.count(key) == 0 && std::find(keys.begin(), keys.end(), key) == keys.end()) {
                 keys.push_back(key);
                 items.push_back(p.item);
@@ -319,7 +355,7 @@ void Walker::run_levels() {
             m_seen.emplace(keys[i], read(items[i], std::move(results[i])));
         std::vector<std::size_t> next;
         for (const auto &p : pending)
-            absorb(p.node, m_seen.at({p.item.kind, p.item.digest.str()}), next);
+            absorb(p.node, m_seen.at({p.item.kind, p.item.digest.str(), p.item.media_type}), next);
         m_frontier = std::move(next);
     }
 }

@@ -170,8 +170,8 @@ Result<void> OciLayoutSource::scan_referrers() {
         Descriptor referrer = entry;
         // distribution-spec: a referrers listing carries the manifest's artifactType (or its config's type).
         if (referrer.artifact_type.empty()) referrer.artifact_type = std::string(document->artifact_type());
-        if (referrer.artifact_type.empty() && document->is_manifest()) {
-            referrer.artifact_type = document->manifest().config.media_type;
+        if (referrer.artifact_type.empty() && document->is_manifest() && document->manifest().config) {
+            referrer.artifact_type = document->manifest().config->media_type;
         }
         m_referrers[document->subject()->digest.str()].push_back(std::move(referrer));
     }

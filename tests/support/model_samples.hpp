@@ -78,6 +78,18 @@ oci_index(std::string_view entries, std::string_view extra = "",
     return out + "}";
 }
 
+/// An OCI artifact manifest of image-spec v1.1.0-rc2 (artifact.md): no schemaVersion, no config,
+/// its content in `blobs`. `extra` is spliced in after the blobs.
+inline std::string oci_artifact_manifest(
+    std::string_view extra = "",
+    std::string_view media_type_field = "\"mediaType\":\"application/vnd.oci.artifact.manifest.v1+json\",") {
+    std::string out = "{" + std::string(media_type_field) +
+                      "\"artifactType\":\"application/vnd.example.sbom.v1\",\"blobs\":[" +
+                      descriptor("application/gzip", quoted_digest('b'), "123") + "]";
+    if (!extra.empty()) out += "," + std::string(extra);
+    return out + "}";
+}
+
 /// A Docker schema1 manifest without signatures, 3-space indented like docker wrote them.
 inline std::string schema1_unsigned(
     std::string_view blob_sum = "sha256:a3ed95caeb02ffe68cdd9fd84406680ae93d633cb16422d00e8a7c22955b46d4") {

@@ -208,6 +208,23 @@ TEST_CASE("case-variant keys can be allowed, duplicates never", "[json]") {
     CHECK(duplicate.error().message == "duplicate JSON key \"a\"");
 }
 
+TEST_CASE("duplicate keys can be allowed, the last value winning as in Go", "[json]") {
+    // libtrust ParsePrettySignature reads a schema1 document as a Go map: a repeated key keeps
+    // its last value. Everything else stays as strict.
+    JsonReadOptions options;
+    options.allow_duplicate_keys = true;
+    auto repeated = parse_json_strict(R"({"a":1,"b":{"c":1,"c":[2]},"a":3})", options);
+    REQUIRE(repeated);
+    CHECK((*repeated)["a"] == 3);
+    CHECK((*repeated)["b"]["c"] == nlohmann::json::array({2}));
+    auto variant = parse_json_strict(R"({"a":1,"A":2})", options);
+    REQUIRE_FALSE(variant);
+    CHECK(variant.error().message == "case-variant JSON keys \"a\" and \"A\"");
+    auto variant_later = parse_json_strict(R"({"a":1,"a":2,"A":2})", options);
+    REQUIRE_FALSE(variant_later);
+    CHECK_FALSE(parse_json_strict("\xEF\xBB\xBF{}", options));
+}
+
 TEST_CASE("strict JSON caps nesting while reading", "[json][B7]") {
     struct Case {
         std::string input;

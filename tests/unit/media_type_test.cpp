@@ -30,6 +30,7 @@ TEST_CASE("every Accept preset sends its client's list, header for header", "[me
          {"full"},
          "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, "
          "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json, "
+         "application/vnd.oci.artifact.manifest.v1+json, "
          "application/vnd.docker.distribution.manifest.v1+prettyjws, "
          "application/vnd.docker.distribution.manifest.v1+json",
          "src/core/media_type.cpp"},

@@ -184,21 +184,91 @@ TEST_CASE("schema1 contents are validated", "[model][B15]") {
 }
 
 TEST_CASE("the signed payload is what counts, not the outer fields", "[model][B15]") {
-    // The tail may carry more than the closing brace: libtrust keeps whatever followed the
-    // last member, and the registry hashes payload = bytes[:formatLength] + tail.
+    // moby distribution/pull_v2_test.go TestValidateManifest reads extra_data_manifest from its
+    // payload (SignedManifest.UnmarshalJSON, libtrust ParsePrettySignature); digestx does the same
+    // and says what lies outside the signature.
     const std::string payload = samples::schema1_unsigned();
     const std::size_t length = payload.size() - 2;
-    std::string outer = payload.substr(0, length) + ",\n   \"tag\": \"forged\",\n   \"signatures\": [" +
-                        samples::signature_block(samples::protected_header(length, "\n}")) + "]\n}";
-    auto document = parse_document(outer);
-    REQUIRE_FALSE(document);
-    CHECK(document.error().message == "duplicate JSON key \"tag\"");
+    const std::string signatures =
+        "\"signatures\": [" + samples::signature_block(samples::protected_header(length, "\n}")) + "]";
+    auto outside = [&](const std::string &members) {
+        return payload.substr(0, length) + ",\n   " + members + ",\n   " + signatures + "\n}";
+    };
 
-    std::string extra = payload.substr(0, length) +
-                        ",\n   \"comment\": \"outside the payload\",\n   \"signatures\": [" +
-                        samples::signature_block(samples::protected_header(length, "\n}")) + "]\n}";
-    auto with_extra = parse_document(extra);
+    auto forged = parse_document(outside("\"tag\": \"forged\""));
+    REQUIRE(forged);
+    CHECK(forged->kind() == DocumentKind::Schema1Signed);
+    CHECK(forged->digest() == Digest::compute(payload));
+    CHECK(forged->schema1().tag == "latest");
+    CHECK(forged->schema1().unsigned_keys == std::vector<std::string>{"tag"});
+    REQUIRE(forged->notes().size() == 1);
+    CHECK(forged->notes()[0].code == "schema1-unsigned-data");
+    CHECK(forged->notes()[0].message ==
+          "data outside the signed payload (\"tag\") is not covered by the digest or the signatures and is ignored "
+          "here, as docker and the registry ignore it; a client that reads the whole document (containers/image) "
+          "sees it instead of the signed values");
+    auto payload_again = digestx::schema1_signed_payload(outside("\"tag\": \"forged\""));
+    REQUIRE(payload_again);
+    CHECK(*payload_again == payload);
+
+    auto with_extra = parse_document(outside("\"comment\": \"outside the payload\""));
     REQUIRE(with_extra);
     CHECK(with_extra->digest() == Digest::compute(payload));
     CHECK(with_extra->schema1().payload == payload);
+    CHECK(with_extra->schema1().unsigned_keys == std::vector<std::string>{"comment"});
+    REQUIRE(with_extra->notes().size() == 1);
+
+    auto clean = parse_document(samples::sign_schema1(payload));
+    REQUIRE(clean);
+    CHECK(clean->notes().empty());
+    CHECK(clean->schema1().unsigned_keys.empty());
+}
+
+TEST_CASE("what lies outside a schema1 signature may not change the document's kind or repeat itself",
+          "[model][B15][B5]") {
+    const std::string payload = samples::schema1_unsigned();
+    const std::size_t length = payload.size() - 2;
+    const std::string block = samples::signature_block(samples::protected_header(length, "\n}"));
+    const std::string signatures = "\"signatures\": [" + block + "]";
+    const std::size_t inner = payload.rfind('}', length - 1) + 1; // after the last history entry
+    auto outside = [&](const std::string &members) {
+        return payload.substr(0, length) + ",\n   " + members + ",\n   " + signatures + "\n}";
+    };
+    struct Case {
+        std::string bytes;
+        std::string message;
+    };
+    std::vector<Case> cases = {
+        // A reader of the whole text would see another schemaVersion or type than the signed one.
+        {outside("\"schemaVersion\": 2"), "duplicate JSON key \"schemaVersion\""},
+        {outside("\"mediaType\": \"application/vnd.docker.distribution.manifest.v1+prettyjws\""),
+         "ambiguous manifest: key \"mediaType\" outside the signed payload of a schema1 manifest"},
+        {outside("\"layers\": []"),
+         "ambiguous manifest: unexpected fields [layers] in application/vnd.docker.distribution.manifest.v1+prettyjws"},
+        {outside("\"Config\": {}"),
+         "ambiguous manifest: unexpected fields [config] in application/vnd.docker.distribution.manifest.v1+prettyjws"},
+        // Repeated within the unsigned part, or inside the payload: which one counts is ambiguous.
+        {outside("\"fsLayers\": [], \"fsLayers\": []"), "duplicate JSON key \"fsLayers\""},
+        {outside(signatures), "duplicate JSON key \"signatures\""},
+        {samples::sign_schema1(std::string(payload).insert(2, "   \"tag\": \"x\",\n")), "duplicate JSON key \"tag\""},
+        // A key repeated in case only is one key to Go.
+        {outside("\"FSLayers\": []"), "case-variant JSON keys \"fsLayers\" and \"FSLayers\""},
+        // A payload that is valid JSON but ends inside a member of the outer document (the
+        // history array): what follows it is not object members.
+        {payload.substr(0, length) + ",\n   \"signatures\": [" +
+             samples::signature_block(samples::protected_header(inner, "]}")) + "]\n}",
+         "invalid schema1 signatures: formatLength " + std::to_string(inner) +
+             " does not end the payload where a member of the manifest ends"},
+    };
+    for (const auto &c : cases) {
+        INFO(c.bytes);
+        auto document = parse_document(c.bytes);
+        REQUIRE_FALSE(document);
+        CHECK(document.error().code == ErrorCode::Integrity);
+        CHECK_THAT(document.error().message, Catch::StartsWith(c.message));
+    }
+    // A duplicate key in a document that is not signed schema1 stays the strict reader's refusal.
+    auto unsigned_twice = parse_document(payload.substr(0, length) + ",\n   \"tag\": \"x\"\n}");
+    REQUIRE_FALSE(unsigned_twice);
+    CHECK(unsigned_twice.error().message == "duplicate JSON key \"tag\"");
 }

@@ -29,6 +29,7 @@ std::vector<ValidCase> valid_cases() {
     const std::string oci_manifest_type(media::oci_manifest);
     const std::string docker_list_type(media::docker_manifest_list);
     const std::string docker_type(media::docker_manifest_v2);
+    const std::string artifact_type(media::oci_artifact_manifest);
     const std::string list_media = "\"mediaType\":\"" + docker_list_type + "\",";
     const std::string two_entries = index_entry('a') + "," + index_entry('b', "linux", "arm64");
     return {
@@ -93,6 +94,15 @@ std::vector<ValidCase> valid_cases() {
          DocumentKind::Schema1Unsigned, std::string(media::docker_manifest_v1), false, 0},
         {"empty declared type is no information", oci_manifest(), "", DocumentKind::OciManifest, oci_manifest_type,
          true, 3},
+        {"artifact manifest", oci_artifact_manifest(), std::nullopt, DocumentKind::OciArtifactManifest, artifact_type,
+         true, 1},
+        {"artifact manifest declared", oci_artifact_manifest(), artifact_type, DocumentKind::OciArtifactManifest,
+         artifact_type, true, 1},
+        {"artifact manifest with subject and schemaVersion 2",
+         oci_artifact_manifest("\"subject\":" + index_entry('e') + ",\"schemaVersion\":2"), std::nullopt,
+         DocumentKind::OciArtifactManifest, artifact_type, true, 2},
+        {"artifact manifest without blobs", "{\"mediaType\":\"" + artifact_type + "\"}", std::nullopt,
+         DocumentKind::OciArtifactManifest, artifact_type, true, 0},
     };
 }
 
@@ -125,6 +135,7 @@ TEST_CASE("document kinds have stable names", "[model]") {
     CHECK(digestx::document_kind_name(DocumentKind::DockerManifestList) == "docker-manifest-list");
     CHECK(digestx::document_kind_name(DocumentKind::OciManifest) == "oci-manifest");
     CHECK(digestx::document_kind_name(DocumentKind::DockerManifest) == "docker-manifest");
+    CHECK(digestx::document_kind_name(DocumentKind::OciArtifactManifest) == "oci-artifact-manifest");
     CHECK(digestx::document_kind_name(DocumentKind::Schema1Signed) == "schema1-signed");
     CHECK(digestx::document_kind_name(DocumentKind::Schema1Unsigned) == "schema1-unsigned");
 }
@@ -194,7 +205,8 @@ TEST_CASE("a manifest's config type makes it an image, an image with a legacy co
     for (const auto &c : cases) {
         INFO("\"" << c.config_type << "\" / \"" << c.artifact_type << "\"");
         digestx::Manifest manifest{
-            {c.config_type, digestx::DeclaredDigest(Digest::compute("{}")), 2, {}, {}, {}, {}, {}, {}},
+            digestx::Descriptor{
+                c.config_type, digestx::DeclaredDigest(Digest::compute("{}")), 2, {}, {}, {}, {}, {}, {}},
             {},
             {},
             c.artifact_type,
@@ -207,7 +219,7 @@ TEST_CASE("a manifest's config type makes it an image, an image with a legacy co
     }
 }
 
-TEST_CASE("media type disagreements are refused", "[model][B4]") {
+TEST_CASE("media type disagreements of kind are refused", "[model][B4]") {
     using namespace samples;
     struct Case {
         std::string bytes;
@@ -222,18 +234,6 @@ TEST_CASE("media type disagreements are refused", "[model][B4]") {
         {oci_index(index_entry('a'), "", list_media), std::string(media::oci_manifest),
          "media type mismatch: Content-Type application/vnd.oci.image.manifest.v1+json vs document mediaType "
          "application/vnd.docker.distribution.manifest.list.v2+json"},
-        {oci_index(index_entry('a')), std::string(media::docker_manifest_list),
-         "media type mismatch: Content-Type application/vnd.docker.distribution.manifest.list.v2+json vs document "
-         "mediaType application/vnd.oci.image.index.v1+json"},
-        {oci_index(index_entry('a'), "", list_media), std::string(media::oci_index),
-         "media type mismatch: Content-Type application/vnd.oci.image.index.v1+json vs document mediaType "
-         "application/vnd.docker.distribution.manifest.list.v2+json"},
-        {oci_manifest(), std::string(media::docker_manifest_v2),
-         "media type mismatch: Content-Type application/vnd.docker.distribution.manifest.v2+json vs document "
-         "mediaType application/vnd.oci.image.manifest.v1+json"},
-        {docker_manifest(), std::string(media::oci_manifest),
-         "media type mismatch: Content-Type application/vnd.oci.image.manifest.v1+json vs document mediaType "
-         "application/vnd.docker.distribution.manifest.v2+json"},
         {oci_manifest(), std::string(media::oci_index),
          "media type mismatch: Content-Type application/vnd.oci.image.index.v1+json vs document mediaType "
          "application/vnd.oci.image.manifest.v1+json"},
@@ -265,7 +265,31 @@ TEST_CASE("media type disagreements are refused", "[model][B4]") {
         {oci_manifest("", "\"mediaType\":\"application/vnd.oci.image.config.v1+json\","), "",
          "unsupported manifest mediaType \"application/vnd.oci.image.config.v1+json\""},
         {oci_manifest("", "\"mediaType\":\"application/vnd.oci.artifact.manifest.v1+json\","), "",
-         "unsupported manifest mediaType \"application/vnd.oci.artifact.manifest.v1+json\""},
+         "ambiguous manifest: unexpected fields [config, layers] in application/vnd.oci.artifact.manifest.v1+json"},
+        {oci_artifact_manifest(), std::string(media::oci_manifest),
+         "media type mismatch: Content-Type application/vnd.oci.image.manifest.v1+json vs document mediaType "
+         "application/vnd.oci.artifact.manifest.v1+json"},
+        {oci_manifest(), std::string(media::oci_artifact_manifest),
+         "media type mismatch: Content-Type application/vnd.oci.artifact.manifest.v1+json vs document mediaType "
+         "application/vnd.oci.image.manifest.v1+json"},
+        {oci_artifact_manifest(), std::string(media::oci_index),
+         "media type mismatch: Content-Type application/vnd.oci.image.index.v1+json vs document mediaType "
+         "application/vnd.oci.artifact.manifest.v1+json"},
+        {oci_manifest("", ""), std::string(media::oci_artifact_manifest),
+         "ambiguous manifest: unexpected fields [config, layers] in application/vnd.oci.artifact.manifest.v1+json"},
+        {oci_index(index_entry('a'), "", ""), std::string(media::oci_artifact_manifest),
+         "ambiguous manifest: unexpected fields [manifests] in application/vnd.oci.artifact.manifest.v1+json"},
+        {oci_artifact_manifest("", ""), "", "missing schemaVersion in manifest"},
+        {oci_artifact_manifest("\"schemaVersion\":1"), "",
+         "schemaVersion 1 is not valid for application/vnd.oci.artifact.manifest.v1+json"},
+        {"{\"mediaType\":\"application/vnd.oci.artifact.manifest.v1+json\",\"Blobs\":[]}", "",
+         "ambiguous manifest: key \"Blobs\" differs only in case from \"blobs\""},
+        {oci_artifact_manifest("\"fsLayers\":[]"), "",
+         "ambiguous manifest: unexpected fields [fsLayers] in application/vnd.oci.artifact.manifest.v1+json"},
+        {oci_artifact_manifest("", "\"mediaType\":\"application/vnd.oci.artifact.manifest.v1+json\",\"blobs\":5,"), "",
+         "duplicate JSON key \"blobs\""},
+        {"{\"mediaType\":\"application/vnd.oci.artifact.manifest.v1+json\",\"blobs\":5}", "",
+         "field \"blobs\" must be an array of descriptors"},
         {oci_manifest("", "\"mediaType\":\"application/vnd.oci.image.manifest.v1+json; charset=utf-8\","), "",
          "unsupported manifest mediaType \"application/vnd.oci.image.manifest.v1+json; charset=utf-8\""},
         {oci_manifest("", "\"mediaType\":\"\\u001b[31mred\","), "", "unsupported manifest mediaType \"\\x1b[31mred\""},
@@ -281,6 +305,142 @@ TEST_CASE("media type disagreements are refused", "[model][B4]") {
         CHECK(document.error().code == ErrorCode::Integrity);
         CHECK(document.error().message == c.message);
     }
+}
+
+TEST_CASE("a declaration of the other flavour of the same kind is read with a note, refused with strict",
+          "[model][B4]") {
+    // containerd core/images/image_test.go TestValidateMediaType: the Docker manifest type is valid
+    // for an OCI manifest descriptor and back, likewise for the two index types; go-containerregistry's
+    // own layouts (pkg/v1/layout/testdata/test_index) call a Docker manifest an OCI one.
+    using namespace samples;
+    struct Case {
+        std::string bytes;
+        std::string declared;
+        DocumentKind kind; // what the body says
+        std::string body_type;
+        std::string kind_words;
+    };
+    const std::string list_media = "\"mediaType\":\"application/vnd.docker.distribution.manifest.list.v2+json\",";
+    std::vector<Case> cases = {
+        {oci_index(index_entry('a')), std::string(media::docker_manifest_list), DocumentKind::OciIndex,
+         std::string(media::oci_index), "an index"},
+        {oci_index(index_entry('a'), "", list_media), std::string(media::oci_index), DocumentKind::DockerManifestList,
+         std::string(media::docker_manifest_list), "an index"},
+        {oci_manifest(), std::string(media::docker_manifest_v2), DocumentKind::OciManifest,
+         std::string(media::oci_manifest), "an image manifest"},
+        {docker_manifest(), std::string(media::oci_manifest) + "; charset=utf-8", DocumentKind::DockerManifest,
+         std::string(media::docker_manifest_v2), "an image manifest"},
+    };
+    for (const auto &c : cases) {
+        INFO(c.declared << "\n" << c.bytes);
+        std::string declared(media::essence(c.declared));
+        auto document = parse_document(c.bytes, c.declared);
+        REQUIRE(document);
+        CHECK(document->kind() == c.kind);
+        CHECK(document->media_type() == c.body_type);
+        CHECK(document->digest() == Digest::compute(c.bytes));
+        REQUIRE(document->notes().size() == 1);
+        CHECK(document->notes()[0].code == "media-type-mismatch");
+        CHECK(document->notes()[0].message ==
+              "the Content-Type says " + declared + " but the document's mediaType is " + c.body_type + ": both name " +
+                  c.kind_words + ", so it is read as the document says, as containerd reads it (--strict refuses it)");
+
+        auto by_descriptor = parse_document(c.bytes, c.declared, digestx::ParseOptions{false, "descriptor"});
+        REQUIRE(by_descriptor);
+        CHECK_THAT(by_descriptor->notes()[0].message, Catch::StartsWith("the descriptor says " + declared));
+
+        auto strict = parse_document(c.bytes, c.declared, digestx::ParseOptions{true, "descriptor"});
+        REQUIRE_FALSE(strict);
+        CHECK(strict.error().code == ErrorCode::Integrity);
+        CHECK(strict.error().message ==
+              "media type mismatch: descriptor " + declared + " vs document mediaType " + c.body_type + " (--strict)");
+
+        // The same rule for a further declaration of an already parsed document.
+        auto plain = parse_document(c.bytes);
+        REQUIRE(plain);
+        CHECK(plain->notes().empty());
+        auto again = digestx::check_declared_type(*plain, c.declared);
+        REQUIRE(again);
+        REQUIRE(*again);
+        CHECK((*again)->message == document->notes()[0].message);
+        CHECK_FALSE(digestx::check_declared_type(*plain, c.declared, digestx::ParseOptions{true, "Content-Type"}));
+        auto same = digestx::check_declared_type(*plain, c.body_type, digestx::ParseOptions{true, "Content-Type"});
+        REQUIRE(same);
+        CHECK_FALSE(*same);
+    }
+}
+
+TEST_CASE("a further declaration of another kind is refused, whatever the body says", "[model][B4]") {
+    using namespace samples;
+    auto manifest = parse_document(oci_manifest());
+    REQUIRE(manifest);
+    auto index = digestx::check_declared_type(*manifest, media::oci_index, digestx::ParseOptions{false, "descriptor"});
+    REQUIRE_FALSE(index);
+    CHECK(index.error().message == "media type mismatch: descriptor application/vnd.oci.image.index.v1+json vs "
+                                   "document mediaType application/vnd.oci.image.manifest.v1+json");
+    auto config = digestx::check_declared_type(*manifest, media::oci_config);
+    REQUIRE_FALSE(config);
+    CHECK(config.error().message ==
+          "media type mismatch: Content-Type \"application/vnd.oci.image.config.v1+json\" is not a manifest type");
+    auto loose = digestx::check_declared_type(*manifest, "application/json");
+    CHECK_FALSE(loose);
+    CHECK(digestx::check_declared_type(*manifest, ""));
+
+    // Without a body mediaType there is no flavour to compare; the kind still counts.
+    auto bare = parse_document(oci_index(index_entry('a'), "", ""));
+    REQUIRE(bare);
+    auto list = digestx::check_declared_type(*bare, media::docker_manifest_list, digestx::ParseOptions{true, "x"});
+    REQUIRE(list);
+    CHECK_FALSE(*list);
+    auto as_manifest = digestx::check_declared_type(*bare, media::docker_manifest_v2);
+    REQUIRE_FALSE(as_manifest);
+    CHECK(as_manifest.error().message ==
+          "media type mismatch: Content-Type application/vnd.docker.distribution.manifest.v2+json vs a document read "
+          "as application/vnd.oci.image.index.v1+json");
+
+    auto legacy = parse_document(samples::schema1_unsigned());
+    REQUIRE(legacy);
+    auto served_as_json = digestx::check_declared_type(*legacy, "application/json");
+    REQUIRE(served_as_json);
+    CHECK_FALSE(*served_as_json);
+}
+
+TEST_CASE("an artifact manifest keeps its blobs where a manifest keeps layers, and has no config", "[model]") {
+    using namespace samples;
+    auto document = parse_document(
+        oci_artifact_manifest("\"subject\":" + index_entry('e') + ",\"annotations\":{\"org.example\":\"x\"}"));
+    REQUIRE(document);
+    CHECK(document->kind() == DocumentKind::OciArtifactManifest);
+    CHECK(document->is_manifest());
+    const auto &manifest = document->manifest();
+    CHECK_FALSE(manifest.config);
+    CHECK(manifest.is_artifact());
+    REQUIRE(manifest.layers.size() == 1);
+    CHECK(manifest.layers[0].media_type == "application/gzip");
+    CHECK(manifest.layers[0].size == 123);
+    CHECK(document->artifact_type() == "application/vnd.example.sbom.v1");
+    REQUIRE(document->subject());
+    CHECK(document->subject()->digest.str() == digest('e'));
+    CHECK(document->annotations().at("org.example") == "x");
+    auto refs = document->descriptors();
+    REQUIRE(refs.size() == 2);
+    CHECK(refs[0].role == digestx::DescriptorRole::Layer);
+    CHECK(refs[1].role == digestx::DescriptorRole::Subject);
+    CHECK(document->notes().empty());
+    CHECK(media::classify(media::oci_artifact_manifest) == media::Kind::ArtifactManifest);
+
+    // The specification says mediaType MUST be used; without it, only a declaration makes the
+    // bytes an artifact manifest (there is no schemaVersion to go by).
+    const std::string bare = oci_artifact_manifest("", "");
+    auto declared = parse_document(bare, media::oci_artifact_manifest);
+    REQUIRE(declared);
+    CHECK(declared->kind() == DocumentKind::OciArtifactManifest);
+    CHECK_FALSE(declared->media_type_in_body());
+    CHECK(declared->media_type() == media::oci_artifact_manifest);
+    auto undeclared = digestx::manifest_digest(bare);
+    REQUIRE_FALSE(undeclared);
+    CHECK(undeclared.error().message == "missing schemaVersion in manifest");
+    CHECK(media::is_manifest_type("application/vnd.oci.artifact.manifest.v1+json; charset=utf-8"));
 }
 
 TEST_CASE("ambiguous documents are refused", "[model][B5]") {
@@ -527,9 +687,10 @@ TEST_CASE("the real alpine:3.12 documents parse to the facts Docker Hub showed",
     CHECK(document->media_type() == media::docker_manifest_v2);
     CHECK(document->media_type_in_body());
     const auto &manifest = document->manifest();
-    CHECK(manifest.config.media_type == media::docker_config);
-    CHECK(manifest.config.digest.str() == "sha256:b0925e0819214cd29937af66dbaf0e6fe239997faea60922cc890f9984512507");
-    CHECK(manifest.config.size == 1471);
+    REQUIRE(manifest.config);
+    CHECK(manifest.config->media_type == media::docker_config);
+    CHECK(manifest.config->digest.str() == "sha256:b0925e0819214cd29937af66dbaf0e6fe239997faea60922cc890f9984512507");
+    CHECK(manifest.config->size == 1471);
     REQUIRE(manifest.layers.size() == 1);
     CHECK(manifest.layers[0].media_type == media::docker_layer_gzip);
     CHECK(manifest.layers[0].digest.str() == "sha256:8572bc8fb8a32061648dd183b2c0451c82be1bd053a4ea8fae991436b92faebb");
@@ -539,7 +700,7 @@ TEST_CASE("the real alpine:3.12 documents parse to the facts Docker Hub showed",
     auto config_bytes = digestx::test::read_file(shared + "/fixtures/alpine-3.12/config-linux-amd64.json");
     auto config = digestx::parse_image_config(config_bytes);
     REQUIRE(config);
-    CHECK(config->digest == *manifest.config.digest.digest());
+    CHECK(config->digest == *manifest.config->digest.digest());
     CHECK(config->digest.str() == "sha256:b0925e0819214cd29937af66dbaf0e6fe239997faea60922cc890f9984512507");
     CHECK(config->os == "linux");
     CHECK(config->architecture == "amd64");

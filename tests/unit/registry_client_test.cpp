@@ -246,7 +246,9 @@ TEST_CASE("Content-Type must agree with the document (B4) and a body must not be
                                           oci_manifest().size(), "linux", "amd64"}});
     const std::vector<Row> rows = {
         {index, std::string(media::oci_manifest), "media type mismatch"},
-        {docker_manifest(), std::string(media::oci_manifest), "media type mismatch"},
+        {index, std::string(media::docker_manifest_v2), "media type mismatch"},
+        {docker_manifest(), std::string(media::docker_manifest_list), "media type mismatch"},
+        {docker_manifest(), std::string(media::oci_artifact_manifest), "media type mismatch"},
         {docker_manifest(), "application/octet-stream", "media type mismatch"},
         {"", std::string(media::oci_manifest), "registry returned an empty manifest"},
         {"{\"schemaVersion\":2,", std::string(media::oci_manifest), "malformed JSON"},
@@ -262,6 +264,35 @@ TEST_CASE("Content-Type must agree with the document (B4) and a body must not be
         CHECK(fetched.error().code == ErrorCode::Integrity);
         CHECK_THAT(fetched.error().describe(), Catch::Contains(row.message_part));
         CHECK_THAT(fetched.error().describe(), Catch::Contains("reg.example/library/app:1.0"));
+    }
+}
+
+TEST_CASE("a Content-Type of the other flavour is a warning, an error under --strict (B4)", "[registry][client]") {
+    // containerd reads a Docker manifest served or described as an OCI one (core/images/image.go
+    // validateMediaType compares kinds only); so does digestx, saying so.
+    for (bool strict : {false, true}) {
+        INFO("strict " << strict);
+        FakeTransport transport;
+        std::ostringstream err;
+        transport.on("GET", url("manifests/1.0"), manifest_reply(docker_manifest(), media::oci_manifest));
+        registry::ClientOptions options;
+        options.strict = strict;
+        auto client = make_client_for(transport, err, options);
+        auto fetched = client.get_manifest(repo, by_tag("1.0"));
+        if (strict) {
+            REQUIRE_FALSE(fetched);
+            CHECK(fetched.error().code == ErrorCode::Integrity);
+            CHECK_THAT(fetched.error().describe(),
+                       Catch::Contains("media type mismatch: Content-Type application/vnd.oci.image.manifest.v1+json "
+                                       "vs document mediaType application/vnd.docker.distribution.manifest.v2+json "
+                                       "(--strict)"));
+        } else {
+            REQUIRE(fetched);
+            CHECK(fetched->bytes == docker_manifest());
+            CHECK(fetched->media_type == media::oci_manifest); // what was served, for the caller to check again
+            CHECK_THAT(err.str(), Catch::StartsWith("digestx: warning: manifest reg.example/library/app:1.0: the "
+                                                    "Content-Type says application/vnd.oci.image.manifest.v1+json"));
+        }
     }
 }
 
@@ -500,19 +531,33 @@ TEST_CASE("fetch_by_digest sends manifests and blobs in one batch, each verified
     auto results = client.fetch_by_digest(
         repo, {{Kind::Manifest, *Digest::parse(docker_digest), std::string(media::docker_manifest_v2), std::nullopt},
                {Kind::Manifest, *Digest::parse(oci_digest), std::string(media::docker_manifest_v2), std::nullopt},
-               {Kind::Blob, *Digest::parse(config_digest()), std::string(media::docker_config), std::nullopt}});
+               {Kind::Blob, *Digest::parse(config_digest()), std::string(media::docker_config), std::nullopt},
+               {Kind::Manifest, *Digest::parse(oci_digest), std::string(media::oci_index), std::nullopt}});
     CHECK(transport.batches() == 1);
-    REQUIRE(results.size() == 3);
+    REQUIRE(results.size() == 4);
     REQUIRE(results[0]);
     CHECK(results[0]->bytes == docker);
-    // Rule 3: the descriptor said Docker v2, the registry served OCI.
-    REQUIRE_FALSE(results[1]);
-    CHECK(results[1].error().code == ErrorCode::Integrity);
-    CHECK_THAT(results[1].error().message, Catch::Contains("descriptor says"));
+    // The descriptor said Docker v2, the registry served OCI: both image manifests, read with a warning.
+    REQUIRE(results[1]);
+    CHECK_THAT(err.str(), Catch::Contains("the descriptor says application/vnd.docker.distribution.manifest.v2+json"));
     REQUIRE(results[2]);
     CHECK(results[2]->bytes == config_bytes);
-    CHECK(client.stats().manifest_gets == 2);
+    // Rule 3: the descriptor said index, the registry served a manifest (CVE-2021-41190).
+    REQUIRE_FALSE(results[3]);
+    CHECK(results[3].error().code == ErrorCode::Integrity);
+    CHECK_THAT(results[3].error().message,
+               Catch::Contains("media type mismatch: descriptor application/vnd.oci.image.index.v1+json vs document "
+                               "mediaType application/vnd.oci.image.manifest.v1+json"));
+    CHECK(client.stats().manifest_gets == 3);
     CHECK(client.stats().blob_gets == 1);
+
+    registry::ClientOptions strict;
+    strict.strict = true;
+    auto strict_client = make_client_for(transport, err, strict);
+    auto refused = strict_client.fetch_by_digest(
+        repo, {{Kind::Manifest, *Digest::parse(oci_digest), std::string(media::docker_manifest_v2), std::nullopt}});
+    REQUIRE_FALSE(refused.front());
+    CHECK_THAT(refused.front().error().message, Catch::EndsWith("(--strict)"));
 }
 
 TEST_CASE("bodies over the cap are refused, not buffered", "[registry][client]") {

@@ -243,16 +243,79 @@ TEST_CASE("descriptor sizes, media types and depth are enforced", "[resolve]") {
         REQUIRE(tree->nodes[1].error);
         CHECK_THAT(tree->nodes[1].error->message, Catch::Contains("differs from descriptor size"));
     }
-    SECTION("descriptor media type disagreeing with the document (B4)") {
+    SECTION("descriptor media type of another kind than the document (B4, CVE-2021-41190)") {
+        MemorySource source;
+        Image image = add_image(source, "linux/amd64", type);
+        EntrySpec entry = entry_for(image, std::string(media::oci_index), "linux/amd64");
+        source.tag("latest", source.add(test::make_index(std::string(media::oci_index), {entry})));
+        auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+        REQUIRE(tree);
+        REQUIRE(tree->nodes[1].error);
+        CHECK(tree->nodes[1].error->code == ErrorCode::Integrity);
+        CHECK(tree->nodes[1].error->message ==
+              "media type mismatch: descriptor application/vnd.oci.image.index.v1+json vs document mediaType "
+              "application/vnd.docker.distribution.manifest.v2+json");
+        CHECK(tree->findings.empty());
+    }
+    SECTION("descriptor media type of the other flavour: read with a warning, an error with strict (B4)") {
         MemorySource source;
         Image image = add_image(source, "linux/amd64", type);
         EntrySpec entry = entry_for(image, std::string(media::oci_manifest), "linux/amd64");
         source.tag("latest", source.add(test::make_index(std::string(media::oci_index), {entry})));
         auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
         REQUIRE(tree);
-        REQUIRE(tree->nodes[1].error);
-        CHECK(tree->nodes[1].error->code == ErrorCode::Integrity);
-        CHECK_THAT(tree->nodes[1].error->message, Catch::Contains("media type mismatch"));
+        CHECK_FALSE(tree->worst_error());
+        REQUIRE(tree->nodes[1].document);
+        CHECK(tree->nodes[1].document->kind() == DocumentKind::DockerManifest);
+        CHECK(tree->nodes[2].config); // the walk went on below it
+        REQUIRE(tree->findings.size() == 1);
+        CHECK(tree->findings[0].level == FindingLevel::Warning);
+        CHECK(tree->findings[0].code == "media-type-mismatch");
+        CHECK(tree->findings[0].node == std::size_t{1});
+        CHECK_THAT(tree->findings[0].message,
+                   Catch::StartsWith("the descriptor says application/vnd.oci.image.manifest.v1+json but the "
+                                     "document's mediaType is application/vnd.docker.distribution.manifest.v2+json"));
+        Explanation words = explain(*tree);
+        CHECK(words.nodes[1].role == Role::PlatformManifest);
+        CHECK(words.findings.front().code == "media-type-mismatch"); // explain keeps the tree's findings first
+
+        ResolveOptions strict;
+        strict.strict = true;
+        auto refused = resolve(source, ref("registry.test/app"), strict);
+        REQUIRE(refused);
+        REQUIRE(refused->nodes[1].error);
+        CHECK(refused->nodes[1].error->message ==
+              "media type mismatch: descriptor application/vnd.oci.image.manifest.v1+json vs document mediaType "
+              "application/vnd.docker.distribution.manifest.v2+json (--strict)");
+        CHECK(refused->findings.empty());
+        CHECK(refused->nodes.size() == 2);
+    }
+    SECTION("one digest named by two entries of different types is checked against each") {
+        MemorySource source;
+        Image image = add_image(source, "linux/amd64", type);
+        EntrySpec good = entry_for(image, type, "linux/amd64");
+        EntrySpec as_index = entry_for(image, std::string(media::oci_index), "linux/arm64");
+        source.tag("latest", source.add(test::make_index(std::string(media::oci_index), {good, as_index})));
+        auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+        REQUIRE(tree);
+        CHECK_FALSE(tree->nodes[1].error);
+        REQUIRE(tree->nodes[2].error);
+        CHECK_THAT(tree->nodes[2].error->message, Catch::StartsWith("media type mismatch: descriptor "));
+    }
+    SECTION("a root of the other flavour than its Content-Type") {
+        MemorySource source;
+        Image image = add_image(source, "linux/amd64", type);
+        source.tag("latest", source.add(image.manifest, std::string(media::oci_manifest)));
+        auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+        REQUIRE(tree);
+        REQUIRE(tree->findings.size() == 1);
+        CHECK(tree->findings[0].node == std::size_t{0});
+        CHECK_THAT(tree->findings[0].message, Catch::StartsWith("the Content-Type says "));
+        ResolveOptions strict;
+        strict.strict = true;
+        auto refused = resolve(source, ref("registry.test/app"), strict);
+        REQUIRE_FALSE(refused);
+        CHECK_THAT(refused.error().message, Catch::EndsWith("(--strict)"));
     }
     SECTION("unknown entry types are skipped, not errors (B14)") {
         MemorySource source;
@@ -362,4 +425,55 @@ TEST_CASE("the root failing is the command's error", "[resolve]") {
     auto ambiguous = resolve(source, ref("registry.test/app:junk"), ResolveOptions{});
     REQUIRE_FALSE(ambiguous);
     CHECK(ambiguous.error().code == ErrorCode::Integrity);
+}
+
+TEST_CASE("an artifact manifest is read wherever a manifest can be, and is never a platform", "[resolve][artifact]") {
+    // image-spec v1.1.0-rc2 artifact.md: no config, no schemaVersion, `blobs`; withdrawn before
+    // v1.1.0 but pushed by ORAS 1.0 release candidates (`--image-spec v1.1-artifact`).
+    std::string artifact_type(media::oci_artifact_manifest);
+    std::string type(media::oci_manifest);
+    MemorySource source;
+    Image image = add_image(source, "linux/amd64", type);
+    std::string blob = test::sha256_of("sbom blob");
+    std::string artifact = "{\"mediaType\":\"" + artifact_type +
+                           "\",\"artifactType\":\"application/spdx+json\",\"blobs\":[{\"mediaType\":\"application/"
+                           "spdx+json\",\"digest\":\"" +
+                           blob + "\",\"size\":42}],\"subject\":{\"mediaType\":\"" + type + "\",\"digest\":\"" +
+                           image.manifest_digest + "\",\"size\":" + std::to_string(image.manifest.size()) + "}}";
+    std::string artifact_digest = source.add(artifact, artifact_type);
+
+    SECTION("as what a tag names") {
+        source.tag("sbom", artifact_digest);
+        auto tree = resolve(source, ref("registry.test/app:sbom"), ResolveOptions{});
+        REQUIRE(tree);
+        CHECK_FALSE(tree->worst_error());
+        REQUIRE(tree->nodes.size() == 1); // no config to read, blobs are not documents
+        CHECK(tree->root().kind == NodeKind::Manifest);
+        CHECK(tree->root().document->kind() == DocumentKind::OciArtifactManifest);
+        CHECK(tree->root().document->manifest().layers.size() == 1);
+        Explanation words = explain(*tree);
+        CHECK(words.nodes[0].role == Role::Artifact);
+        CHECK(words.nodes[0].title == "artifact manifest");
+        CHECK_THAT(words.nodes[0].sentence, Catch::Contains("application/spdx+json"));
+    }
+    SECTION("as an index entry, which --platform never selects") {
+        EntrySpec image_entry = entry_for(image, type, "linux/amd64");
+        EntrySpec artifact_entry{artifact_type, artifact_digest, artifact.size(), "linux/amd64", {}};
+        source.tag("latest",
+                   source.add(test::make_index(std::string(media::oci_index), {artifact_entry, image_entry})));
+        auto tree = resolve(source, ref("registry.test/app"), ResolveOptions{});
+        REQUIRE(tree);
+        CHECK_FALSE(tree->worst_error());
+        REQUIRE(tree->nodes[1].document);
+        CHECK(tree->nodes[1].document->kind() == DocumentKind::OciArtifactManifest);
+        CHECK(tree->nodes[1].children.empty());
+        CHECK(explain(*tree).nodes[1].role == Role::Artifact);
+
+        ResolveOptions pick;
+        pick.platform = PlatformRequest::of(Platform{"linux", "amd64", {}, {}, {}});
+        auto selected = resolve(source, ref("registry.test/app"), pick);
+        REQUIRE(selected);
+        REQUIRE(selected->selected);
+        CHECK(selected->nodes[*selected->selected].digest_text() == image.manifest_digest);
+    }
 }

@@ -34,6 +34,11 @@ struct JsonReadOptions {
     /// objects) where such keys are legitimate, so their reader allows them and checks its known
     /// fields itself.
     bool allow_case_variant_keys = false;
+    /// Whether a key may repeat in one object, the last value winning as in Go's encoding/json.
+    /// Only for finding the `signatures` of a signed schema1 manifest the way libtrust
+    /// ParsePrettySignature does (a Go map of the whole text); every part of the document that is
+    /// interpreted is then read again without it.
+    bool allow_duplicate_keys = false;
 };
 
 /// Parses `bytes` as one JSON value, strictly. Refused, with ErrorCode::Integrity:
@@ -43,7 +48,8 @@ struct JsonReadOptions {
 /// other non-JSON (`malformed JSON in manifest at byte N: …`, N counting the bytes read up to
 /// and including the offending one, like Go's SyntaxError.Offset); nesting deeper than
 /// `options.max_depth` (`JSON nesting deeper than 64`); a key repeated in one object
-/// (`duplicate JSON key "mediaType"`; Go keeps the last, others the first); case-variant keys in
+/// (`duplicate JSON key "mediaType"`; Go keeps the last, others the first) unless allowed;
+/// case-variant keys in
 /// one object unless allowed; numbers out of the float range (`1e400`).
 /// Numbers keep their lexical class: nlohmann stores an unsigned integer, a negative integer and
 /// a float as distinct value types (is_number_unsigned(), is_number_integer(), is_number_float()).

@@ -30,8 +30,10 @@ inline constexpr std::string_view docker_layer_foreign = "application/vnd.docker
 inline constexpr std::string_view oci_index = "application/vnd.oci.image.index.v1+json";
 /// OCI image manifest.
 inline constexpr std::string_view oci_manifest = "application/vnd.oci.image.manifest.v1+json";
-/// OCI artifact manifest: image-spec 1.1.0-rc1 and rc2 only, withdrawn before 1.1.0; oras-go v2
-/// still asks for it (registry/remote/manifest.go `defaultManifestMediaTypes`).
+/// OCI artifact manifest (`mediaType`, `artifactType`, `blobs`, `subject`, `annotations`; no
+/// `schemaVersion`, no config). Defined by image-spec v1.1.0-rc1 and -rc2 (artifact.md), removed
+/// before v1.1.0 (image-spec 63b8bd0 "Remove artifact manifest"), yet pushed by tools of that time
+/// (ORAS 1.0 release candidates), so registries still hold documents of this type.
 inline constexpr std::string_view oci_artifact_manifest = "application/vnd.oci.artifact.manifest.v1+json";
 /// OCI image config.
 inline constexpr std::string_view oci_config = "application/vnd.oci.image.config.v1+json";
@@ -50,16 +52,19 @@ inline constexpr std::string_view in_toto = "application/vnd.in-toto+json";
 enum class Kind {
     Index,    ///< OCI index or Docker manifest list
     Manifest, ///< OCI or Docker schema2 image manifest
-    Schema1,  ///< Docker schema1 manifest (signed or not)
-    Config,   ///< an image config
-    Layer,    ///< a filesystem layer
-    Other,    ///< anything else (artifact types, unknown future types)
+    /// The withdrawn OCI artifact manifest: a manifest, never an image (no config, no platform).
+    /// A kind of its own so that code asking for an image manifest never takes it for one.
+    ArtifactManifest,
+    Schema1, ///< Docker schema1 manifest (signed or not)
+    Config,  ///< an image config
+    Layer,   ///< a filesystem layer
+    Other,   ///< anything else (artifact types, unknown future types)
 };
 
 /// Classifies a media type; parameters (`; charset=…`) are ignored.
 Kind classify(std::string_view media_type) noexcept;
 
-/// True for the types a registry serves from /manifests/ (index, manifest, schema1).
+/// True for the types a registry serves from /manifests/ (index, manifest, artifact manifest, schema1).
 bool is_manifest_type(std::string_view media_type) noexcept;
 
 /// Strips parameters and surrounding whitespace: `application/json; charset=utf-8` → `application/json`.

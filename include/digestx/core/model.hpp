@@ -2,8 +2,9 @@
 /// @file
 /// The documents of a container image, parsed from the exact bytes received and keeping them:
 /// descriptors, OCI index / Docker manifest list, OCI / Docker schema2 manifests (artifacts
-/// included), Docker schema1 (signed and unsigned), and the subset of the image config that
-/// explains digests. Ambiguous or mistyped documents are refused (fault catalogue rule 3, B4, B5).
+/// included), the withdrawn OCI artifact manifest, Docker schema1 (signed and unsigned), and the
+/// subset of the image config that explains digests. Ambiguous or mistyped documents are refused
+/// (fault catalogue rule 3, B4, B5); what is odd but unambiguous is read and noted (DocumentNote).
 
 #include <cstddef>
 #include <cstdint>
@@ -102,12 +103,13 @@ struct Descriptor {
 
 /// What kind of document a manifest body is.
 enum class DocumentKind {
-    OciIndex,           ///< application/vnd.oci.image.index.v1+json
-    DockerManifestList, ///< application/vnd.docker.distribution.manifest.list.v2+json
-    OciManifest,        ///< application/vnd.oci.image.manifest.v1+json (images and artifacts)
-    DockerManifest,     ///< application/vnd.docker.distribution.manifest.v2+json
-    Schema1Signed,      ///< Docker schema1 with a JWS `signatures` block
-    Schema1Unsigned,    ///< Docker schema1 without signatures
+    OciIndex,            ///< application/vnd.oci.image.index.v1+json
+    DockerManifestList,  ///< application/vnd.docker.distribution.manifest.list.v2+json
+    OciManifest,         ///< application/vnd.oci.image.manifest.v1+json (images and artifacts)
+    DockerManifest,      ///< application/vnd.docker.distribution.manifest.v2+json
+    OciArtifactManifest, ///< application/vnd.oci.artifact.manifest.v1+json (image-spec 1.1 rc1/rc2 only)
+    Schema1Signed,       ///< Docker schema1 with a JWS `signatures` block
+    Schema1Unsigned,     ///< Docker schema1 without signatures
 };
 
 /// A short name for a kind ("oci-index", "docker-manifest-list", "schema1-signed", ...).
@@ -132,16 +134,21 @@ enum class ConfigKind {
 /// `application/json`, `text/html` and none at all (moby's defaultImageTypes), compared exactly as moby does.
 bool is_legacy_config_type(std::string_view media_type) noexcept;
 
-/// An OCI image manifest or a Docker schema2 manifest.
+/// An OCI image manifest, a Docker schema2 manifest, or an OCI artifact manifest.
 struct Manifest {
-    Descriptor config;                              ///< `config`: for images, the image ID
-    std::vector<Descriptor> layers;                 ///< `layers` (absent or null: none)
+    /// `config`: for images, the image ID. Always present in image manifests (parse_document
+    /// refuses one without); an artifact manifest has none.
+    std::optional<Descriptor> config;
+    /// `layers` (absent or null: none); for an artifact manifest, its `blobs`, which play the
+    /// same part: the content the manifest carries, in order.
+    std::vector<Descriptor> layers;
     std::optional<Descriptor> subject;              ///< `subject` (OCI 1.1 referrers)
     std::string artifact_type;                      ///< `artifactType`, empty when absent
     std::map<std::string, std::string> annotations; ///< `annotations`
 
-    /// True for an OCI artifact: it has an `artifactType`, or its config is the empty
-    /// descriptor (`application/vnd.oci.empty.v1+json`) rather than an image config.
+    /// True for an OCI artifact: an artifact manifest (no config), or an image manifest with an
+    /// `artifactType` or whose config is the empty descriptor (`application/vnd.oci.empty.v1+json`)
+    /// rather than an image config.
     [[nodiscard]] bool is_artifact() const;
     /// An artifact (is_artifact()) is Other whatever its config type; otherwise the config type
     /// decides: Image, LegacyImage (is_legacy_config_type()), or Other (helm's chart config, ...).
@@ -159,13 +166,17 @@ struct Schema1Manifest {
     std::vector<std::string> history;      ///< `history[].v1Compatibility`, raw JSON strings
     std::size_t signature_count = 0;       ///< entries in `signatures` (0 when unsigned)
     std::string payload;                   ///< the bytes whose sha256 is the manifest digest
+    /// Keys of a signed manifest outside its signed payload other than `signatures` (moby's
+    /// `extra_data_manifest` fixture repeats `fsLayers` there). Their values are never read: the
+    /// fields above come from the payload only.
+    std::vector<std::string> unsigned_keys;
 };
 
 /// Where a descriptor sits in its document.
 enum class DescriptorRole {
     IndexEntry, ///< `manifests[position]` of an index
     Config,     ///< `config` of a manifest
-    Layer,      ///< `layers[position]` of a manifest
+    Layer,      ///< `layers[position]` of a manifest (`blobs[position]` of an artifact manifest)
     Subject,    ///< `subject` of an index or manifest
 };
 
@@ -176,14 +187,31 @@ struct DescriptorRef {
     const Descriptor *descriptor; ///< owned by the Document
 };
 
+/// Something parse_document() noticed that does not stop the document being read but that a user
+/// should know: the resolver turns each into a warning finding on the node that holds the document.
+struct DocumentNote {
+    std::string code;    ///< stable identifier: "media-type-mismatch", "schema1-unsigned-data"
+    std::string message; ///< one sanitized sentence
+};
+
+/// How parse_document() treats what it is told about a document.
+struct ParseOptions {
+    /// `--strict`: a declared media type of the same kind as the body's `mediaType` but of the
+    /// other flavour (OCI manifest vs Docker schema2 manifest, OCI index vs Docker list) is an
+    /// error instead of a DocumentNote. A declaration of another kind is an error either way.
+    bool strict = false;
+    /// Who declared the media type, for messages: "Content-Type" or "descriptor".
+    std::string_view declared_by = "Content-Type";
+};
+
 /// A parsed manifest document: its kind, the exact bytes, their registry digest, and the body.
 class Document {
 public:
-    /// The body, one of the three shapes.
+    /// The body, one of the three shapes (an artifact manifest is a Manifest without config).
     using Body = std::variant<Index, Manifest, Schema1Manifest>;
     /// Assembles a document; parse_document() is the way to get one from bytes.
     Document(DocumentKind kind, std::string media_type, bool media_type_in_body, std::string bytes, Digest digest,
-             Body body);
+             Body body, std::vector<DocumentNote> notes = {});
 
     /// The kind.
     [[nodiscard]] DocumentKind kind() const noexcept { return m_kind; }
@@ -202,7 +230,7 @@ public:
 
     /// True for an OCI index or Docker manifest list.
     [[nodiscard]] bool is_index() const noexcept { return std::holds_alternative<Index>(m_body); }
-    /// True for an OCI or Docker schema2 manifest.
+    /// True for an OCI or Docker schema2 manifest, or an OCI artifact manifest.
     [[nodiscard]] bool is_manifest() const noexcept { return std::holds_alternative<Manifest>(m_body); }
     /// True for Docker schema1, signed or not.
     [[nodiscard]] bool is_schema1() const noexcept { return std::holds_alternative<Schema1Manifest>(m_body); }
@@ -213,7 +241,8 @@ public:
     /// The schema1 body; calling it on another kind is a bug (std::bad_variant_access).
     [[nodiscard]] const Schema1Manifest &schema1() const { return std::get<Schema1Manifest>(m_body); }
 
-    /// Every descriptor in document order: index entries, or config then layers; the subject last.
+    /// Every descriptor in document order: index entries, or config (when there is one) then
+    /// layers or blobs; the subject last.
     /// Schema1 has none (its fsLayers are bare digests, see schema1()).
     [[nodiscard]] std::vector<DescriptorRef> descriptors() const;
     /// The `subject` descriptor, or nullptr.
@@ -222,6 +251,8 @@ public:
     [[nodiscard]] std::string_view artifact_type() const noexcept;
     /// The top-level `annotations` (empty for schema1).
     [[nodiscard]] const std::map<std::string, std::string> &annotations() const noexcept;
+    /// What parsing noticed (a media type of the other flavour, unsigned schema1 data), in order.
+    [[nodiscard]] const std::vector<DocumentNote> &notes() const noexcept { return m_notes; }
 
 private:
     DocumentKind m_kind;
@@ -230,17 +261,34 @@ private:
     std::string m_bytes;
     Digest m_digest;
     Body m_body;
+    std::vector<DocumentNote> m_notes;
 };
 
 /// Parses a manifest document from the bytes received, keeping them. `declared_media_type` is
 /// the Content-Type or the referring descriptor's `mediaType`, when known (parameters ignored).
 /// Every failure is ErrorCode::Integrity: "empty manifest" (C15); strict-JSON refusals (see
-/// parse_json_strict); `media type mismatch: Content-Type … vs document mediaType …` (B4);
-/// `ambiguous manifest: unexpected fields [layers] in …` and keys differing only in case from a
-/// known field (B5); `unsupported schemaVersion …`; `invalid digest in index entry 3: …` (B10;
-/// positions are 0-based, as in `.manifests[3]`); `descriptor size must be a non-negative
-/// integer in layer 0` (B9); a broken schema1 signature block (B15).
-Result<Document> parse_document(std::string bytes, std::optional<std::string_view> declared_media_type = std::nullopt);
+/// parse_json_strict); `media type mismatch: Content-Type … vs document mediaType …` (B4) when
+/// the declaration names another kind (index vs manifest vs artifact manifest vs schema1: the
+/// CVE-2021-41190 class), or the other flavour of the same kind with `options.strict` (the
+/// message then ends in "(--strict)"; without it the document is read as its body says, with a
+/// "media-type-mismatch" note); `ambiguous manifest: unexpected fields [layers] in …` and keys
+/// differing only in case from a known field (B5); `unsupported schemaVersion …`; `invalid
+/// digest in index entry 3: …` (B10; positions are 0-based, as in `.manifests[3]`); `descriptor
+/// size must be a non-negative integer in layer 0` (B9); a broken schema1 signature block (B15).
+/// A signed schema1 manifest is read from its signed payload alone: keys outside it (even ones
+/// repeating a payload key, as in moby's extra_data_manifest fixture) give a
+/// "schema1-unsigned-data" note, unless they could change what kind of document a reader of the
+/// whole text sees (`schemaVersion`, `mediaType`, `config`, `layers`, `manifests`): an error.
+Result<Document> parse_document(std::string bytes, std::optional<std::string_view> declared_media_type = std::nullopt,
+                                const ParseOptions &options = {});
+
+/// Checks one more declaration against a parsed document (a Content-Type beside the descriptor it
+/// was parsed with): the same rule as parse_document(). Another kind is an Integrity error; the
+/// other flavour of the same kind is a "media-type-mismatch" note, or an error with
+/// `options.strict`; nullopt when they agree. A document without `mediaType` has no flavour of
+/// its own, so only its kind is compared.
+Result<std::optional<DocumentNote>> check_declared_type(const Document &document, std::string_view declared,
+                                                        const ParseOptions &options = {});
 
 /// The digest a registry computes for a manifest: sha256 of the bytes, or of the signed payload
 /// of a schema1 manifest (what `skopeo manifest-digest` prints). Refuses what parse_document
@@ -249,7 +297,8 @@ Result<Digest> manifest_digest(std::string_view bytes);
 
 /// The JWS payload of a signed schema1 manifest: the bytes up to the protected header's
 /// `formatLength` followed by its base64url `formatTail`, which cuts the `signatures` block out
-/// (docker/libtrust ParsePrettySignature). Every signature must agree on both values.
+/// (docker/libtrust ParsePrettySignature). Every signature must agree on both values. Like
+/// libtrust, a key repeated in the outer text (outside the payload) does not stop the search.
 Result<std::string> schema1_signed_payload(std::string_view bytes);
 
 /// One `history` entry of an image config.

@@ -22,6 +22,7 @@ struct PlatformWalkOptions {
     bool fetch_manifest = false;             ///< read the chosen manifest even where its platform was declared
     bool fetch_config = false;               ///< read its config blob too (verified; parsed when an image config)
     std::size_t max_depth = max_index_depth; ///< index nesting followed at most (fault catalogue B12)
+    bool strict = false;                     ///< `--strict`: a media type of the other flavour is an error
 };
 
 /// The manifest the platform pulls, and how it was reached.
@@ -41,10 +42,12 @@ struct PlatformManifest {
 Result<PlatformManifest> walk_to_platform(Source &source, const Reference &reference, const PlatformRequest &request,
                                           const PlatformWalkOptions &options = {});
 
-/// The config blob of `manifest`, read by digest and checked against its descriptor's size.
+/// The config blob of `manifest`, read by digest and checked against its descriptor's size;
+/// NotFound for an artifact manifest, which has none.
 Result<Fetched> fetch_config_blob(Source &source, const Manifest &manifest);
 
-/// Parses a fetched manifest document, naming `what` in the error.
-Result<Document> parse_fetched(const Fetched &fetched, std::string_view what);
+/// Parses a fetched manifest document, naming `what` in the error; its media type (Content-Type,
+/// or the descriptor's for a layout) is the declaration checked against the body (ParseOptions).
+Result<Document> parse_fetched(const Fetched &fetched, std::string_view what, bool strict = false);
 
 } // namespace digestx
