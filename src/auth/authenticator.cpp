@@ -274,9 +274,15 @@ void Authenticator::plan_registry_retry(Slot &slot, const AuthChallenge &challen
         slot.key.reset();
         return;
     }
-    if (auto valid = validate_realm(challenge.realm, m_registry); !valid) {
+    if (auto valid = validate_realm(challenge.realm); !valid) {
         slot.result = fail(std::move(valid.error()));
         return;
+    }
+    // fetch_tokens asks a weaker realm anonymously and warns; remember why for the final error.
+    m_withheld.clear();
+    if (std::string weakness = realm_weakness(challenge.realm, m_registry); !weakness.empty() && m_credentials) {
+        m_withheld =
+            "credentials withheld from token realm " + quoted(net::redact_url(challenge.realm)) + " (" + weakness + ")";
     }
     m_challenge = challenge;
     auto scopes = challenge.scopes;
@@ -347,6 +353,7 @@ Error Authenticator::refused_after_retry(const Slot &slot, const net::HttpRespon
                           401);
     }
     std::string message = "authorization failed for " + scopes + server;
+    if (!m_withheld.empty()) return auth_error(message + ": " + m_withheld, 401);
     // Docker Hub answers a missing repository with 401 insufficient_scope to anonymous clients
     // (binderhub#1664); say so instead of suggesting only a permissions problem (C13).
     if (!m_credentials) message += ": repository does not exist or requires authentication";

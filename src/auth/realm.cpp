@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <iostream>
+#include <mutex>
+#include <set>
 
 #include <arpa/inet.h>
 
@@ -59,10 +62,16 @@ std::string_view host_class_name(HostClass host_class) noexcept {
     return "unknown address";
 }
 
-std::string realm_problem(std::string_view realm, const Origin &registry) {
+std::string realm_problem(std::string_view realm) {
     auto parts = net::parse_url(realm);
     if (!parts) return "not an absolute http(s) URL";
     if (parts->has_userinfo) return "the URL carries userinfo";
+    return {};
+}
+
+std::string realm_weakness(std::string_view realm, const Origin &registry) {
+    auto parts = net::parse_url(realm);
+    if (!parts) return {};
     if (registry.scheme == "https" && parts->scheme == "http") return "plain-http realm for an https registry";
     HostClass realm_class = classify_host(parts->host);
     if (realm_class == HostClass::Public) return {};
@@ -73,10 +82,50 @@ std::string realm_problem(std::string_view realm, const Origin &registry) {
            std::string(host_class_name(classify_host(registry.host)));
 }
 
-Result<void> validate_realm(std::string_view realm, const Origin &registry) {
-    std::string problem = realm_problem(realm, registry);
+Result<void> validate_realm(std::string_view realm) {
+    std::string problem = realm_problem(realm);
     if (problem.empty()) return {};
     return fail(ErrorCode::Auth, "refusing token realm " + quoted(net::redact_url(realm)) + ": " + problem);
+}
+
+std::string weak_realm_warning(std::string_view realm, const Origin &registry, std::string_view weakness) {
+    return "token realm " + quoted(net::redact_url(realm)) + " is weaker than registry " + registry.display() + " (" +
+           std::string(weakness) + "); following it as docker does, without credentials";
+}
+
+namespace {
+
+struct Warnings {
+    std::mutex mutex;
+    WarningSink sink;
+    std::set<std::string> warned;
+};
+
+Warnings &warnings() {
+    static Warnings instance;
+    return instance;
+}
+
+} // namespace
+
+void set_warning_sink(WarningSink sink) {
+    auto &state = warnings();
+    std::lock_guard lock(state.mutex);
+    state.sink = std::move(sink);
+    state.warned.clear();
+}
+
+void warn_weak_realm(std::string_view realm, const Origin &registry, std::string_view weakness) {
+    auto &state = warnings();
+    std::lock_guard lock(state.mutex);
+    // Once per realm: a batch of pins against one registry would otherwise repeat it per request.
+    if (!state.warned.insert(net::redact_url(realm)).second) return;
+    std::string text = weak_realm_warning(realm, registry, weakness);
+    if (state.sink) {
+        state.sink(text);
+    } else {
+        std::cerr << "digestx: warning: " << text << '\n';
+    }
 }
 
 } // namespace digestx::auth

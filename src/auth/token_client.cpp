@@ -13,6 +13,7 @@ struct Hop {
     std::string url;       // the URL of this hop, parameters included
     int redirects = 0;     // hops followed so far
     bool oauth = false;    // the identity token's OAuth POST, not yet refused
+    std::string withheld;  // why the credentials stay home on this hop, "" when they go with it
 };
 
 bool uses_oauth(const TokenFetch &fetch) {
@@ -20,6 +21,7 @@ bool uses_oauth(const TokenFetch &fetch) {
 }
 
 net::HttpRequest hop_request(const TokenFetch &fetch, const Hop &hop) {
+    if (!hop.withheld.empty()) return token_http_request(hop.url, std::nullopt);
     if (!hop.oauth) return token_http_request(hop.url, fetch.request.credentials);
     net::HttpRequest request = token_oauth_request(fetch.request);
     request.url = hop.url;
@@ -57,15 +59,24 @@ Result<Hop> follow(const TokenFetch &fetch, const Hop &hop, const net::HttpRespo
         return with_status(ErrorCode::Auth, "token endpoint sent an invalid redirect location " + quoted(*location),
                            response.status);
     }
-    std::string problem = realm_problem(*target, fetch.authority);
-    if (problem.empty() && fetch.request.credentials && origin_of(*target) != origin_of(fetch.request.realm)) {
-        problem = "a redirect to another origin would carry the credentials";
-    }
+    std::string problem = realm_problem(*target);
     if (!problem.empty()) {
         return fail(ErrorCode::Auth, "refusing token realm " + shown(*target) + ": " + problem + " (redirected from " +
                                          shown(hop.url) + ")");
     }
-    return Hop{hop.index, *target, hop.redirects + 1, hop.oauth};
+    // docker's token client follows the token server's redirects (Go net/http, which drops
+    // Authorization when the host changes: net/http client.go `shouldCopyHeaderOnRedirect`).
+    // Here the credentials stay with the realm the registry named and never go to a weaker hop.
+    Hop next{hop.index, *target, hop.redirects + 1, hop.oauth, hop.withheld};
+    if (std::string weakness = realm_weakness(*target, fetch.authority); !weakness.empty()) {
+        warn_weak_realm(*target, fetch.authority, weakness);
+        if (next.withheld.empty()) next.withheld = weakness;
+    }
+    if (next.withheld.empty() && fetch.request.credentials && origin_of(*target) != origin_of(fetch.request.realm)) {
+        next.withheld = "redirected to another origin";
+    }
+    if (!next.withheld.empty()) next.oauth = false;
+    return next;
 }
 
 // What a final (non-redirect) answer of the token endpoint means.
@@ -74,6 +85,12 @@ Result<IssuedToken> read_answer(const TokenFetch &fetch, const Hop &hop, const n
     int status = response.status;
     if (status >= 200 && status < 300) return parse_token_response(response.body, clock.now());
     std::string host = fetch.authority.display();
+    if (status == 401 && fetch.request.credentials && !hop.withheld.empty()) {
+        return with_status(ErrorCode::Auth,
+                           "registry " + host + " requires authentication; credentials withheld from token realm " +
+                               shown(hop.url) + " (" + hop.withheld + ")",
+                           status);
+    }
     if (status == 401 && fetch.request.credentials) {
         return with_status(ErrorCode::Auth, "credentials rejected by registry " + host, status);
     }
@@ -108,14 +125,21 @@ std::vector<Result<IssuedToken>> fetch_tokens(net::Transport &transport, const s
     std::vector<Result<IssuedToken>> results(fetches.size(), fail(ErrorCode::Internal, "token fetch not finished"));
     std::vector<Hop> pending;
     for (std::size_t i = 0; i < fetches.size(); ++i) {
-        if (auto valid = validate_realm(fetches[i].request.realm, fetches[i].authority); !valid) {
+        if (auto valid = validate_realm(fetches[i].request.realm); !valid) {
             results[i] = fail(std::move(valid.error()));
             continue;
         }
-        if (uses_oauth(fetches[i])) {
-            pending.push_back(Hop{i, token_oauth_request(fetches[i].request).url, 0, true});
+        std::string withheld = realm_weakness(fetches[i].request.realm, fetches[i].authority);
+        if (!withheld.empty()) warn_weak_realm(fetches[i].request.realm, fetches[i].authority, withheld);
+        if (withheld.empty() && uses_oauth(fetches[i])) {
+            pending.push_back(Hop{i, token_oauth_request(fetches[i].request).url, 0, true, {}});
+        } else if (withheld.empty()) {
+            pending.push_back(Hop{i, token_url(fetches[i].request), 0, false, {}});
         } else {
-            pending.push_back(Hop{i, token_url(fetches[i].request), 0, false});
+            // Anonymous: no Basic header, no refresh token, and no `account` parameter either.
+            TokenRequest anonymous = fetches[i].request;
+            anonymous.credentials.reset();
+            pending.push_back(Hop{i, token_url(anonymous), 0, false, std::move(withheld)});
         }
     }
     while (!pending.empty()) {
@@ -142,7 +166,7 @@ std::vector<Result<IssuedToken>> fetch_tokens(net::Transport &transport, const s
                 }
             } else if (hop.oauth && oauth_falls_back_to_get(answers[k]->status, fetch.request)) {
                 // The token server does not take the OAuth POST: ask again with GET and Basic.
-                next.push_back(Hop{hop.index, token_url(fetch.request), hop.redirects, false});
+                next.push_back(Hop{hop.index, token_url(fetch.request), hop.redirects, false, {}});
             } else {
                 results[hop.index] = read_answer(fetch, hop, *answers[k], clock);
             }

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "digestx/core/text.hpp"
+#include "digestx/net/certs_dir.hpp"
 #include "stored_credentials.hpp"
 
 namespace digestx::cli {
@@ -45,6 +46,9 @@ Result<NetworkSettings> network_settings(const GlobalOptions &globals, Context &
         std::chrono::steady_clock::now() +
         std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
     settings.transport.ca_file = globals.cacert;
+    // Tests point this at their own directories; the real /etc ones are docker's and podman's.
+    settings.transport.certs_roots =
+        net::certs_roots(ctx.env ? ctx.env(std::string(net::certs_dirs_variable)) : std::nullopt);
     settings.transport.insecure = globals.insecure;
     if (globals.insecure) {
         ctx.err << "digestx: warning: --insecure: TLS certificates and host names are NOT verified; anyone on the "

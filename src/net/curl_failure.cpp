@@ -57,6 +57,21 @@ Error incomplete(CURL *easy, std::string_view url, std::size_t received) {
     return network("incomplete response (" + counts + ") from " + display_host(url));
 }
 
+// A server that requires a client certificate (distribution `http.tls.clientcas`) ends the TLS
+// 1.3 handshake with alert 116 "certificate required", or 42 "bad certificate" for one it does
+// not accept; OpenSSL reports either only when the first read fails. Asking again cannot help.
+bool client_certificate_refused(const std::string &reason) {
+    return reason.find("alert certificate required") != std::string::npos ||
+           reason.find("alert bad certificate") != std::string::npos;
+}
+
+std::string client_certificate_message(std::string_view url, const std::string &reason) {
+    return "TLS: " + host_port(url) +
+           " refused the connection for want of an accepted client certificate (put client.cert and client.key in "
+           "its certs.d directory): " +
+           reason;
+}
+
 } // namespace
 
 Error classify_failure(CURLcode code, CURL *easy, std::string_view url, std::string_view curl_message,
@@ -80,6 +95,7 @@ Error classify_failure(CURLcode code, CURL *easy, std::string_view url, std::str
         if (proxy_status >= 300) {
             return network("proxy error (" + std::to_string(proxy_status) + ") while connecting to " + host_port(url));
         }
+        if (client_certificate_refused(reason)) return network(client_certificate_message(url, reason));
         retryable = true;
         return network("connection to " + display_host(url) + " failed: " + reason);
     }
@@ -95,6 +111,7 @@ Error classify_failure(CURLcode code, CURL *easy, std::string_view url, std::str
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CIPHER:
     case CURLE_USE_SSL_FAILED: {
+        if (client_certificate_refused(reason)) return network(client_certificate_message(url, reason));
         Error error = network("TLS handshake failed with " + host_port(url) + ": " + reason);
         // The registry client decides the localhost plain-http fallback on this fact, not on the text.
         error.fault = ErrorFault::TlsHandshake;

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "digestx/core/text.hpp"
+#include "digestx/io/file.hpp"
 #include "digestx/net/interrupt.hpp"
 #include "digestx/net/url.hpp"
 
@@ -62,6 +63,15 @@ Transfer::~Transfer() {
     curl_slist_free_all(m_header_list);
 }
 
+// The certificate directory of this hop's host: only for https, as moby newTLSConfig reads it only
+// for a secure registry; chosen per request, so a redirect to another host gets that host's.
+Result<HostTls> Transfer::host_tls_for(const TransportOptions &options) const {
+    if (options.certs_roots.empty()) return HostTls{};
+    auto parts = parse_url(m_hop.url);
+    if (!parts || parts->scheme != "https") return HostTls{};
+    return read_host_tls(options.certs_roots, certs_dir_name(parts->host, parts->port, parts->port == 443));
+}
+
 // Every option that decides where the request goes, what it may send, how it is verified, when it
 // gives up, or how the answer is received is checked: a request made without one of them would be
 // unsafe or wrong. Only speed-ups are set best-effort.
@@ -92,10 +102,31 @@ Result<void> Transfer::set_options(const TransportOptions &options, curl_slist *
     check(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(remaining, 1))));
     check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L));
     check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L));
-    if (!options.ca_file.empty()) {
+    auto host_tls = host_tls_for(options);
+    if (!host_tls) return fail(std::move(host_tls.error()));
+    if (!host_tls->ca_pem.empty()) {
+        // The host's *.crt plus --cacert, as one in-memory bundle for this handle only (curl keeps
+        // CAPATH next to CAINFO_BLOB, so the system CAs stay trusted, as moby loadTLSConfig starts
+        // from the system pool).
+        std::string bundle;
+        if (!options.ca_file.empty()) {
+            auto extra = io::read_file_bounded(
+                options.ca_file, io::ReadLimit{1U << 20U, "--cacert file", ErrorCode::Usage, ErrorCode::Usage, true});
+            if (!extra) return fail(std::move(extra.error()));
+            bundle = std::move(*extra) + "\n";
+        }
+        bundle += host_tls->ca_pem;
+        curl_blob blob{bundle.data(), bundle.size(), CURL_BLOB_COPY};
+        check(curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob));
+        check(curl_easy_setopt(e, CURLOPT_CAPATH, options.system_ca_path.c_str()));
+    } else if (!options.ca_file.empty()) {
         // CAINFO alone would replace the system bundle; the hashed directory keeps it trusted.
         check(curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str()));
         check(curl_easy_setopt(e, CURLOPT_CAPATH, options.system_ca_path.c_str()));
+    }
+    if (!host_tls->client_certificate.empty()) {
+        check(curl_easy_setopt(e, CURLOPT_SSLCERT, host_tls->client_certificate.c_str()));
+        check(curl_easy_setopt(e, CURLOPT_SSLKEY, host_tls->client_key.c_str()));
     }
     if (resolve != nullptr) check(curl_easy_setopt(e, CURLOPT_RESOLVE, resolve));
     // CURLOPT_PROXY stays unset so that libcurl reads the proxy environment variables.

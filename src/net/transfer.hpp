@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 
+#include "digestx/net/certs_dir.hpp"
 #include "digestx/net/curl_transport.hpp"
 
 namespace digestx::net::detail {
@@ -59,6 +60,7 @@ private:
     Transfer(const TransportOptions &options, const HttpRequest &hop);
     std::size_t header_line(std::string_view line);
     Result<void> set_options(const TransportOptions &options, curl_slist *resolve);
+    Result<HostTls> host_tls_for(const TransportOptions &options) const;
     [[nodiscard]] Error failure(CURLcode code, std::chrono::steady_clock::time_point deadline, bool &retryable) const;
 
     CURL *m_easy = nullptr;

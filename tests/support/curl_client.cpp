@@ -88,6 +88,10 @@ HttpReply CurlClient::perform(const HttpCall &call) {
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
     if (!call.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, call.ca_file.c_str());
+    if (!call.client_certificate.empty()) {
+        curl_easy_setopt(curl, CURLOPT_SSLCERT, call.client_certificate.c_str());
+        curl_easy_setopt(curl, CURLOPT_SSLKEY, call.client_key.c_str());
+    }
     if (call.basic_auth) {
         curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
         curl_easy_setopt(curl, CURLOPT_USERNAME, call.basic_auth->first.c_str());

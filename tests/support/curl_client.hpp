@@ -20,6 +20,8 @@ struct HttpCall {
     std::string ca_file;              ///< PEM CA bundle for https ("" = the system store)
     std::optional<std::pair<std::string, std::string>> basic_auth; ///< user and password, sent preemptively
     long timeout_ms = 10000;                                       ///< whole-transfer timeout
+    std::string client_certificate;                                ///< PEM client certificate for https ("" = none)
+    std::string client_key;                                        ///< its PEM key
 };
 
 /// What came back; headers are those of the final response, names lowercased.

@@ -354,6 +354,29 @@ TestPki make_test_pki(const std::string &directory) {
     return pki;
 }
 
+TestClientCertificate make_test_client_certificate(const std::string &directory) {
+    TestClientCertificate client{directory + "/client.pem", directory + "/client-key.pem"};
+    if (std::filesystem::exists(client.certificate)) return client;
+    std::string ext = directory + "/client.ext";
+    {
+        FILE *file = std::fopen(ext.c_str(), "w");
+        if (file == nullptr) throw std::runtime_error("cannot write " + ext);
+        std::fputs("basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n", file);
+        std::fclose(file);
+    }
+    std::vector<std::vector<std::string>> steps = {
+        {"/usr/bin/openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=digestx test client", "-keyout",
+         client.key, "-out", directory + "/client.csr"},
+        {"/usr/bin/openssl", "x509", "-req", "-in", directory + "/client.csr", "-CA", directory + "/ca.pem", "-CAkey",
+         directory + "/ca-key.pem", "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", client.certificate},
+    };
+    for (const auto &step : steps) {
+        ProcessResult result = run_process(step);
+        if (result.exit_code != 0) throw std::runtime_error("openssl failed: " + result.err);
+    }
+    return client;
+}
+
 TempDir::TempDir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "digestx-test-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");

@@ -97,6 +97,16 @@ struct TestPki {
 /// Creates the PKI in `directory` (which must exist); throws on failure.
 TestPki make_test_pki(const std::string &directory);
 
+/// A client certificate (extendedKeyUsage clientAuth) and key signed by the CA of a PKI made by
+/// make_test_pki() in `directory`: `directory/client.pem` and `directory/client-key.pem`.
+struct TestClientCertificate {
+    std::string certificate; ///< PEM certificate
+    std::string key;         ///< PEM key
+};
+
+/// Creates (once) the client certificate for the PKI in `directory`; throws on failure.
+TestClientCertificate make_test_client_certificate(const std::string &directory);
+
 /// A fresh temporary directory, removed by the returned object's destructor.
 class TempDir {
 public:

@@ -175,7 +175,7 @@ ProcessResult run_digestx_with_stdout(const std::vector<std::string> &args, Stdo
     if (fd < 0) throw std::runtime_error(std::string("cannot set up stdout: ") + std::strerror(errno));
     std::vector<std::string> argv{DIGESTX_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    ProcessResult result = run_child(argv, {}, {}, 60, fd, true);
+    ProcessResult result = run_child(argv, {}, {{"DIGESTX_CERTS_D", ""}}, 60, fd, true);
     close(fd);
     return result;
 }
@@ -184,14 +184,22 @@ ProcessResult run_digestx(const std::vector<std::string> &args, const std::strin
                           const std::map<std::string, std::string> &env) {
     std::vector<std::string> argv{DIGESTX_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());
-    return run_child(argv, input, env, 60, -1, true);
+    // Never the machine's /etc/docker/certs.d or /etc/containers/certs.d: no roots unless a test
+    // names its own.
+    std::map<std::string, std::string> child_env = env;
+    child_env.emplace("DIGESTX_CERTS_D", "");
+    return run_child(argv, input, child_env, 60, -1, true);
 }
 
 ProcessResult run_in_process(const std::vector<std::string> &args, const std::string &input) {
     std::ostringstream out;
     std::ostringstream err;
     std::istringstream in(input);
-    cli::Context ctx{out, err, in, [](const std::string &) { return std::optional<std::string>(); }, false, false};
+    // The one variable set: no certificate roots, so the machine's /etc/*/certs.d stay unread.
+    auto env = [](const std::string &name) {
+        return name == "DIGESTX_CERTS_D" ? std::optional<std::string>("") : std::optional<std::string>();
+    };
+    cli::Context ctx{out, err, in, env, false, false};
     std::vector<std::string> argv{"digestx"};
     argv.insert(argv.end(), args.begin(), args.end());
     ProcessResult result;

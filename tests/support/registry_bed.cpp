@@ -122,6 +122,7 @@ RegistryBed::RegistryBed(BedMode mode, BedOptions options) : m_mode(mode), m_opt
     if (mode == BedMode::Tls) {
         std::filesystem::create_directories(m_dir.path() + "/pki");
         m_pki = make_test_pki(m_dir.path() + "/pki");
+        if (m_options.require_client_certificate) make_test_client_certificate(m_dir.path() + "/pki");
     }
     if (mode == BedMode::Basic) {
         m_htpasswd_path = m_dir.path() + "/htpasswd";
@@ -189,6 +190,8 @@ void RegistryBed::write_config() {
     if (m_pki) {
         yaml << "  tls:\n    certificate: \"" << m_pki->server_certificate << "\"\n    key: \"" << m_pki->server_key
              << "\"\n";
+        if (m_options.require_client_certificate)
+            yaml << "    clientcas:\n      - \"" << m_pki->ca_certificate << "\"\n";
     }
     if (m_mode == BedMode::Basic) {
         yaml << "auth:\n  htpasswd:\n    realm: \"digestx-test-registry\"\n    path: \"" << m_htpasswd_path << "\"\n";
@@ -309,11 +312,21 @@ std::string RegistryBed::authorization(const std::vector<std::string> &scopes, b
     return "Bearer " + answer["token"].get<std::string>();
 }
 
+TestClientCertificate RegistryBed::client_certificate() const {
+    if (!m_pki) return {};
+    return make_test_client_certificate(m_dir.path() + "/pki");
+}
+
 HttpCall RegistryBed::call(std::string method, const std::string &path, const std::string &authorization) const {
     HttpCall result;
     result.method = std::move(method);
     result.url = base_url() + path;
     result.ca_file = ca_certificate();
+    if (m_options.require_client_certificate) {
+        auto client = client_certificate();
+        result.client_certificate = client.certificate;
+        result.client_key = client.key;
+    }
     if (!authorization.empty()) result.headers.push_back("Authorization: " + authorization);
     return result;
 }

@@ -63,6 +63,9 @@ struct BedOptions {
     std::chrono::milliseconds ready_timeout{10000};  ///< how long /v2/ may take to answer
     bool schema1_push = true; ///< `compatibility.schema1.enabled`: without it 2.8 answers a schema1 PUT with 500, and
                               ///< load_fixtures() fails
+    /// Tls mode only: `http.tls.clientcas` lists the bed's CA, so the registry refuses a client
+    /// without a certificate that CA signed (client_certificate()).
+    bool require_client_certificate = false;
 };
 
 /// One running registry. Not copyable or movable; hold it by reference or unique_ptr.
@@ -88,6 +91,8 @@ public:
     [[nodiscard]] std::string reference(std::string_view repository_and_tag) const;
     /// The CA certificate (PEM path) that signed the registry's certificate; "" unless Tls.
     [[nodiscard]] std::string ca_certificate() const;
+    /// The client certificate the bed's CA signed; "" paths unless Tls.
+    [[nodiscard]] TestClientCertificate client_certificate() const;
     /// The filesystem driver's `rootdirectory` (its layout starts at docker/registry/v2/): a fresh
     /// directory under /dev/shm when available (the driver fsyncs every file), removed with the bed.
     [[nodiscard]] const std::string &storage_root() const noexcept { return m_storage.path; }

@@ -12,6 +12,7 @@ using digestx::auth::HostClass;
 using digestx::auth::Origin;
 using digestx::auth::origin_of;
 using digestx::auth::realm_problem;
+using digestx::auth::realm_weakness;
 using digestx::auth::validate_realm;
 
 TEST_CASE("origins are scheme, host and port as libcurl reads them", "[auth][origin]") {
@@ -185,9 +186,13 @@ TEST_CASE("token realms that could steer credentials are refused", "[auth][realm
         INFO("realm: " << c.realm << " registry: " << c.registry);
         auto registry = origin_of(c.registry);
         REQUIRE(registry);
-        CHECK(realm_problem(c.realm, *registry) == c.problem);
-        auto valid = validate_realm(c.realm, *registry);
-        CHECK(valid.has_value() == c.problem.empty());
+        // Only a non-http(s) URL and userinfo are refused; every other row is a weakness: followed
+        // anonymously with a warning, as docker follows it (distribution session.go fetchToken).
+        bool refused = c.problem == "not an absolute http(s) URL" || c.problem == "the URL carries userinfo";
+        CHECK(realm_problem(c.realm) == (refused ? c.problem : std::string()));
+        if (!refused) CHECK(realm_weakness(c.realm, *registry) == c.problem);
+        auto valid = validate_realm(c.realm);
+        CHECK(valid.has_value() == !refused);
         if (!valid) {
             CHECK(valid.error().code == ErrorCode::Auth);
             CHECK(valid.error().message.rfind("refusing token realm \"", 0) == 0);
@@ -196,16 +201,33 @@ TEST_CASE("token realms that could steer credentials are refused", "[auth][realm
     }
 }
 
-TEST_CASE("refused realms are shown redacted and escaped", "[auth][realm]") {
+TEST_CASE("refused realms and weak-realm warnings are shown redacted and escaped", "[auth][realm]") {
     auto registry = origin_of("https://reg.example");
     REQUIRE(registry);
-    auto valid = validate_realm("https://169.254.169.254/token?secret=abc&scope=x", *registry);
+    auto valid = validate_realm("https://user:pw@auth.example/token?secret=abc");
     REQUIRE_FALSE(valid);
-    CHECK(valid.error().message ==
-          "refusing token realm \"https://169.254.169.254/token?secret=REDACTED&scope=REDACTED\": link-local address "
-          "for a registry on a public address");
-    auto injected = validate_realm("ftp://x/\x1b[31m\n::error::", *registry);
+    CHECK(valid.error().message.find("pw") == std::string::npos);
+    CHECK(valid.error().message.find("abc") == std::string::npos);
+    CHECK(digestx::auth::weak_realm_warning("https://169.254.169.254/token?secret=abc&scope=x", *registry,
+                                            "link-local address for a registry on a public address") ==
+          "token realm \"https://169.254.169.254/token?secret=REDACTED&scope=REDACTED\" is weaker than registry "
+          "reg.example (link-local address for a registry on a public address); following it as docker does, "
+          "without credentials");
+    auto injected = validate_realm("ftp://x/\x1b[31m\n::error::");
     REQUIRE_FALSE(injected);
     CHECK(injected.error().message.find('\n') == std::string::npos);
     CHECK(injected.error().message.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("a weak realm is warned about once", "[auth][realm]") {
+    std::vector<std::string> seen;
+    digestx::auth::set_warning_sink([&](const std::string &text) { seen.push_back(text); });
+    auto registry = origin_of("https://reg.example");
+    REQUIRE(registry);
+    digestx::auth::warn_weak_realm("http://auth.example/token", *registry, "plain-http realm for an https registry");
+    digestx::auth::warn_weak_realm("http://auth.example/token", *registry, "plain-http realm for an https registry");
+    digestx::auth::warn_weak_realm("https://10.0.0.1/token", *registry, "private address");
+    digestx::auth::set_warning_sink({});
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0].rfind("token realm \"http://auth.example/token\" is weaker than registry reg.example", 0) == 0);
 }

@@ -8,8 +8,9 @@
 ///   (scheme, host, port); any `Authorization` the caller put in a request is removed first. A
 ///   descriptor `urls` host or a redirect target never sees the registry's credentials.
 /// - A 401 from the registry is answered once: the challenge is parsed (Bearer, else Basic), a
-///   Bearer realm is validated, a token is fetched for the request's scope (plus any scope the
-///   challenge names), and the request is retried; a second 401 is a hard ErrorCode::Auth error
+///   Bearer realm is checked (a weaker realm is asked anonymously, see realm.hpp), a token is fetched for the request's
+///   scope (plus any scope the challenge names), and the request is retried; a second 401 is a hard ErrorCode::Auth
+///   error
 ///   (`authorization failed for repository:foo:pull (server: insufficient_scope)`; after an
 ///   anonymous token also `repository does not exist or requires authentication`).
 /// - A 401 from another origin (a CDN the registry redirected to) gets an anonymous token for that
@@ -92,6 +93,7 @@ private:
     const Clock &m_clock;
     TokenCache m_cache;
     std::optional<AuthChallenge> m_challenge; ///< the registry's last valid challenge, realm checked
+    std::string m_withheld;                   ///< why the credentials were kept from the challenge's realm, "" if not
 };
 
 } // namespace digestx::auth

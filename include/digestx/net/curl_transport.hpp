@@ -35,6 +35,9 @@ struct TransportOptions {
     bool insecure = false;                         ///< skip TLS certificate and host name verification
     std::string ca_file;                           ///< extra trusted CA certificates (PEM), added to the system's
     std::string system_ca_path = "/etc/ssl/certs"; ///< hashed system CA directory kept trusted with ca_file
+    /// Per-registry certificate roots (certs_dir.hpp): for an https request to HOST[:PORT] the first
+    /// `ROOT/HOST[:PORT]` directory adds its CAs to ca_file's and may supply a client certificate.
+    std::vector<std::string> certs_roots;
     bool allow_plain_http_redirects = false;       ///< allow https→http redirects (explicit insecure mode only)
     std::vector<std::string> resolve;              ///< `host:port:address` overrides, as `curl --resolve`
     std::ostream *trace = nullptr;                 ///< redacted request/response trace (`--verbose`), or none
