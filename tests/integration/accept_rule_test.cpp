@@ -288,6 +288,7 @@ TEST_CASE("the preset names --help documented before the clients were named stil
     const std::vector<Case> cases = {
         // `full`, the default until the presets were named after clients: the `digestx` list.
         {"full", oci_index + ", " + docker_list + ", " + oci_manifest + ", " + docker_v2 +
+                     ", application/vnd.oci.artifact.manifest.v1+json"
                      ", application/vnd.docker.distribution.manifest.v1+prettyjws, "
                      "application/vnd.docker.distribution.manifest.v1+json"},
         // `docker`, Docker types only: docker 1.10 to 18.09's list, which also has no OCI type.

@@ -37,19 +37,25 @@ std::set<std::string> headings_under(const std::string &doc, const std::string &
     return names;
 }
 
-// Every `FindingLevel::X, "code"` in the sources: the way each Finding is built, whether with
+// Every `FindingLevel::X, "code"` and `DocumentNote{"code"` in the sources: the way each Finding is built, whether with
 // braces, Finding{...} or push_back({...}), and whatever clang-format does to the line breaks.
 std::set<std::string> finding_codes_in_sources() {
     std::set<std::string> codes;
     static const std::regex finding(R"re(FindingLevel::(Info|Warning|Error)\s*,\s*"([a-z0-9-]+)")re");
+    // The model's notes become warning findings in the resolver; their codes are written where
+    // the note is made.
+    static const std::regex note(R"re(()DocumentNote\{\s*"([a-z0-9-]+)")re");
     for (const char *dir : {"src", "include"}) {
         for (const auto &entry : fs::recursive_directory_iterator(fs::path(digestx::test::source_dir()) / dir)) {
             if (!entry.is_regular_file()) continue;
             std::string extension = entry.path().extension().string();
             if (extension != ".cpp" && extension != ".hpp") continue;
             std::string text = digestx::test::read_file(entry.path().string());
-            for (auto it = std::sregex_iterator(text.begin(), text.end(), finding); it != std::sregex_iterator(); ++it)
-                codes.insert((*it)[2]);
+            for (const std::regex *pattern : {&finding, &note}) {
+                for (auto it = std::sregex_iterator(text.begin(), text.end(), *pattern); it != std::sregex_iterator();
+                     ++it)
+                    codes.insert((*it)[2]);
+            }
         }
     }
     return codes;
