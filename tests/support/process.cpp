@@ -37,17 +37,20 @@ const char *const credential_variables[] = {"HOME",
 
 // An empty HOME of this test process, removed at exit, so that no test reads the machine's
 // ~/.docker/config.json or ~/.config/containers/auth.json.
+// The path is never destroyed: the atexit handler that removes the directory is registered
+// before the static would be, so it runs after the static's destructor.
 const std::string &isolated_home() {
-    static const std::string home = [] {
+    static const std::string *const home = [] {
         std::string path = (std::filesystem::temp_directory_path() / "digestx-test-home-XXXXXX").string();
         if (mkdtemp(path.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        auto *kept = new std::string(std::move(path));
         std::atexit([] {
             std::error_code ignored;
             std::filesystem::remove_all(isolated_home(), ignored);
         });
-        return path;
+        return kept;
     }();
-    return home;
+    return *home;
 }
 
 // run_process() with the child's stdout on `stdout_fd` instead of a captured pipe, when it is >= 0.
