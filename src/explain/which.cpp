@@ -35,7 +35,7 @@ bool holds_layers(Role role) {
 }
 
 std::string position_text(std::size_t position) {
-    return position == 0 ? "layer 0, the base layer" : "layer " + std::to_string(position);
+    return position == 0 ? "layer 0 (the base layer)" : "layer " + std::to_string(position);
 }
 
 // "7 of the 8 images share it": which images pull the same blob is what makes a layer cheap
@@ -84,7 +84,7 @@ std::string layer_sentence(const WhichPlace &place, const Explanation &explanati
         return "a layer of the " + first.title + ": an in-toto statement (provenance or SBOM), not filesystem content";
     }
     if (place.kind == WhichKind::Layer) {
-        std::string out = "a compressed layer (" + position_text(first.position) + " of the " + first.title + ")";
+        std::string out = "a compressed layer: " + position_text(first.position) + " of the " + first.title;
         if (first.id) out += ", uncompressed " + short_text(*first.id);
         return out + shared_text(images, place.image_count);
     }

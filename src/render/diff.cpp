@@ -70,7 +70,7 @@ private:
         for (const auto &field : platform.config_fields)
             m_out << "    " << field.field << ": " << field.before << " → " << field.after << "\n";
         if (platform.layers.empty()) {
-            m_out << "  layers    the same " << platform.layers_b << "\n";
+            m_out << "  layers    " << platform.layers_b << ", the same\n";
             return;
         }
         m_out << "  layers    " << platform.layers_a << " → " << platform.layers_b << "\n";

@@ -147,12 +147,12 @@ TEST_CASE("which names every kind of digest of a graph in one sentence", "[which
         {graph.amd64.config, WhichKind::Document, Role::ImageConfig, "image config of the linux/amd64 manifest",
          "the image ID", 0},
         {graph.base_layer, WhichKind::Layer, Role::NotRead, "layer",
-         "a compressed layer (layer 0, the base layer of the linux/amd64 manifest), uncompressed "
+         "a compressed layer: layer 0 (the base layer) of the linux/amd64 manifest, uncompressed "
          "sha256:" +
              graph.base_diff_id.substr(7, 12) + "; every one of the 2 images has it",
          2},
         {graph.arm64.app_layer, WhichKind::Layer, Role::NotRead, "layer",
-         "a compressed layer (layer 1 of the linux/arm64 manifest)", 1},
+         "a compressed layer: layer 1 of the linux/arm64 manifest", 1},
         {graph.arm64.app_diff_id, WhichKind::DiffId, Role::NotRead, "diff_id",
          "an uncompressed layer (diff_id 1 of the linux/arm64 manifest's config): the content of the compressed "
          "layer sha256:" +
