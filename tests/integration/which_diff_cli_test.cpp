@@ -268,6 +268,23 @@ TEST_CASE("diff tells apart the changes pushed to a registry", "[cli][diff][bed]
         CHECK(result.exit_code == 0);
         CHECK_THAT(result.out, Catch::Contains("identical: both name " + catalog.app_index.digest));
     }
+    SECTION("check says what a drifted pin moved in the same words") {
+        TempDir dir;
+        std::string list = write_at(dir.path(), "images.txt", original + "@" + catalog.app_index.digest + "\n");
+        push_app_index(*bed, "1.0", [&](nlohmann::ordered_json &index) {
+            index["manifests"].push_back(index["manifests"][0]);
+            index["manifests"].back()["platform"] = {{"architecture", "loong64"}, {"os", "linux"}};
+        });
+        auto result = digestx_run({"-o", "json", "check", list});
+        INFO(result.err);
+        CHECK(result.exit_code == 1);
+        auto json = nlohmann::json::parse(result.out);
+        REQUIRE(json["results"].size() == 1);
+        CHECK(json["results"][0]["status"] == "drifted");
+        CHECK(json["results"][0]["summary"] == "only a linux/loong64 entry was added");
+        auto text = digestx_run({"check", list});
+        CHECK_THAT(text.out, Catch::Contains("only a linux/loong64 entry was added"));
+    }
     SECTION("a reference that does not exist is the contract's not-found") {
         auto result = digestx_run({"diff", original, bed->reference("org/team/app:nope")});
         CHECK(result.exit_code == 3);
