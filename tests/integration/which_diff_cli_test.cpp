@@ -291,3 +291,45 @@ TEST_CASE("diff tells apart the changes pushed to a registry", "[cli][diff][bed]
         CHECK(result.out.empty());
     }
 }
+
+TEST_CASE("which: an ambiguous prefix lists its candidates and exits 2", "[cli][which]") {
+    // An OCI layout whose layer and diff_id share their first 12 hex digits (layers are named,
+    // never read, so their digests may be chosen).
+    TempDir dir;
+    const std::string first = "sha256:abcdef012345" + std::string(52, '0');
+    const std::string second = "sha256:abcdef012345" + std::string(52, '1');
+    nlohmann::ordered_json config = {
+        {"architecture", "amd64"}, {"os", "linux"}, {"rootfs", {{"type", "layers"}, {"diff_ids", {second}}}}};
+    std::string config_bytes = config.dump();
+    nlohmann::ordered_json manifest = {
+        {"schemaVersion", 2},
+        {"mediaType", oci_manifest_type},
+        {"config",
+         {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+          {"digest", sha256_of(config_bytes)},
+          {"size", config_bytes.size()}}},
+        {"layers",
+         nlohmann::ordered_json::array(
+             {{{"mediaType", "application/vnd.oci.image.layer.v1.tar+gzip"}, {"digest", first}, {"size", 1}}})}};
+    std::string manifest_bytes = manifest.dump();
+    nlohmann::ordered_json index = {{"schemaVersion", 2},
+                                    {"manifests",
+                                     {{{"mediaType", oci_manifest_type},
+                                       {"digest", sha256_of(manifest_bytes)},
+                                       {"size", manifest_bytes.size()},
+                                       {"annotations", {{"org.opencontainers.image.ref.name", "1"}}}}}}};
+    write_at(dir.path(), "oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+    write_at(dir.path(), "index.json", index.dump());
+    for (const auto &bytes : {config_bytes, manifest_bytes})
+        write_at(dir.path(), "blobs/sha256/" + sha256_of(bytes).substr(7), bytes);
+    const std::string layout = "oci:" + dir.path() + ":1";
+
+    auto ambiguous = digestx_run({"which", "abcdef012345", layout});
+    CHECK(ambiguous.exit_code == 2);
+    CHECK(ambiguous.out.empty());
+    CHECK_THAT(ambiguous.err, Catch::Contains("is ambiguous: it matches " + first + ", " + second));
+    auto one = digestx_run({"-o", "json", "which", "abcdef0123451", layout});
+    INFO(one.err);
+    REQUIRE(one.exit_code == 0);
+    CHECK(nlohmann::json::parse(one.out)["images"][0]["places"][0]["kind"] == "diff-id");
+}
