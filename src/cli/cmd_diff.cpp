@@ -24,7 +24,9 @@ Result<ImageTree> read_whole(const SourceFactory &factory, const Reference &refe
                              Context &ctx) {
     auto source = factory.make(reference, ctx.err);
     if (!source) return fail(std::move(source.error()));
-    auto tree = read_full_graph(**source, reference, globals);
+    // Referrers are attached after the fact and in no digest of the image (distribution-spec
+    // 1.1): they cannot explain why a digest changed, so they are not listed.
+    auto tree = read_full_graph(**source, reference, globals, false);
     if (!tree) return fail(std::move(tree.error()));
     if (auto worst = tree->worst_error()) {
         return fail(std::move(*worst).with_context("reading " + reference.canonical()));

@@ -136,7 +136,8 @@ Result<int> run_which(const WhichOptions &options, Context &ctx, const GlobalOpt
     std::size_t unreadable = 0;
     for (auto &image : images) {
         auto source = factory->make(image.reference, ctx.err);
-        auto tree = source ? read_full_graph(**source, image.reference, globals) : fail(std::move(source.error()));
+        auto tree =
+            source ? read_full_graph(**source, image.reference, globals, true) : fail(std::move(source.error()));
         if (!tree) {
             // One image named by a file failing does not hide the others; a REF that fails is the answer.
             if (options.in.empty()) return fail(std::move(tree.error()));

@@ -8,7 +8,8 @@
 
 namespace digestx::cli {
 
-Result<ImageTree> read_full_graph(Source &source, const Reference &reference, const GlobalOptions &globals) {
+Result<ImageTree> read_full_graph(Source &source, const Reference &reference, const GlobalOptions &globals,
+                                  bool referrers) {
     ResolveOptions options;
     options.strict = globals.strict;
     if (!globals.platform.empty()) {
@@ -24,6 +25,10 @@ Result<ImageTree> read_full_graph(Source &source, const Reference &reference, co
     }
     // Referrers are found by asking (OCI distribution-spec 1.1); a source with no way to list
     // them (Usage) simply has none to search.
+    if (!referrers) {
+        tree->stats = source.stats();
+        return tree;
+    }
     if (auto attached = attach_referrers(source, *tree); !attached && attached.error().code != ErrorCode::Usage) {
         return fail(std::move(attached.error()));
     }

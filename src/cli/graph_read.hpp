@@ -14,9 +14,10 @@
 namespace digestx::cli {
 
 /// Resolves `reference` through `source` with configs and attestations (only --platform's branch
-/// when given), then attaches referrers unless the source cannot list any. A root that cannot be
-/// read is the error.
-Result<ImageTree> read_full_graph(Source &source, const Reference &reference, const GlobalOptions &globals);
+/// when given), then, with `referrers`, attaches referrers unless the source cannot list any. A
+/// root that cannot be read is the error.
+Result<ImageTree> read_full_graph(Source &source, const Reference &reference, const GlobalOptions &globals,
+                                  bool referrers);
 
 /// Credentials go to one registry (fault catalogue rule 7): with --username and references on
 /// several registries, a Usage error naming the count; otherwise the one registry ("" for none).
