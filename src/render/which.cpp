@@ -18,7 +18,10 @@ std::string shown(const std::string &digest, bool full) {
 
 void write_place(std::ostream &out, const WhichFound &image, const WhichPlace &place, bool full) {
     out << "  " << sanitize(place.title, 200) << ": " << sanitize(place.sentence, 1000) << "\n";
-    if (place.describes) out << "    of " << shown(*place.describes, full) << "\n";
+    // An attestation is about the image it describes; a config belongs to its manifest.
+    if (place.describes) {
+        out << "    " << (place.role == Role::Attestation ? "about " : "of ") << shown(*place.describes, full) << "\n";
+    }
     for (const auto &holder : place.holders) {
         out << "    " << (place.kind == WhichKind::DiffId ? "diff_id " : "layer ") << holder.position << " of "
             << sanitize(holder.title, 200) << " " << shown(image.tree->nodes[holder.node].digest_text(), full);

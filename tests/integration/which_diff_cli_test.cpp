@@ -116,6 +116,8 @@ TEST_CASE("which names every kind of digest of the bed's graphs", "[cli][which][
     auto attestation = digestx_run({"-o", "json", "which", catalog.app_attestations[2].digest, app});
     CHECK(nlohmann::json::parse(attestation.out)["images"][0]["places"][0]["describes"] ==
           catalog.app_images[2].digest);
+    auto text = digestx_run({"which", catalog.app_attestations[2].digest, app});
+    CHECK_THAT(text.out, Catch::Contains("    about " + catalog.app_images[2].digest.substr(7, 12) + "\n"));
 }
 
 TEST_CASE("which prints one sentence per place (golden)", "[cli][which][bed][golden]") {
