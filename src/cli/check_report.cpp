@@ -78,6 +78,7 @@ nlohmann::ordered_json row_json(const CheckRow &row) {
         out["status"] = check_status_name(row.status);
     }
     out["message"] = row.detail;
+    out["summary"] = row.summary.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(row.summary);
     out["error"] = row.error ? error_json(*row.error) : nlohmann::ordered_json(nullptr);
     return out;
 }

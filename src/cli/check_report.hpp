@@ -54,6 +54,9 @@ struct CheckRow {
     std::optional<Error> error;                      ///< what stopped the reference from being checked
     std::size_t line = 0;   ///< without an occurrence: the line a document that does not parse stopped at; 0: none
     std::size_t column = 0; ///< and the column there
+    /// A drift in one sentence, as `diff` sums changes up ("only a linux/riscv64 entry was added");
+    /// "" for every other row.
+    std::string summary = {};
 };
 
 /// What the rows add up to.

@@ -16,6 +16,7 @@
 #include "source_factory.hpp"
 #include "pin_report.hpp"
 #include "digestx/core/platform.hpp"
+#include "digestx/explain/graph_diff.hpp"
 #include "digestx/io/host_platform.hpp"
 #include "digestx/resolve/select.hpp"
 #include "digestx/core/text.hpp"
@@ -69,6 +70,19 @@ Result<void> check_auth_scope(const std::vector<Reference> &references, const Gl
                                       " registries; say which one --username is for with --auth-registry HOST");
 }
 
+// The drift in the words `diff` uses, from the platform entries the verification compared:
+// reading both whole graphs would cost a pull per platform on Docker Hub for every drifted pin.
+std::string summary_of(const PinVerdict &verdict) {
+    std::vector<std::string> changed;
+    std::vector<std::string> added;
+    std::vector<std::string> removed;
+    for (const auto &change : verdict.changes) {
+        auto &bucket = change.pinned && change.current ? changed : change.current ? added : removed;
+        bucket.push_back(change.platform);
+    }
+    return drift_summary(changed, added, removed);
+}
+
 CheckRow verdict_row(CheckRow row, const Result<PinVerdict> &verdict, const CheckOptions &options) {
     if (!verdict) {
         row.status = CheckStatus::Error;
@@ -82,6 +96,13 @@ CheckRow verdict_row(CheckRow row, const Result<PinVerdict> &verdict, const Chec
     row.status = check_status_of(verdict->status);
     row.detail = verdict_detail(*verdict);
     row.more = change_lines(*verdict);
+    if (verdict->status == PinStatus::Drifted && verdict->note.empty()) {
+        row.summary = summary_of(*verdict);
+        // The summary goes first; with no platform changed it is the one line change_lines gave.
+        if (std::find(row.more.begin(), row.more.end(), row.summary) == row.more.end()) {
+            row.more.insert(row.more.begin(), row.summary);
+        }
+    }
     switch (verdict->status) {
     case PinStatus::Current:
     case PinStatus::Exists: row.severity = Severity::Ok; break;

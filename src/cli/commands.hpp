@@ -36,6 +36,12 @@ void setup_check_command(CLI::App &app, Invocation &invocation);
 /// `digestx pin PATH...`: rewrite image references to their pinned form (cmd_pin.cpp).
 void setup_pin_command(CLI::App &app, Invocation &invocation);
 
+/// `digestx which DIGEST REF|--in PATH…`: where a digest sits in an image's graph (cmd_which.cpp).
+void setup_which_command(CLI::App &app, Invocation &invocation);
+
+/// `digestx diff REF_A REF_B`: what changed between two graphs (cmd_diff.cpp).
+void setup_diff_command(CLI::App &app, Invocation &invocation);
+
 /// Set-up functions of every command, in the order `--help` lists them.
 const std::vector<CommandSetup> &all_commands();
 
