@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "digestx/core/digest.hpp"
 #include "support/golden.hpp"
 #include "support/http_server.hpp"
 #include "support/inspect_schema.hpp"
@@ -245,4 +246,64 @@ TEST_CASE("corrupt, hostile and wrong archives fail with one line and the contra
     ProcessResult directory = run_in(dir.path(), {"inspect", "oci-archive:."});
     CHECK(directory.exit_code == 2);
     CHECK_THAT(directory.err, Catch::Contains("not a regular file"));
+}
+
+TEST_CASE("a layer docker save wrote as a link to another image's layer is followed", "[archive]") {
+    // docker save before Docker 25 wrote a layer shared with an image saved earlier in the same
+    // archive as a symbolic link to that layer's directory entry.
+    nlohmann::json manifest = nlohmann::json::array(
+        {{{"Config", config_hex + ".json"}, {"RepoTags", nullptr}, {"Layers", {"bbb/layer.tar"}}}});
+    digestx::test::TempDir dir;
+    TarWriter()
+        .large_file("aaa/layer.tar", layer_size)
+        .symlink("bbb/layer.tar", "../aaa/layer.tar")
+        .file(config_hex + ".json", blob(config_hex))
+        .file("manifest.json", manifest.dump())
+        .write(dir.path() + "/linked.tar");
+    ProcessResult json = run_in(dir.path(), {"inspect", "docker-archive:linked.tar", "-o", "json"});
+    INFO(json.err);
+    REQUIRE(json.exit_code == 0);
+    auto document = nlohmann::json::parse(json.out);
+    CHECK(document["root"]["layers"][0]["size"] == layer_size);
+    const auto *tags = finding(document, "archive-repo-tags");
+    REQUIRE(tags != nullptr);
+    CHECK_THAT((*tags)["message"].get<std::string>(), Catch::Contains("no tag (it was saved by image ID)"));
+}
+
+TEST_CASE("a Docker 25 archive of uncompressed layers says its digests are docker's own", "[archive]") {
+    // What docker save writes from the classic image store: an OCI manifest of uncompressed layers.
+    nlohmann::ordered_json manifest = {{"schemaVersion", 2},
+                                       {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                       {"config",
+                                        {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                                         {"digest", "sha256:" + config_hex},
+                                         {"size", 1471}}},
+                                       {"layers",
+                                        {{{"mediaType", "application/vnd.oci.image.layer.v1.tar"},
+                                          {"digest", "sha256:" + diff_id_hex},
+                                          {"size", layer_size}}}}};
+    std::string bytes = manifest.dump();
+    std::string hex = digestx::Digest::compute(bytes).hex();
+    nlohmann::json index = {{"schemaVersion", 2},
+                            {"manifests",
+                             {{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                               {"digest", "sha256:" + hex},
+                               {"size", bytes.size()}}}}};
+    digestx::test::TempDir dir;
+    TarWriter()
+        .file("blobs/sha256/" + hex, bytes)
+        .file("blobs/sha256/" + config_hex, blob(config_hex))
+        .large_file("blobs/sha256/" + diff_id_hex, layer_size)
+        .file("index.json", index.dump())
+        .file("oci-layout", R"({"imageLayoutVersion":"1.0.0"})")
+        .write(dir.path() + "/plain.tar");
+    ProcessResult json = run_in(dir.path(), {"inspect", "docker-archive:plain.tar", "-o", "json"});
+    INFO(json.err);
+    REQUIRE(json.exit_code == 0);
+    auto document = nlohmann::json::parse(json.out);
+    CHECK(document["root"]["digest"] == "sha256:" + hex);
+    CHECK(document["root"]["compressedSize"].is_null());
+    CHECK(document["root"]["children"][0]["imageId"] == "sha256:" + config_hex);
+    REQUIRE(finding(document, "archive-uncompressed-layers") != nullptr);
+    CHECK(finding(document, "archive-built-manifest") == nullptr);
 }
