@@ -253,6 +253,7 @@ Result<TarIndex> TarIndex::build(ByteSource &bytes, const TarLimits &limits) {
     index.m_max_link_hops = limits.max_link_hops;
     std::uint64_t offset = 0;
     PaxOverrides pax;
+    std::size_t name_total = 0;
     std::optional<std::string> long_name;
     std::optional<std::string> long_link;
     auto extended_body = [&](std::uint64_t size, std::uint64_t at) -> Result<std::string> {
@@ -342,6 +343,10 @@ Result<TarIndex> TarIndex::build(ByteSource &bytes, const TarLimits &limits) {
                 return corrupt("more than " + std::to_string(limits.max_members) + " members");
             }
             if (index.m_by_name.count(*key) != 0) return corrupt("member " + quoted(*key, 200) + " appears twice");
+            name_total += key->size() + target.size();
+            if (name_total > limits.max_name_total) {
+                return corrupt("member names exceed " + std::to_string(limits.max_name_total) + " bytes in all");
+            }
             TarMember member{*key, type, offset + block, type == TarEntryType::File ? size : 0, target};
             if (type != TarEntryType::File && !link_key(member)) {
                 return corrupt("link " + quoted(*key, 200) + " points outside the archive (" + quoted(target, 200) +

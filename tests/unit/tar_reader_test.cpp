@@ -176,6 +176,26 @@ TEST_CASE("hostile and corrupt archives are refused with one Integrity line", "[
     }
 }
 
+TEST_CASE("the index refuses more members or name bytes than its limits", "[tar]") {
+    TarWriter writer;
+    for (int i = 0; i < 5; ++i)
+        writer.file("member-" + std::to_string(i), "x");
+    MemoryBytes source(writer.bytes());
+    digestx::io::TarLimits few;
+    few.max_members = 4;
+    auto counted = TarIndex::build(source, few);
+    REQUIRE_FALSE(counted);
+    CHECK(counted.error().message == "corrupt archive: more than 4 members");
+    digestx::io::TarLimits short_names;
+    short_names.max_name_total = 30;
+    auto named = TarIndex::build(source, short_names);
+    REQUIRE_FALSE(named);
+    CHECK(named.error().message == "corrupt archive: member names exceed 30 bytes in all");
+    digestx::io::TarLimits enough;
+    enough.max_members = 5;
+    CHECK(TarIndex::build(source, enough));
+}
+
 TEST_CASE("links that go nowhere or loop are refused when read", "[tar]") {
     std::string archive = TarWriter()
                               .symlink("a/layer.tar", "../b/layer.tar")

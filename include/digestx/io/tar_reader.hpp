@@ -64,6 +64,7 @@ struct TarLimits {
     std::size_t max_extended_bytes = 1U << 20U; ///< one pax header or GNU long name/link body
     std::size_t max_name_bytes = 4096;          ///< a member name or link target (PATH_MAX)
     std::size_t max_link_hops = 16;             ///< links followed to reach a file (Linux: 40; docker save: 1)
+    std::size_t max_name_total = 16U << 20U;    ///< names and link targets of all members together
 };
 
 /// What a member is.
