@@ -333,6 +333,12 @@ Result<TarIndex> TarIndex::build(ByteSource &bytes, const TarLimits &limits) {
                            at_offset(offset) + ")");
         }
         TarEntryType type = entry_type(flag);
+        // `tar -C DIR -cf x.tar .` begins with the archive's root itself, "./": nothing to index.
+        if (type == TarEntryType::Directory && !name.empty() && name.front() != '/' &&
+            name.find_first_not_of("./") == std::string::npos && name.find("..") == std::string::npos) {
+            offset = next;
+            continue;
+        }
         auto key = normalize_member_name(name);
         if (!key) {
             return corrupt("unsafe member name " + quoted(name, 200) + " (" + at_offset(offset) +

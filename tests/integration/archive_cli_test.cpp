@@ -83,7 +83,8 @@ TarWriter layout_archive() {
 TarWriter oci_archive() {
     std::string root = digestx::test::source_dir() + "/examples/alpine-3.12";
     TarWriter writer;
-    writer.file("./oci-layout", digestx::test::read_file(root + "/oci-layout"))
+    writer.directory("./")
+        .file("./oci-layout", digestx::test::read_file(root + "/oci-layout"))
         .file("./index.json", digestx::test::read_file(root + "/index.json"));
     for (const auto &entry : std::filesystem::directory_iterator(root + "/blobs/sha256")) {
         writer.file("./blobs/sha256/" + entry.path().filename().string(),

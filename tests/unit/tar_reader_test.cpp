@@ -78,6 +78,7 @@ TEST_CASE("the index finds ustar, pax and GNU long names and reads small members
     std::string pax_name = std::string(300, 'x') + ".json";
     std::string gnu_name = std::string(200, 'g');
     std::string archive = TarWriter()
+                              .directory("./")
                               .directory("blobs/")
                               .file("./manifest.json", "[]")
                               .file(long_name, "prefixed")
