@@ -271,6 +271,11 @@ Result<TarIndex> TarIndex::build(ByteSource &bytes, const TarLimits &limits) {
         auto header = bytes.read_at(offset, block);
         if (!header) return fail(std::move(header.error()));
         if (is_zero_block(*header)) break;
+        // `docker save | gzip` is common; seeking past bodies needs the tar itself (RFC 1952 and
+        // RFC 8878 magic numbers).
+        if (offset == 0 && (header->starts_with("\x1f\x8b") || header->starts_with("\x28\xb5\x2f\xfd"))) {
+            return corrupt("it is compressed (gzip or zstd); decompress it to a .tar first");
+        }
         if (!checksum_ok(*header)) return corrupt("bad header checksum (" + at_offset(offset) + ")");
         char flag = (*header)[156];
         auto size_field = parse_numeric(std::string_view(*header).substr(124, 12));

@@ -164,6 +164,7 @@ TEST_CASE("hostile and corrupt archives are refused with one Integrity line", "[
         {"no end-of-archive block", TarWriter().file("manifest.json", "[]").bytes(false), "no end-of-archive block"},
         {"cut inside a body", good.substr(0, 600), "truncated"},
         {"cut inside a header", good.substr(0, 100), "truncated"},
+        {"gzip-compressed", "\x1f\x8b\x08" + std::string(1021, '\0'), "compressed (gzip or zstd)"},
         {"oversized GNU long name",
          TarWriter().entry({"L", 'L', std::string((1 << 20) + 1, 'a'), 0, {}, {}, false}).bytes(), "extended header"},
     };
