@@ -75,7 +75,9 @@ Result<int> run_ref(const RefOptions &options, Context &ctx, const GlobalOptions
 void setup_ref_command(CLI::App &app, Invocation &invocation) {
     auto options = std::make_shared<RefOptions>();
     CLI::App *command = app.add_subcommand("ref", "Show how a reference parses and normalises (no network)");
-    command->add_option("REF", options->reference, "Image reference, oci:DIR[:TAG|@DIGEST] or docker-archive:FILE")
+    command
+        ->add_option("REF", options->reference,
+                     "Image reference, oci:DIR[:TAG|@DIGEST], docker-archive:FILE or oci-archive:FILE[:TAG|@DIGEST]")
         ->required();
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {

@@ -3,6 +3,7 @@
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
 #include "digestx/io/host_platform.hpp"
+#include "digestx/source/archive_source.hpp"
 #include "digestx/source/oci_layout_source.hpp"
 
 namespace digestx::cli {
@@ -18,7 +19,9 @@ Result<std::unique_ptr<Source>> make_source(const Reference &reference, const Gl
         return std::unique_ptr<Source>(std::move(*source));
     }
     case SourceKind::DockerArchive:
-        return fail(ErrorCode::Usage, "docker-archive references parse, but no command reads one yet");
+        return std::unique_ptr<Source>(
+            std::make_unique<DockerArchiveSource>(reference.source_path(), globals.max_manifest_bytes));
+    case SourceKind::OciArchive: return make_oci_archive_source(reference.source_path(), globals.max_manifest_bytes);
     }
     return fail(ErrorCode::Internal, "unknown source kind");
 }

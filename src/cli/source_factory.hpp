@@ -18,7 +18,8 @@
 
 namespace digestx::cli {
 
-/// The source for `reference`: an OciLayoutSource for `oci:DIR`, a RegistrySource of the
+/// The source for `reference`: an OciLayoutSource for `oci:DIR`, an archive source for
+/// `docker-archive:FILE` and `oci-archive:FILE`, a RegistrySource of the
 /// reference's repository (transport, credentials and diagnostics from the global options) for a
 /// registry reference. Kinds this build cannot read are ErrorCode::Usage errors naming the kind.
 Result<std::unique_ptr<Source>> make_source(const Reference &reference, const GlobalOptions &globals, Context &ctx);

@@ -23,7 +23,8 @@ Kind classify(std::string_view media_type) noexcept {
     if (type == docker_manifest_v1_signed || type == docker_manifest_v1) return Kind::Schema1;
     if (type == oci_config || type == docker_config) return Kind::Config;
     if (type == oci_layer_tar || type == oci_layer_gzip || type == oci_layer_zstd || type == docker_layer_gzip ||
-        type == docker_layer_foreign || type.starts_with("application/vnd.oci.image.layer.") ||
+        type == docker_layer_tar || type == docker_layer_foreign ||
+        type.starts_with("application/vnd.oci.image.layer.") ||
         type.starts_with("application/vnd.oci.image.layer.nondistributable.")) {
         return Kind::Layer;
     }

@@ -115,8 +115,10 @@ std::optional<Fault> check_registry_host(std::string_view registry) {
 // file system's business.
 std::optional<Fault> check_source_path(std::string_view path, std::size_t base, std::string_view kind) {
     if (path.empty()) {
-        return Fault{std::string(kind) + ": needs a path (" +
-                     (kind == "oci" ? "oci:DIR[:TAG|@DIGEST]" : "docker-archive:FILE") + ")"};
+        std::string form = kind == "oci"           ? "oci:DIR[:TAG|@DIGEST]"
+                           : kind == "oci-archive" ? "oci-archive:FILE[:TAG|@DIGEST]"
+                                                   : "docker-archive:FILE";
+        return Fault{std::string(kind) + ": needs a path (" + form + ")"};
     }
     for (std::size_t i = 0; i < path.size(); ++i) {
         auto c = static_cast<unsigned char>(path[i]);
@@ -128,7 +130,8 @@ std::optional<Fault> check_source_path(std::string_view path, std::size_t base, 
     return std::nullopt;
 }
 
-// oci:PATH[:TAG|@DIGEST]; see parse_reference() in the header for how separators are found.
+// oci:PATH[:TAG|@DIGEST] and oci-archive:PATH[:TAG|@DIGEST]; see parse_reference() in the
+// header for how separators are found.
 struct OciPieces {
     std::string_view path;
     std::optional<std::string_view> tag;
@@ -137,8 +140,9 @@ struct OciPieces {
     std::size_t digest_offset = 0;
 };
 
-std::optional<Fault> split_oci(std::string_view text, OciPieces &pieces) {
-    constexpr std::size_t base = oci_prefix.size();
+std::optional<Fault> split_oci(std::string_view text, std::string_view prefix, OciPieces &pieces) {
+    const std::size_t base = prefix.size();
+    std::string_view kind = prefix.substr(0, prefix.size() - 1);
     std::string_view rest = text.substr(base);
     auto slash = rest.rfind('/');
     std::size_t tail = slash == std::string_view::npos ? 0 : slash + 1;
@@ -154,10 +158,11 @@ std::optional<Fault> split_oci(std::string_view text, OciPieces &pieces) {
         pieces.path = pieces.path.substr(0, colon);
     }
     if (pieces.tag && pieces.digest) {
-        return Fault{"oci: takes a tag or a digest, not both (':' at " + position(pieces.tag_offset - 1) + ", '@' at " +
-                     position(pieces.digest_offset - 1) + "); end the directory with '/' if its name has a ':'"};
+        return Fault{std::string(prefix) + " takes a tag or a digest, not both (':' at " +
+                     position(pieces.tag_offset - 1) + ", '@' at " + position(pieces.digest_offset - 1) +
+                     "); end the path with '/' if its last name has a ':'"};
     }
-    if (auto fault = check_source_path(pieces.path, base, "oci")) return fault;
+    if (auto fault = check_source_path(pieces.path, base, kind)) return fault;
     if (pieces.tag) return check_tag(*pieces.tag, pieces.tag_offset);
     if (pieces.digest) return check_digest_pattern(*pieces.digest, pieces.digest_offset);
     return std::nullopt;
@@ -170,6 +175,7 @@ std::string_view source_kind_name(SourceKind kind) noexcept {
     case SourceKind::Registry: return "registry";
     case SourceKind::OciLayout: return "oci";
     case SourceKind::DockerArchive: return "docker-archive";
+    case SourceKind::OciArchive: return "oci-archive";
     }
     return "registry";
 }
@@ -270,11 +276,14 @@ Result<Reference> parse_normalized_named(std::string_view text) {
 }
 
 Result<Reference> parse_reference(std::string_view text) {
-    if (text.starts_with(oci_prefix)) {
+    bool layout = text.starts_with(oci_prefix);
+    if (layout || text.starts_with(oci_archive_prefix)) {
         OciPieces pieces;
-        if (auto fault = split_oci(text, pieces)) return fail(reference_error(text, *fault));
+        if (auto fault = split_oci(text, layout ? oci_prefix : oci_archive_prefix, pieces)) {
+            return fail(reference_error(text, *fault));
+        }
         Reference reference;
-        reference.m_source = SourceKind::OciLayout;
+        reference.m_source = layout ? SourceKind::OciLayout : SourceKind::OciArchive;
         reference.m_source_path = std::string(pieces.path);
         if (pieces.tag) reference.m_tag = std::string(*pieces.tag);
         if (pieces.digest) {
@@ -293,10 +302,6 @@ Result<Reference> parse_reference(std::string_view text) {
         reference.m_source = SourceKind::DockerArchive;
         reference.m_source_path = std::string(path);
         return reference;
-    }
-    if (text.starts_with(oci_archive_prefix)) {
-        return fail(reference_error(
-            text, Fault{"oci-archive: sources are not supported yet (unpack the archive and use oci:DIR)"}));
     }
     // The peer reads `sha256:<hex>` as Docker Hub's `library/sha256` with a 64-character tag;
     // someone typing a digest alone means an image ID, which names no repository to fetch from.

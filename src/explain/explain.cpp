@@ -118,6 +118,12 @@ std::string single_sentence(const ImageTree &tree) {
         return std::string(single_prefix) +
                "named by digest, so whether an index lists it beside other platforms is not visible from here";
     }
+    // A docker save archive's manifest is docker's own record, not an answer to a pull: the
+    // archive findings say whether a registry serves this digest.
+    if (reference.source() == SourceKind::DockerArchive) {
+        return "the manifest of the archive's one image (one platform); a registry serves this digest only if it "
+               "is the manifest docker pulled, which the archive findings below tell";
+    }
     std::string named_by = reference.tag() ? "the tag" : "the layout's index.json";
     return std::string(single_prefix) + named_by +
            " names this manifest directly, with no index above it, so the image exists for one platform only";

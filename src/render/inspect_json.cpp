@@ -66,7 +66,8 @@ void add_layers(Json &out, const TreeNode &node, const NodeExplanation &words) {
         layers.push_back(layer_json(manifest_layers[i], diff_id));
     }
     out["layers"] = std::move(layers);
-    out["compressedSize"] = *compressed_size(node);
+    auto compressed = compressed_size(node);
+    out["compressedSize"] = compressed ? Json(*compressed) : Json(nullptr);
     out["artifactType"] = text_or_null(std::string(node.document->artifact_type()));
 }
 

@@ -76,6 +76,11 @@ std::int64_t node_size(const TreeNode &node) {
 
 std::optional<std::int64_t> compressed_size(const TreeNode &node) {
     if (!node.document || !node.document->is_manifest()) return std::nullopt;
+    // Layers stored uncompressed (what docker save writes) have no compressed size to add up.
+    for (const auto &layer : node.document->manifest().layers) {
+        if (layer.media_type == media::docker_layer_tar || layer.media_type == media::oci_layer_tar)
+            return std::nullopt;
+    }
     // Sizes come from the document: a hostile one near INT64_MAX must not overflow the sum.
     constexpr std::int64_t most = std::numeric_limits<std::int64_t>::max();
     std::int64_t total = 0;

@@ -371,6 +371,8 @@ Result<ImageTree> resolve(Source &source, const Reference &reference, const Reso
     Walker walker(source, options, tree);
     if (auto started = walker.run_root(std::move(*fetched)); !started) return fail(std::move(started.error()));
     walker.run_levels();
+    for (auto &finding : source.findings())
+        tree.findings.push_back(std::move(finding));
     tree.stats = source.stats();
     return tree;
 }

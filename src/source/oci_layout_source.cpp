@@ -14,16 +14,32 @@ namespace {
 // image-spec annotations.md: the tag of a layout entry.
 constexpr std::string_view ref_name_annotation = "org.opencontainers.image.ref.name";
 
-// A file of the layout: absent (or not a regular file) is "not found", too large an integrity
-// failure, unreadable a usage error.
-Result<std::string> read_bounded(const std::filesystem::path &path, std::size_t limit, const std::string &what) {
-    auto bytes = io::read_file_bounded(
-        path.string(), {.max_bytes = limit, .what = what, .missing = ErrorCode::NotFound, .regular_only = true});
-    if (!bytes && bytes.error().code == ErrorCode::NotFound) {
-        return fail(ErrorCode::NotFound, what + " not found in layout (" + sanitize(path.string()) + ")");
+// A layout directory on disk: a file absent (or not a regular file) is "not found", too large
+// an integrity failure, unreadable a usage error.
+class DirectoryFiles final : public LayoutFiles {
+public:
+    explicit DirectoryFiles(std::string directory) : m_directory(std::move(directory)) {}
+
+    Result<void> open() override {
+        if (!std::filesystem::is_directory(m_directory)) {
+            return fail(ErrorCode::NotFound, "no OCI layout directory at " + digestx::quoted(m_directory));
+        }
+        return {};
     }
-    return bytes;
-}
+
+    Result<std::string> read(const std::string &relative, std::size_t limit, const std::string &what) override {
+        auto path = std::filesystem::path(m_directory) / relative;
+        auto bytes = io::read_file_bounded(
+            path.string(), {.max_bytes = limit, .what = what, .missing = ErrorCode::NotFound, .regular_only = true});
+        if (!bytes && bytes.error().code == ErrorCode::NotFound) {
+            return fail(ErrorCode::NotFound, what + " not found in layout (" + sanitize(path.string()) + ")");
+        }
+        return bytes;
+    }
+
+private:
+    std::string m_directory;
+};
 
 FetchNote note_for(const std::string &location, const std::string &media_type) {
     return FetchNote{FetchMethod::Read, location, {}, media_type, std::nullopt, "oci-layout", 0};
@@ -31,15 +47,28 @@ FetchNote note_for(const std::string &location, const std::string &media_type) {
 
 } // namespace
 
+std::shared_ptr<LayoutFiles> directory_layout_files(std::string directory) {
+    return std::make_shared<DirectoryFiles>(std::move(directory));
+}
+
 OciLayoutSource::OciLayoutSource(std::string directory, std::size_t max_document_bytes)
-    : m_directory(std::move(directory)), m_max_document_bytes(max_document_bytes) {}
+    : m_files(directory_layout_files(directory)), m_directory(std::move(directory)),
+      m_max_document_bytes(max_document_bytes) {}
+
+OciLayoutSource::OciLayoutSource(std::shared_ptr<LayoutFiles> files, std::string name, std::string tag_form,
+                                 std::size_t max_document_bytes)
+    : m_files(std::move(files)), m_directory(std::move(name)), m_tag_form(std::move(tag_form)),
+      m_max_document_bytes(max_document_bytes) {}
+
+Result<std::vector<Descriptor>> OciLayoutSource::entries() {
+    auto index = read_index();
+    if (!index) return fail(std::move(index.error()));
+    return index->index().manifests;
+}
 
 Result<Document> OciLayoutSource::read_index() {
-    std::filesystem::path root(m_directory);
-    if (!std::filesystem::is_directory(root)) {
-        return fail(ErrorCode::NotFound, "no OCI layout directory at " + digestx::quoted(m_directory));
-    }
-    auto marker = read_bounded(root / "oci-layout", 4096, "oci-layout file");
+    if (auto opened = m_files->open(); !opened) return fail(std::move(opened.error()));
+    auto marker = m_files->read("oci-layout", 4096, "oci-layout file");
     if (!marker)
         return fail(ErrorCode::NotFound, digestx::quoted(m_directory) + " is not an OCI layout (no oci-layout file)");
     JsonReadOptions options;
@@ -49,7 +78,7 @@ Result<Document> OciLayoutSource::read_index() {
         !(*layout)["imageLayoutVersion"].is_string()) {
         return fail(ErrorCode::Integrity, "malformed oci-layout file in " + digestx::quoted(m_directory));
     }
-    auto bytes = read_bounded(root / "index.json", m_max_document_bytes, "index.json");
+    auto bytes = m_files->read("index.json", m_max_document_bytes, "index.json");
     if (!bytes) return fail(std::move(bytes.error()));
     m_stats.bytes_received += bytes->size();
     auto index = parse_document(std::move(*bytes), media::oci_index);
@@ -59,9 +88,8 @@ Result<Document> OciLayoutSource::read_index() {
 }
 
 Result<std::string> OciLayoutSource::read_blob(const Digest &digest) {
-    std::filesystem::path path =
-        std::filesystem::path(m_directory) / "blobs" / std::string(algorithm_name(digest.algorithm())) / digest.hex();
-    auto bytes = read_bounded(path, m_max_document_bytes, "blob " + digest.str());
+    std::string path = "blobs/" + std::string(algorithm_name(digest.algorithm())) + "/" + digest.hex();
+    auto bytes = m_files->read(path, m_max_document_bytes, "blob " + digest.str());
     if (!bytes) return bytes;
     if (!digest.matches(*bytes)) {
         return fail(ErrorCode::Integrity, "integrity failure: layout blob " + digest.str() + " hashes to " +
@@ -97,10 +125,9 @@ Result<Fetched> OciLayoutSource::fetch_reference(const Reference &reference) {
     }
     if (!reference.tag()) {
         if (entries.size() != 1) {
-            return fail(ErrorCode::Usage,
-                        "layout " + digestx::quoted(m_directory) + " holds " + std::to_string(entries.size()) +
-                            " images; name one as oci:DIR:TAG (tags: " + (available.empty() ? "none" : available) +
-                            ")");
+            return fail(ErrorCode::Usage, "layout " + digestx::quoted(m_directory) + " holds " +
+                                              std::to_string(entries.size()) + " images; name one as " + m_tag_form +
+                                              " (tags: " + (available.empty() ? "none" : available) + ")");
         }
         chosen = &entries.front();
     }

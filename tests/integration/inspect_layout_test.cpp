@@ -170,7 +170,7 @@ TEST_CASE("inspect fails cleanly when the image or platform is not there", "[ins
         {{"oci:examples:1"}, 3, "\"examples\" is not an OCI layout (no oci-layout file)"},
         {{"oci:examples/alpine-3.12@sha256:" + std::string(64, '0')}, 3, "not found in layout"},
         {{example, "--platform", "linux/"}, 2, ""},
-        {{"docker-archive:alpine.tar"}, 2, "docker-archive references parse, but no command reads one yet"},
+        {{"docker-archive:alpine.tar"}, 3, "cannot read archive \"alpine.tar\": No such file or directory"},
         {{"Alpine"}, 2, "must be lowercase"},
     };
     for (const auto &c : cases) {

@@ -479,7 +479,7 @@ TEST_CASE("registry hosts, ports and IPv6 literals are checked", "[reference][fa
         check_invalid(c);
 }
 
-TEST_CASE("oci: and docker-archive: sources keep their path", "[reference][source]") {
+TEST_CASE("oci:, docker-archive: and oci-archive: sources keep their path", "[reference][source]") {
     struct Source {
         std::string input;
         SourceKind kind;
@@ -511,6 +511,13 @@ TEST_CASE("oci: and docker-archive: sources keep their path", "[reference][sourc
         {"docker-archive:/tmp/a:b.tar", SourceKind::DockerArchive, "/tmp/a:b.tar", "", ""},
         {"docker-archive:img.tar:alpine:3", SourceKind::DockerArchive, "img.tar:alpine:3", "", ""},
         {"docker-archive:x@y.tar", SourceKind::DockerArchive, "x@y.tar", "", ""},
+        // oci-archive: splits a tag or digest off the last path element, as oci: does.
+        {"oci-archive:img.tar", SourceKind::OciArchive, "img.tar", "", ""},
+        {"oci-archive:/tmp/img.tar:v1", SourceKind::OciArchive, "/tmp/img.tar", "v1", ""},
+        {"oci-archive:img.tar@" + sha256, SourceKind::OciArchive, "img.tar", "", sha256},
+        {"oci-archive:./a:b/img.tar", SourceKind::OciArchive, "./a:b/img.tar", "", ""},
+        {"oci-archive:./my:img.tar/", SourceKind::OciArchive, "./my:img.tar/", "", ""},
+        {"oci-archive:5000/app.tar", SourceKind::OciArchive, "5000/app.tar", "", ""},
     };
     for (const auto &c : cases) {
         INFO("input: " << c.input);
@@ -541,6 +548,8 @@ TEST_CASE("malformed sources are refused with the part and position", "[referenc
         {"oci:dir:", {"':' at position 8 is not followed by a tag"}},
         {"oci:dir@", {"'@' at position 8 is not followed by a digest"}},
         {"oci:dir:v1@" + sha256, {"oci: takes a tag or a digest, not both", "':' at position 8", "'@' at position 11"}},
+        {"oci-archive:a.tar:v1@" + sha256,
+         {"oci-archive: takes a tag or a digest, not both", "':' at position 18", "'@' at position 21"}},
         {"oci:dir:-x", {"invalid tag \"-x\"", "position 9"}},
         {"oci:dir@md5:d41d8cd98f00b204e9800998ecf8427e", {"unsupported digest algorithm \"md5\""}},
         {"oci:dir@sha256:abc", {"digest at position 9", "sha256 digest must be 64 lowercase hex"}},
@@ -548,7 +557,11 @@ TEST_CASE("malformed sources are refused with the part and position", "[referenc
         {std::string("oci:dir\0x", 9), {"control character \\x00 at position 8"}},
         {"docker-archive:", {"docker-archive: needs a path (docker-archive:FILE)"}},
         {"docker-archive:x\x01", {"control character \\x01 at position 17"}},
-        {"oci-archive:img.tar", {"oci-archive: sources are not supported yet"}},
+        {"oci-archive:", {"oci-archive: needs a path (oci-archive:FILE[:TAG|@DIGEST])"}},
+        {"oci-archive::v1", {"oci-archive: needs a path"}},
+        {"oci-archive:a.tar:", {"':' at position 18 is not followed by a tag"}},
+        {"oci-archive:a.tar@sha256:abc", {"sha256 digest must be 64 lowercase hex"}},
+        {"oci-archive:a\tb", {"control character \\t at position 14 is not allowed in a oci-archive: path"}},
     };
     for (const auto &c : cases)
         check_invalid(c);

@@ -24,6 +24,9 @@ inline constexpr std::string_view docker_manifest_v1 = "application/vnd.docker.d
 inline constexpr std::string_view docker_config = "application/vnd.docker.container.image.v1+json";
 /// Docker gzip layer.
 inline constexpr std::string_view docker_layer_gzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+/// Docker uncompressed layer (distribution manifest/schema2 `MediaTypeUncompressedLayer`): how
+/// `docker save` stores layers, and what a manifest built from a classic archive lists.
+inline constexpr std::string_view docker_layer_tar = "application/vnd.docker.image.rootfs.diff.tar";
 /// Docker foreign (non-distributable) layer.
 inline constexpr std::string_view docker_layer_foreign = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 /// OCI image index.

@@ -94,9 +94,11 @@ enum class SourceKind {
     Registry,      ///< a registry reference (`alpine:3.12`, `ghcr.io/org/app@sha256:…`)
     OciLayout,     ///< `oci:DIR[:TAG|@DIGEST]`, an OCI image layout directory
     DockerArchive, ///< `docker-archive:FILE`, a `docker save` tarball
+    OciArchive,    ///< `oci-archive:FILE[:TAG|@DIGEST]`, a tarred OCI image layout
 };
 
-/// The source kind as written in a reference and in JSON: "registry", "oci", "docker-archive".
+/// The source kind as written in a reference and in JSON: "registry", "oci", "docker-archive",
+/// "oci-archive".
 std::string_view source_kind_name(SourceKind kind) noexcept;
 
 /// A normalised reference: what digestx resolves. For a registry reference the registry and
@@ -107,7 +109,8 @@ class Reference {
 public:
     /// Where the image is read from.
     [[nodiscard]] SourceKind source() const noexcept { return m_source; }
-    /// The directory or archive path of an `oci:` / `docker-archive:` reference; "" for a registry.
+    /// The directory or archive path of an `oci:` / `docker-archive:` / `oci-archive:` reference;
+    /// "" for a registry.
     [[nodiscard]] const std::string &source_path() const noexcept { return m_source_path; }
     /// The registry in canonical form (`docker.io`, `ghcr.io`, `localhost:5000`, `[::1]:5000`);
     /// "" for a local source.
@@ -170,9 +173,10 @@ private:
 ///   `/a:b/dir` with tag `v1`; to name a directory whose last element contains `:` or `@`, end the
 ///   path with `/` (`oci:./my:dir/`).
 /// - `docker-archive:PATH`: the whole rest is the archive path (no tag or digest is split off).
-/// - `oci-archive:` is recognised and refused (not supported yet) rather than read as Docker Hub's
-///   `library/oci-archive`. A registry host literally named `oci` or `docker-archive` therefore
-///   cannot be written with a port; use its qualified name.
+/// - `oci-archive:PATH[:TAG|@DIGEST]`: a tarred OCI layout, its tag or digest found as for `oci:`
+///   (skopeo's `oci-archive:path[:reference]`). A registry host literally named `oci`,
+///   `oci-archive` or `docker-archive` therefore cannot be written with a port; use its qualified
+///   name.
 /// - Anything else is a registry reference, normalised as `ParseNormalizedNamed` does (only
 ///   `index.docker.io` folds into `docker.io`), `latest` added when there is neither tag nor
 ///   digest, and a tag written together with a digest kept (the digest is what gets fetched).

@@ -31,7 +31,7 @@ std::string node_media_type(const TreeNode &node);
 std::int64_t node_size(const TreeNode &node);
 
 /// What Docker Hub shows as COMPRESSED SIZE for an image manifest: the sum of its layer sizes;
-/// nullopt for nodes that are not read manifests.
+/// nullopt for nodes that are not read manifests, and for manifests listing uncompressed layers.
 std::optional<std::int64_t> compressed_size(const TreeNode &node);
 
 /// For a buildx attestation entry, the digest of the manifest it describes (from its

@@ -53,6 +53,10 @@ public:
     virtual Result<TagList> list_tags(std::size_t page_size) = 0;
     /// Counters so far.
     [[nodiscard]] virtual SourceStats stats() const = 0;
+    /// What the source knows about what it read that the documents do not say (the RepoTags of
+    /// a `docker save` archive, a manifest it had to build): resolve() adds these to the tree.
+    /// Most sources know nothing more.
+    [[nodiscard]] virtual std::vector<Finding> findings() const { return {}; }
 
 protected:
     /// The source's own batch read: fetch_by_digest() checks what it returns.

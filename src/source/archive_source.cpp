@@ -1,0 +1,301 @@
+// Archives read in place. What a `docker save` tarball holds follows moby image/tarexport
+// (save.go: manifest.json, `repositories`, `<id>.json` configs, `<id>/layer.tar` layers, and from
+// Docker 25 an OCI layout beside them), and how a manifest is built for a classic archive follows
+// containers/image (docker/internal/tarfile/src.go, which skopeo uses).
+#include "digestx/source/archive_source.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "digestx/core/json.hpp"
+#include "digestx/core/media_type.hpp"
+#include "digestx/core/text.hpp"
+
+namespace digestx {
+namespace {
+
+// The one file of a docker save archive that says what is in it (moby image/tarexport).
+constexpr std::string_view manifest_json = "manifest.json";
+
+FetchNote archive_note(const std::string &location, const std::string &media_type) {
+    return FetchNote{FetchMethod::Read, location, {}, media_type, std::nullopt, "archive", 0};
+}
+
+tl::unexpected<Error> bad_manifest_json(const std::string &path, const std::string &why) {
+    return fail(ErrorCode::Integrity, "manifest.json of " + digestx::quoted(path) + " " + why);
+}
+
+Result<std::vector<std::string>> string_array(const nlohmann::json &entry, const char *key, bool required) {
+    std::vector<std::string> out;
+    if (!entry.contains(key) || entry[key].is_null()) {
+        if (required) return fail(ErrorCode::Integrity, std::string("has no ") + key);
+        return out;
+    }
+    if (!entry[key].is_array()) return fail(ErrorCode::Integrity, std::string(key) + " is not an array");
+    for (const auto &item : entry[key]) {
+        if (!item.is_string()) return fail(ErrorCode::Integrity, std::string(key) + " holds a non-string");
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+std::string list_text(const std::vector<std::string> &items) {
+    std::string out;
+    for (const auto &item : items)
+        out += (out.empty() ? "" : ", ") + sanitize(item, 200);
+    return out.empty() ? "none" : out;
+}
+
+// An uncompressed layer type: what docker save stores, whatever the registry serves.
+bool uncompressed_layer(std::string_view media_type) {
+    return media_type == media::docker_layer_tar || media_type == media::oci_layer_tar;
+}
+
+} // namespace
+
+Result<void> ArchiveFiles::open() {
+    if (m_failure) return fail(*m_failure);
+    if (m_index) return {};
+    auto bytes = io::FileBytes::open(m_path);
+    if (!bytes) {
+        m_failure = bytes.error();
+        return fail(std::move(bytes.error()));
+    }
+    auto index = io::TarIndex::build(**bytes);
+    if (!index) {
+        m_failure = std::move(index.error()).with_context("reading archive " + digestx::quoted(m_path));
+        return fail(*m_failure);
+    }
+    m_bytes = std::move(*bytes);
+    m_index = std::move(*index);
+    return {};
+}
+
+Result<std::string> ArchiveFiles::read(const std::string &relative, std::size_t limit, const std::string &what) {
+    if (auto opened = open(); !opened) return fail(std::move(opened.error()));
+    auto body = io::read_member(*m_bytes, *m_index, relative, limit, what);
+    if (!body && body.error().code == ErrorCode::NotFound) {
+        return fail(ErrorCode::NotFound, what + " not found in archive " + digestx::quoted(m_path));
+    }
+    return body;
+}
+
+// A member that is there but unreadable (a link loop) counts as there: reading it says why.
+bool ArchiveFiles::has(std::string_view name) const {
+    if (!m_index) return false;
+    auto found = m_index->find(name);
+    return found || found.error().code != ErrorCode::NotFound;
+}
+
+Result<std::uint64_t> ArchiveFiles::size_of(std::string_view name) const {
+    if (!m_index) return fail(ErrorCode::Internal, "archive not opened");
+    auto member = m_index->find(name);
+    if (!member) return fail(std::move(member.error()));
+    return (*member)->size;
+}
+
+std::unique_ptr<Source> make_oci_archive_source(std::string path, std::size_t max_document_bytes) {
+    auto files = std::make_shared<ArchiveFiles>(path);
+    return std::make_unique<OciLayoutSource>(std::move(files), path, "oci-archive:FILE:TAG", max_document_bytes);
+}
+
+DockerArchiveSource::DockerArchiveSource(std::string path, std::size_t max_document_bytes)
+    : m_files(std::make_shared<ArchiveFiles>(std::move(path))), m_max_document_bytes(max_document_bytes) {}
+
+Result<void> DockerArchiveSource::load() {
+    if (m_failure) return fail(*m_failure);
+    if (m_loaded) return {};
+    auto loaded = [this]() -> Result<void> {
+        if (auto opened = m_files->open(); !opened) return fail(std::move(opened.error()));
+        bool layout = m_files->has("oci-layout") && m_files->has("index.json");
+        if (m_files->has(manifest_json)) {
+            if (auto read = load_manifest_json(); !read) return read;
+        } else if (!layout) {
+            return fail(ErrorCode::Integrity, digestx::quoted(m_files->path()) +
+                                                  " is not a docker save archive (no manifest.json or index.json)");
+        }
+        return layout ? load_layout() : load_classic();
+    }();
+    if (!loaded) {
+        m_failure = loaded.error();
+        return loaded;
+    }
+    std::string tags = m_repo_tags.empty() ? "no tag (it was saved by image ID)" : list_text(m_repo_tags);
+    m_findings.push_back({FindingLevel::Info, "archive-repo-tags",
+                          "the archive's manifest.json names this image " + tags + " (RepoTags)", std::nullopt});
+    m_loaded = true;
+    return {};
+}
+
+// manifest.json is a list of {Config, RepoTags, Layers}; docker save writes one entry per image.
+Result<void> DockerArchiveSource::load_manifest_json() {
+    const std::string &path = m_files->path();
+    auto bytes = m_files->read(std::string(manifest_json), m_max_document_bytes, "manifest.json");
+    if (!bytes) return fail(std::move(bytes.error()));
+    m_stats.bytes_received += bytes->size();
+    JsonReadOptions options;
+    options.what = "manifest.json";
+    auto parsed = parse_json_strict(*bytes, options);
+    if (!parsed) return fail(std::move(parsed.error()).with_context("archive " + digestx::quoted(path)));
+    if (!parsed->is_array() || parsed->empty()) return bad_manifest_json(path, "is not a list of images");
+    if (parsed->size() > 1) {
+        std::vector<std::string> images;
+        for (const auto &entry : *parsed) {
+            auto tags = entry.is_object() ? string_array(entry, "RepoTags", false) : Result<std::vector<std::string>>{};
+            images.push_back(tags && !tags->empty() ? list_text(*tags) : "untagged");
+        }
+        return fail(ErrorCode::Usage, "archive " + digestx::quoted(path) + " holds " + std::to_string(parsed->size()) +
+                                          " images (" + list_text(images) +
+                                          "); digestx reads archives of one image (docker save IMAGE)");
+    }
+    const auto &entry = parsed->front();
+    if (!entry.is_object() || !entry.contains("Config") || !entry["Config"].is_string()) {
+        return bad_manifest_json(path, "has no Config");
+    }
+    m_config_name = entry["Config"].get<std::string>();
+    auto layers = string_array(entry, "Layers", true);
+    if (!layers) return bad_manifest_json(path, layers.error().message);
+    auto tags = string_array(entry, "RepoTags", false);
+    if (!tags) return bad_manifest_json(path, tags.error().message);
+    m_layer_names = std::move(*layers);
+    m_repo_tags = std::move(*tags);
+    return {};
+}
+
+Result<void> DockerArchiveSource::load_classic() {
+    const std::string &path = m_files->path();
+    auto bytes = m_files->read(m_config_name, m_max_document_bytes, "config " + sanitize(m_config_name, 200));
+    if (!bytes) return fail(std::move(bytes.error()).with_context("archive " + digestx::quoted(path)));
+    m_stats.bytes_received += bytes->size();
+    auto config = parse_image_config(*bytes);
+    if (!config) return fail(std::move(config.error()).with_context("config of archive " + digestx::quoted(path)));
+    if (config->diff_ids.size() != m_layer_names.size()) {
+        return bad_manifest_json(path, "lists " + std::to_string(m_layer_names.size()) +
+                                           " layers; the config's rootfs has " +
+                                           std::to_string(config->diff_ids.size()) + " diff_ids");
+    }
+    // containers/image src.go GetManifest: the config as it is, each layer uncompressed and named
+    // by its diff_id, which is the sha256 of exactly the layer.tar the archive holds (image-spec
+    // config.md: diff_ids are the digests of the uncompressed layers).
+    nlohmann::ordered_json manifest;
+    manifest["schemaVersion"] = 2;
+    manifest["mediaType"] = std::string(media::docker_manifest_v2);
+    manifest["config"] = {
+        {"mediaType", std::string(media::docker_config)}, {"size", bytes->size()}, {"digest", config->digest.str()}};
+    manifest["layers"] = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < m_layer_names.size(); ++i) {
+        auto size = m_files->size_of(m_layer_names[i]);
+        if (!size) {
+            return fail(ErrorCode::Integrity, "layer " + digestx::quoted(m_layer_names[i]) +
+                                                  " listed in manifest.json of " + digestx::quoted(path) +
+                                                  " is not a file in the archive");
+        }
+        manifest["layers"].push_back({{"mediaType", std::string(media::docker_layer_tar)},
+                                      {"size", *size},
+                                      {"digest", config->diff_ids[i].str()}});
+    }
+    std::string built = manifest.dump(3);
+    Digest digest = Digest::compute(built);
+    std::string type(media::docker_manifest_v2);
+    m_manifest = Fetched{std::move(built), digest, type, archive_note("manifest.json", type), std::nullopt};
+    m_config = Fetched{std::move(*bytes), config->digest, std::string(media::docker_config),
+                       archive_note(m_config_name, std::string(media::docker_config)), std::nullopt};
+    m_findings.push_back(
+        {FindingLevel::Info, "archive-built-manifest",
+         "a docker save archive in the classic layout holds no manifest: digestx built this one from manifest.json "
+         "(as skopeo does), so its digest is not one a registry serves; docker save stores layers uncompressed, so "
+         "the registry's compressed layer digests legitimately differ: compare the image ID (config digest) and the "
+         "diff_ids",
+         std::size_t{0}});
+    return {};
+}
+
+// Docker 25+ writes an OCI layout: index.json lists the image once per name it was saved under.
+Result<void> DockerArchiveSource::load_layout() {
+    m_layout = std::make_unique<OciLayoutSource>(m_files, m_files->path(), "docker save IMAGE", m_max_document_bytes);
+    auto entries = m_layout->entries();
+    if (!entries) return fail(std::move(entries.error()));
+    std::set<std::string> digests;
+    for (const auto &entry : *entries)
+        digests.insert(entry.digest.str());
+    if (digests.size() != 1) {
+        return fail(ErrorCode::Usage, "archive " + digestx::quoted(m_files->path()) + " index.json lists " +
+                                          std::to_string(digests.size()) +
+                                          " images; digestx reads archives of one image (docker save IMAGE)");
+    }
+    auto root = entries->front().digest.require_verifiable();
+    if (!root) return fail(std::move(root.error()));
+    m_layout_root = *root;
+    return {};
+}
+
+Result<Fetched> DockerArchiveSource::fetch_reference(const Reference &reference) {
+    if (auto loaded = load(); !loaded) return fail(std::move(loaded.error()));
+    if (!m_layout) return *m_manifest;
+    auto fetched = m_layout->fetch_reference(reference.with_digest(*m_layout_root));
+    if (!fetched) return fetched;
+    auto document = parse_document(fetched->bytes, fetched->media_type);
+    bool noted = std::any_of(m_findings.begin(), m_findings.end(),
+                             [](const Finding &finding) { return finding.code == "archive-uncompressed-layers"; });
+    if (!noted && document && document->is_manifest() && !document->manifest().layers.empty() &&
+        std::all_of(document->manifest().layers.begin(), document->manifest().layers.end(),
+                    [](const Descriptor &layer) { return uncompressed_layer(layer.media_type); })) {
+        m_findings.push_back({FindingLevel::Info, "archive-uncompressed-layers",
+                              "docker save wrote this manifest with uncompressed layers (as it does outside the "
+                              "containerd image store), so its digest and layer digests are not the registry's: "
+                              "compare the image ID (config digest) and the diff_ids",
+                              std::size_t{0}});
+    }
+    return fetched;
+}
+
+std::vector<Result<Fetched>> DockerArchiveSource::fetch_batch(const std::vector<FetchItem> &items) {
+    if (auto loaded = load(); !loaded) return std::vector<Result<Fetched>>(items.size(), fail(loaded.error()));
+    if (m_layout) return m_layout->fetch_by_digest(items);
+    std::vector<Result<Fetched>> results;
+    for (const auto &item : items) {
+        if (item.digest == m_config->digest) {
+            results.emplace_back(*m_config);
+        } else if (item.digest == m_manifest->digest) {
+            results.emplace_back(*m_manifest);
+        } else {
+            results.emplace_back(fail(ErrorCode::NotFound, item.digest.str() + " is not in archive " +
+                                                               digestx::quoted(m_files->path()) +
+                                                               " (a classic docker save holds configs and layers)"));
+        }
+    }
+    return results;
+}
+
+Result<TagList> DockerArchiveSource::list_tags(std::size_t /*page_size*/) {
+    if (auto loaded = load(); !loaded) return fail(std::move(loaded.error()));
+    TagList list;
+    list.pages = 1;
+    for (const auto &repo_tag : m_repo_tags) {
+        auto parsed = parse_reference(repo_tag);
+        if (!parsed || parsed->source() != SourceKind::Registry || !parsed->tag()) {
+            ++list.dropped;
+            continue;
+        }
+        if (std::find(list.tags.begin(), list.tags.end(), *parsed->tag()) == list.tags.end()) {
+            list.tags.push_back(*parsed->tag());
+        }
+    }
+    return list;
+}
+
+SourceStats DockerArchiveSource::stats() const {
+    SourceStats stats = m_stats;
+    if (m_layout) stats.bytes_received += m_layout->stats().bytes_received;
+    return stats;
+}
+
+std::vector<Result<ReferrerList>> DockerArchiveSource::referrers(const std::vector<Digest> &subjects) {
+    if (auto loaded = load(); !loaded) return std::vector<Result<ReferrerList>>(subjects.size(), fail(loaded.error()));
+    if (m_layout) return m_layout->referrers(subjects);
+    return Source::referrers(subjects);
+}
+
+} // namespace digestx

@@ -1,0 +1,312 @@
+// `docker-archive:` and `oci-archive:` end to end through the real binary: archives built here,
+// in both docker save layouts and as a tarred OCI layout, from the bundled alpine:3.12 example
+// (examples/alpine-3.12: its real linux/amd64 manifest and config), plus corrupt and hostile ones.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "digestx/core/digest.hpp"
+#include "support/golden.hpp"
+#include "support/http_server.hpp"
+#include "support/inspect_schema.hpp"
+#include "support/process.hpp"
+#include "support/tar_writer.hpp"
+
+using digestx::test::ProcessResult;
+using digestx::test::TarEntry;
+using digestx::test::TarWriter;
+
+namespace {
+
+const std::string list_hex = "407b6b6a6e2df8eb050faf799c3c1241e19a677226b70c0908b8c2c1fb21631f";
+const std::string manifest_hex = "74e5ad84a67e9b8ed7609b32dc2460b76175020923d7f494a73a851446222d18";
+const std::string config_hex = "b0925e0819214cd29937af66dbaf0e6fe239997faea60922cc890f9984512507";
+const std::string diff_id_hex = "eb4bde6b29a6746e0779f80a09ca6f0806de61475059f7d56d6e20f6cc2e15f7";
+// The size `docker save` gives alpine 3.12's one layer uncompressed is not on record; any size
+// serves, since digestx never reads a layer body (the member is a hole in a sparse file).
+constexpr std::uint64_t layer_size = 5611520;
+
+std::string blob(const std::string &hex) {
+    return digestx::test::read_file(digestx::test::source_dir() + "/examples/alpine-3.12/blobs/sha256/" + hex);
+}
+
+// moby image/tarexport save.go before Docker 25: `<id>.json`, `<id>/layer.tar`, manifest.json
+// and `repositories`.
+TarWriter classic_archive() {
+    std::string layer_dir = std::string(64, 'a');
+    nlohmann::json manifest = nlohmann::json::array(
+        {{{"Config", config_hex + ".json"}, {"RepoTags", {"alpine:3.12"}}, {"Layers", {layer_dir + "/layer.tar"}}}});
+    TarWriter writer;
+    writer.directory(layer_dir + "/")
+        .file(layer_dir + "/VERSION", "1.0")
+        .large_file(layer_dir + "/layer.tar", layer_size)
+        .file(config_hex + ".json", blob(config_hex))
+        .file("manifest.json", manifest.dump())
+        .file("repositories", R"({"alpine":{"3.12":")" + layer_dir + R"("}})");
+    return writer;
+}
+
+// Docker 25+: an OCI layout (index.json naming the image) beside manifest.json.
+TarWriter layout_archive() {
+    nlohmann::json index = {{"schemaVersion", 2},
+                            {"mediaType", "application/vnd.oci.image.index.v1+json"},
+                            {"manifests",
+                             {{{"mediaType", "application/vnd.docker.distribution.manifest.v2+json"},
+                               {"digest", "sha256:" + manifest_hex},
+                               {"size", 528},
+                               {"annotations",
+                                {{"io.containerd.image.name", "docker.io/library/alpine:3.12"},
+                                 {"org.opencontainers.image.ref.name", "3.12"}}}}}}};
+    nlohmann::json manifest = nlohmann::json::array({{{"Config", "blobs/sha256/" + config_hex},
+                                                      {"RepoTags", {"alpine:3.12"}},
+                                                      {"Layers", {"blobs/sha256/" + diff_id_hex}}}});
+    TarWriter writer;
+    writer.directory("blobs/")
+        .directory("blobs/sha256/")
+        .file("blobs/sha256/" + manifest_hex, blob(manifest_hex))
+        .file("blobs/sha256/" + config_hex, blob(config_hex))
+        .large_file("blobs/sha256/" + diff_id_hex, layer_size)
+        .file("index.json", index.dump())
+        .file("manifest.json", manifest.dump())
+        .file("oci-layout", R"({"imageLayoutVersion":"1.0.0"})")
+        .file("repositories", R"({"alpine":{"3.12":")" + manifest_hex + R"("}})");
+    return writer;
+}
+
+// The whole example layout, tarred as `tar -C examples/alpine-3.12 -cf alpine.tar .` would.
+TarWriter oci_archive() {
+    std::string root = digestx::test::source_dir() + "/examples/alpine-3.12";
+    TarWriter writer;
+    writer.directory("./")
+        .file("./oci-layout", digestx::test::read_file(root + "/oci-layout"))
+        .file("./index.json", digestx::test::read_file(root + "/index.json"));
+    for (const auto &entry : std::filesystem::directory_iterator(root + "/blobs/sha256")) {
+        writer.file("./blobs/sha256/" + entry.path().filename().string(),
+                    digestx::test::read_file(entry.path().string()));
+    }
+    return writer;
+}
+
+// Runs the binary in `directory`, so references and goldens hold a relative archive name.
+ProcessResult run_in(const std::string &directory, const std::vector<std::string> &args) {
+    auto previous = std::filesystem::current_path();
+    std::filesystem::current_path(directory);
+    ProcessResult result =
+        digestx::test::run_digestx(args, {}, {{"LANG", "C.UTF-8"}, {"LC_ALL", ""}, {"LC_CTYPE", ""}, {"NO_COLOR", ""}});
+    std::filesystem::current_path(previous);
+    return result;
+}
+
+const nlohmann::json *finding(const nlohmann::json &document, const std::string &code) {
+    for (const auto &item : document["findings"]) {
+        if (item["code"] == code) return &item;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("a classic docker save archive shows its image ID, RepoTags and diff_ids", "[archive][golden]") {
+    digestx::test::TempDir dir;
+    classic_archive().write(dir.path() + "/alpine.tar");
+    for (const auto &[args, golden] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+             {{"inspect", "docker-archive:alpine.tar"}, "inspect-docker-archive.txt"},
+             {{"inspect", "docker-archive:alpine.tar", "-o", "json"}, "inspect-docker-archive.json"}}) {
+        INFO(golden);
+        ProcessResult result = run_in(dir.path(), args);
+        INFO(result.err);
+        REQUIRE(result.exit_code == 0);
+        CHECK(result.err.empty());
+        std::string mismatch = digestx::test::golden_mismatch(golden, result.out);
+        INFO(mismatch);
+        CHECK(mismatch.empty());
+    }
+    ProcessResult json = run_in(dir.path(), {"inspect", "docker-archive:alpine.tar", "-o", "json"});
+    REQUIRE(json.exit_code == 0);
+    auto document = nlohmann::json::parse(json.out);
+    auto problems = digestx::test::check_inspect_schema(document);
+    for (const auto &problem : problems)
+        UNSCOPED_INFO(problem);
+    CHECK(problems.empty());
+    CHECK(document["reference"]["source"]["kind"] == "docker-archive");
+    const auto &root = document["root"];
+    CHECK(root["layers"][0]["digest"] == "sha256:" + diff_id_hex);
+    CHECK(root["layers"][0]["size"] == layer_size);
+    CHECK(root["children"][0]["imageId"] == "sha256:" + config_hex);
+    const auto *tags = finding(document, "archive-repo-tags");
+    REQUIRE(tags != nullptr);
+    CHECK_THAT((*tags)["message"].get<std::string>(), Catch::Contains("alpine:3.12"));
+    REQUIRE(finding(document, "archive-built-manifest") != nullptr);
+
+    // The other commands read the same documents: the config byte for byte, the built manifest.
+    ProcessResult config = run_in(dir.path(), {"config", "docker-archive:alpine.tar"});
+    REQUIRE(config.exit_code == 0);
+    CHECK(config.out == blob(config_hex));
+    ProcessResult manifest = run_in(dir.path(), {"manifest", "docker-archive:alpine.tar"});
+    REQUIRE(manifest.exit_code == 0);
+    CHECK(nlohmann::json::parse(manifest.out)["config"]["digest"] == "sha256:" + config_hex);
+    ProcessResult digest = run_in(dir.path(), {"digest", "docker-archive:alpine.tar"});
+    REQUIRE(digest.exit_code == 0);
+    CHECK_THAT(digest.out, Catch::Contains(root["digest"].get<std::string>()));
+    ProcessResult tags_out = run_in(dir.path(), {"tags", "docker-archive:alpine.tar"});
+    REQUIRE(tags_out.exit_code == 0);
+    CHECK(tags_out.out == "3.12\n");
+}
+
+TEST_CASE("a Docker 25 docker save archive is read through its OCI layout", "[archive]") {
+    digestx::test::TempDir dir;
+    layout_archive().write(dir.path() + "/alpine.tar");
+    ProcessResult json = run_in(dir.path(), {"inspect", "docker-archive:alpine.tar", "-o", "json"});
+    INFO(json.err);
+    REQUIRE(json.exit_code == 0);
+    auto document = nlohmann::json::parse(json.out);
+    // The manifest docker kept is the registry's own, byte for byte: its digest is comparable.
+    CHECK(document["root"]["digest"] == "sha256:" + manifest_hex);
+    CHECK(document["root"]["children"][0]["imageId"] == "sha256:" + config_hex);
+    REQUIRE(finding(document, "archive-repo-tags") != nullptr);
+    CHECK(finding(document, "archive-built-manifest") == nullptr);
+    CHECK(finding(document, "archive-uncompressed-layers") == nullptr);
+    ProcessResult digest = run_in(dir.path(), {"digest", "docker-archive:alpine.tar"});
+    REQUIRE(digest.exit_code == 0);
+    CHECK_THAT(digest.out, Catch::Contains("sha256:" + manifest_hex));
+}
+
+TEST_CASE("an oci-archive reads as the layout it holds", "[archive]") {
+    digestx::test::TempDir dir;
+    oci_archive().write(dir.path() + "/alpine-oci.tar");
+    ProcessResult digest = run_in(dir.path(), {"digest", "oci-archive:alpine-oci.tar:3.12"});
+    INFO(digest.err);
+    REQUIRE(digest.exit_code == 0);
+    CHECK_THAT(digest.out, Catch::Contains("sha256:" + list_hex));
+    ProcessResult config = run_in(dir.path(), {"config", "--platform", "linux/amd64", "oci-archive:alpine-oci.tar"});
+    REQUIRE(config.exit_code == 0);
+    CHECK(config.out == blob(config_hex));
+    ProcessResult json = run_in(dir.path(), {"inspect", "oci-archive:alpine-oci.tar:3.12", "-o", "json"});
+    REQUIRE(json.exit_code == 0);
+    auto document = nlohmann::json::parse(json.out);
+    CHECK(document["reference"]["source"]["kind"] == "oci-archive");
+    CHECK(document["root"]["children"].size() == 7);
+    ProcessResult missing_tag = run_in(dir.path(), {"inspect", "oci-archive:alpine-oci.tar:3.13"});
+    CHECK(missing_tag.exit_code == 3);
+    CHECK(missing_tag.out.empty());
+}
+
+TEST_CASE("corrupt, hostile and wrong archives fail with one line and the contract's code", "[archive][fault]") {
+    digestx::test::TempDir dir;
+    std::string good = classic_archive().bytes();
+    TarEntry bad_checksum{"manifest.json", '0', "[]", 0, {}, {}, true};
+    TarEntry giant{"manifest.json", '0', "[]", 0, {}, std::string("77777777777\0", 12), false};
+    nlohmann::json two =
+        nlohmann::json::array({{{"Config", "a.json"}, {"RepoTags", {"a:1"}}, {"Layers", nlohmann::json::array()}},
+                               {{"Config", "b.json"}, {"RepoTags", {"b:1"}}, {"Layers", nlohmann::json::array()}}});
+    nlohmann::json escaping = nlohmann::json::array({{{"Config", "c.json"}, {"Layers", {"x/layer.tar"}}}});
+    struct Case {
+        std::string name;
+        std::string bytes;
+        int exit_code;
+        std::string fragment;
+    };
+    std::vector<Case> cases = {
+        {"traversal.tar", TarWriter().file("../../etc/passwd", "x").bytes(), 5, "unsafe member name"},
+        {"absolute.tar", TarWriter().file("/manifest.json", "[]").bytes(), 5, "unsafe member name"},
+        {"symlink.tar", TarWriter().symlink("manifest.json", "../../../etc/passwd").bytes(), 5,
+         "points outside the archive"},
+        {"truncated.tar", good.substr(0, good.size() / 2), 5, "truncated"},
+        {"checksum.tar", TarWriter().entry(bad_checksum).bytes(), 5, "bad header checksum"},
+        {"giant.tar", TarWriter().entry(giant).bytes(), 5, "claims 8589934591 bytes"},
+        {"empty.tar", std::string(1024, '\0'), 5, "is not a docker save archive"},
+        {"notjson.tar", TarWriter().file("manifest.json", "{").bytes(), 5, "manifest.json"},
+        {"two.tar", TarWriter().file("manifest.json", two.dump()).bytes(), 2, "holds 2 images (a:1, b:1)"},
+        {"layer-missing.tar",
+         TarWriter().file("c.json", blob(config_hex)).file("manifest.json", escaping.dump()).bytes(), 5,
+         "is not a file in the archive"},
+        {"link-loop.tar", TarWriter().symlink("manifest.json", "a").symlink("a", "manifest.json").bytes(), 5, "hops"},
+    };
+    for (const auto &c : cases) {
+        INFO(c.name);
+        {
+            std::ofstream out(dir.path() + "/" + c.name, std::ios::binary);
+            out << c.bytes;
+        }
+        ProcessResult result = run_in(dir.path(), {"inspect", "docker-archive:" + c.name});
+        INFO(result.err);
+        CHECK(result.exit_code == c.exit_code);
+        CHECK(result.out.empty());
+        CHECK_THAT(result.err, Catch::Contains(c.fragment));
+        CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+    }
+    ProcessResult missing = run_in(dir.path(), {"inspect", "docker-archive:nowhere.tar"});
+    CHECK(missing.exit_code == 3);
+    CHECK(missing.out.empty());
+    ProcessResult directory = run_in(dir.path(), {"inspect", "oci-archive:."});
+    CHECK(directory.exit_code == 2);
+    CHECK_THAT(directory.err, Catch::Contains("not a regular file"));
+}
+
+TEST_CASE("a layer docker save wrote as a link to another image's layer is followed", "[archive]") {
+    // docker save before Docker 25 wrote a layer shared with an image saved earlier in the same
+    // archive as a symbolic link to that layer's directory entry.
+    nlohmann::json manifest = nlohmann::json::array(
+        {{{"Config", config_hex + ".json"}, {"RepoTags", nullptr}, {"Layers", {"bbb/layer.tar"}}}});
+    digestx::test::TempDir dir;
+    // The layer is 1 GiB, a hole in a sparse file: the archive is read by its headers alone.
+    constexpr std::uint64_t gib = 1ULL << 30U;
+    TarWriter()
+        .large_file("aaa/layer.tar", gib)
+        .symlink("bbb/layer.tar", "../aaa/layer.tar")
+        .file(config_hex + ".json", blob(config_hex))
+        .file("manifest.json", manifest.dump())
+        .write(dir.path() + "/linked.tar");
+    ProcessResult json = run_in(dir.path(), {"inspect", "docker-archive:linked.tar", "-o", "json"});
+    INFO(json.err);
+    REQUIRE(json.exit_code == 0);
+    auto document = nlohmann::json::parse(json.out);
+    CHECK(document["root"]["layers"][0]["size"] == gib);
+    const auto *tags = finding(document, "archive-repo-tags");
+    REQUIRE(tags != nullptr);
+    CHECK_THAT((*tags)["message"].get<std::string>(), Catch::Contains("no tag (it was saved by image ID)"));
+}
+
+TEST_CASE("a Docker 25 archive of uncompressed layers says its digests are docker's own", "[archive]") {
+    // What docker save writes from the classic image store: an OCI manifest of uncompressed layers.
+    nlohmann::ordered_json manifest = {{"schemaVersion", 2},
+                                       {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                       {"config",
+                                        {{"mediaType", "application/vnd.oci.image.config.v1+json"},
+                                         {"digest", "sha256:" + config_hex},
+                                         {"size", 1471}}},
+                                       {"layers",
+                                        {{{"mediaType", "application/vnd.oci.image.layer.v1.tar"},
+                                          {"digest", "sha256:" + diff_id_hex},
+                                          {"size", layer_size}}}}};
+    std::string bytes = manifest.dump();
+    std::string hex = digestx::Digest::compute(bytes).hex();
+    nlohmann::json index = {{"schemaVersion", 2},
+                            {"manifests",
+                             {{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                               {"digest", "sha256:" + hex},
+                               {"size", bytes.size()}}}}};
+    digestx::test::TempDir dir;
+    TarWriter()
+        .file("blobs/sha256/" + hex, bytes)
+        .file("blobs/sha256/" + config_hex, blob(config_hex))
+        .large_file("blobs/sha256/" + diff_id_hex, layer_size)
+        .file("index.json", index.dump())
+        .file("oci-layout", R"({"imageLayoutVersion":"1.0.0"})")
+        .write(dir.path() + "/plain.tar");
+    ProcessResult json = run_in(dir.path(), {"inspect", "docker-archive:plain.tar", "-o", "json"});
+    INFO(json.err);
+    REQUIRE(json.exit_code == 0);
+    auto document = nlohmann::json::parse(json.out);
+    CHECK(document["root"]["digest"] == "sha256:" + hex);
+    CHECK(document["root"]["compressedSize"].is_null());
+    CHECK(document["root"]["children"][0]["imageId"] == "sha256:" + config_hex);
+    REQUIRE(finding(document, "archive-uncompressed-layers") != nullptr);
+    CHECK(finding(document, "archive-built-manifest") == nullptr);
+}
