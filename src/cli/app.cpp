@@ -144,12 +144,14 @@ int run(const std::vector<std::string> &args, Context &ctx) {
     }();
     if (!outcome) {
         ctx.err << "digestx: error: " << sanitize(outcome.error().describe(), 2000) << "\n";
+        // Which signal interrupted the run decides the status: 130 (SIGINT) or 143 (SIGTERM).
+        if (outcome.error().code == ErrorCode::Interrupted && net::interrupted()) return net::interrupt_exit_code();
         return exit_code(outcome.error().code);
     }
     if (net::interrupted()) {
-        // SIGINT after the last transfer: the output may be incomplete, so none is printed (E4).
+        // A signal after the last transfer: the output may be incomplete, so none is printed (E4).
         ctx.err << "digestx: error: interrupted\n";
-        return exit_code(ErrorCode::Interrupted);
+        return net::interrupt_exit_code();
     }
     // An exit code (0, 1, or a partial failure's) keeps the output the command wrote.
     return deliver(ctx, buffered.str(), *outcome);

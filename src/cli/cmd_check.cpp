@@ -18,6 +18,7 @@
 #include "digestx/core/platform.hpp"
 #include "digestx/explain/graph_diff.hpp"
 #include "digestx/io/host_platform.hpp"
+#include "digestx/net/interrupt.hpp"
 #include "digestx/resolve/select.hpp"
 #include "digestx/core/text.hpp"
 
@@ -226,6 +227,9 @@ Result<int> run_check(const CheckOptions &options, Context &ctx, const GlobalOpt
     Plan plan = plan_checks(*files);
     auto verdicts = verify_all(plan, options, ctx, globals);
     if (!verdicts) return fail(std::move(verdicts.error()));
+    // A signal ended every unfinished verification: one "interrupted" line, not a report whose
+    // rows all say so (E4).
+    if (net::interrupted()) return fail(ErrorCode::Interrupted, "interrupted");
 
     std::vector<CheckRow> rows;
     for (const auto &file : *files) {

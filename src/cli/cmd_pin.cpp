@@ -16,6 +16,7 @@
 #include "digestx/core/text.hpp"
 #include "digestx/pinning/diff.hpp"
 #include "digestx/io/file.hpp"
+#include "digestx/net/interrupt.hpp"
 #include "digestx/pinning/rewrite.hpp"
 
 namespace digestx::cli {
@@ -166,6 +167,9 @@ Result<std::vector<std::optional<Result<PinTarget>>>> resolve_all(const Plan &pl
     };
     ReferenceWork work = [&](Source &source, std::size_t item) { targets[item] = pin_target(source, plan.tags[item]); };
     run_by_repository(plan.tags, options.jobs, make, work, ctx, "resolving");
+    // A signal ended every unfinished transfer: the run stops with one "interrupted" line (and
+    // 130 or 143) before any file is touched, not with one error per reference (E4).
+    if (net::interrupted()) return fail(ErrorCode::Interrupted, "interrupted");
     return targets;
 }
 

@@ -16,7 +16,7 @@ static_assert(lists_every_error_code());
 
 // 70 and 74 are sysexits.h's EX_SOFTWARE and EX_IOERR; 130 and 141 are 128 + the signal number,
 // as a shell reports SIGINT and SIGPIPE.
-constexpr std::array<ExitCodeRow, 12> exit_codes{{
+constexpr std::array<ExitCodeRow, 13> exit_codes{{
     {0, "success"},
     {1, "verification mismatch (a pinned digest drifted)"},
     {2, "usage or input error (no network used)"},
@@ -27,8 +27,9 @@ constexpr std::array<ExitCodeRow, 12> exit_codes{{
     {7, "rate limited"},
     {70, "internal error"},
     {74, "output not written (stdout or a pinned file: disk full, I/O error, read-only, permission)"},
-    {130, "interrupted"},
+    {130, "interrupted (SIGINT)"},
     {closed_pipe_exit_code, "stdout closed by its reader (no message, as for SIGPIPE)"},
+    {terminated_exit_code, "terminated (SIGTERM)"},
 }};
 
 } // namespace

@@ -12,6 +12,7 @@
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/model.hpp"
 #include "support/process.hpp"
+#include "support/skip.hpp"
 
 using digestx::Digest;
 using digestx::ErrorCode;
@@ -185,8 +186,7 @@ void check_document(const json &entry, const std::string &bytes, const std::stri
 TEST_CASE("every conformance manifest parses as documented", "[conformance][model]") {
     std::string shared = digestx::test::shared_dir();
     if (shared.empty()) {
-        WARN("../shared is absent: manifest conformance vectors are skipped");
-        return;
+        DIGESTX_SKIP("../shared is absent: manifest conformance vectors are skipped");
     }
     const std::string dir = shared + "/conformance/manifests";
     json index = json::parse(digestx::test::read_file(dir + "/index.json"));
@@ -226,8 +226,7 @@ TEST_CASE("every conformance manifest parses as documented", "[conformance][mode
 TEST_CASE("expected platform children are entries of their index", "[conformance][model]") {
     std::string shared = digestx::test::shared_dir();
     if (shared.empty()) {
-        WARN("../shared is absent: selection vectors are skipped");
-        return;
+        DIGESTX_SKIP("../shared is absent: selection vectors are skipped");
     }
     const std::string dir = shared + "/conformance/manifests";
     json selections = json::parse(digestx::test::read_file(dir + "/selections.json"));
@@ -250,8 +249,7 @@ TEST_CASE("expected platform children are entries of their index", "[conformance
 TEST_CASE("attestation and builder entries of real indexes", "[conformance][model]") {
     std::string shared = digestx::test::shared_dir();
     if (shared.empty()) {
-        WARN("../shared is absent: attestation vectors are skipped");
-        return;
+        DIGESTX_SKIP("../shared is absent: attestation vectors are skipped");
     }
     const std::string dir = shared + "/conformance/manifests";
     auto nginx = digestx::parse_document(digestx::test::read_file(dir + "/forgejo-nginx-index-with-attestation.json"));

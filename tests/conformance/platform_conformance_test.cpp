@@ -14,6 +14,7 @@
 #include "digestx/io/host_platform.hpp"
 #include "digestx/core/platform.hpp"
 #include "support/process.hpp"
+#include "support/skip.hpp"
 
 using digestx::MatchMode;
 using digestx::Platform;
@@ -125,8 +126,7 @@ std::vector<Platform> from_json_all(const json &objects) {
 TEST_CASE("containerd Parse, Format and FormatAll vectors", "[platform][conformance]") {
     auto vectors = load("platforms.json");
     if (!vectors) {
-        WARN("../shared is absent: platform conformance vectors are skipped");
-        return;
+        DIGESTX_SKIP("../shared is absent: platform conformance vectors are skipped");
     }
     std::size_t run = 0;
     for (const auto &vector : (*vectors)["parse"]) {
@@ -147,8 +147,7 @@ TEST_CASE("containerd Parse, Format and FormatAll vectors", "[platform][conforma
 TEST_CASE("containerd Parse rejects the invalid specifiers", "[platform][conformance]") {
     auto vectors = load("platforms.json");
     if (!vectors) {
-        WARN("../shared is absent: platform conformance vectors are skipped");
-        return;
+        DIGESTX_SKIP("../shared is absent: platform conformance vectors are skipped");
     }
     REQUIRE_FALSE((*vectors)["parse_invalid"].empty());
     for (const auto &vector : (*vectors)["parse_invalid"]) {
@@ -164,8 +163,7 @@ TEST_CASE("containerd Parse rejects the invalid specifiers", "[platform][conform
 TEST_CASE("containerd FormatAll encodes and round-trips os.version and os.features", "[platform][conformance]") {
     auto vectors = load("platforms.json");
     if (!vectors) {
-        WARN("../shared is absent: platform conformance vectors are skipped");
-        return;
+        DIGESTX_SKIP("../shared is absent: platform conformance vectors are skipped");
     }
     REQUIRE_FALSE((*vectors)["format_all"].empty());
     for (const auto &vector : (*vectors)["format_all"]) {
@@ -182,8 +180,7 @@ TEST_CASE("containerd FormatAll encodes and round-trips os.version and os.featur
 TEST_CASE("containerd Only, OnlyStrict and OnlyOS matcher vectors", "[platform][conformance]") {
     auto vectors = load("platforms.json");
     if (!vectors) {
-        WARN("../shared is absent: platform conformance vectors are skipped");
-        return;
+        DIGESTX_SKIP("../shared is absent: platform conformance vectors are skipped");
     }
     std::size_t run = 0;
     for (const char *section : {"matcher_only", "matcher_only_strict", "matcher_only_os"}) {
@@ -203,8 +200,7 @@ TEST_CASE("containerd Only, OnlyStrict and OnlyOS matcher vectors", "[platform][
 TEST_CASE("containerd ordering vectors", "[platform][conformance]") {
     auto vectors = load("platforms.json");
     if (!vectors) {
-        WARN("../shared is absent: platform conformance vectors are skipped");
-        return;
+        DIGESTX_SKIP("../shared is absent: platform conformance vectors are skipped");
     }
     REQUIRE_FALSE((*vectors)["ordering"].empty());
     for (const auto &vector : (*vectors)["ordering"]) {
@@ -232,8 +228,7 @@ TEST_CASE("containerd ordering vectors", "[platform][conformance]") {
 TEST_CASE("containerd Windows os.version matching, ordering and host compatibility", "[platform][conformance]") {
     auto vectors = load("platforms.json");
     if (!vectors) {
-        WARN("../shared is absent: platform conformance vectors are skipped");
-        return;
+        DIGESTX_SKIP("../shared is absent: platform conformance vectors are skipped");
     }
     for (const auto &vector : (*vectors)["windows_matcher"]) {
         INFO("host " << vector["host"].dump() << ", candidate " << vector["candidate"].dump());
@@ -262,8 +257,7 @@ TEST_CASE("containerd Windows os.version matching, ordering and host compatibili
 TEST_CASE("containerd CPU variant from the uname machine and the normalizeArch table", "[platform][conformance]") {
     auto vectors = load("platforms.json");
     if (!vectors) {
-        WARN("../shared is absent: platform conformance vectors are skipped");
-        return;
+        DIGESTX_SKIP("../shared is absent: platform conformance vectors are skipped");
     }
     for (const auto &vector : (*vectors)["cpu_variant_from_uname_machine"]) {
         std::string input = vector["input"].get<std::string>();
@@ -294,8 +288,7 @@ TEST_CASE("containerd CPU variant from the uname machine and the normalizeArch t
 TEST_CASE("moby index selection vectors", "[platform][conformance]") {
     auto vectors = load("platforms.json");
     if (!vectors) {
-        WARN("../shared is absent: platform conformance vectors are skipped");
-        return;
+        DIGESTX_SKIP("../shared is absent: platform conformance vectors are skipped");
     }
     REQUIRE_FALSE((*vectors)["index_selection"].empty());
     for (const auto &vector : (*vectors)["index_selection"]) {
@@ -376,8 +369,7 @@ const Divergence *divergence_for(const std::string &document, const Platform &wa
 TEST_CASE("containers/image index selection vectors on the shared manifests", "[platform][conformance]") {
     auto selections = load("manifests/selections.json");
     if (!selections) {
-        WARN("../shared is absent: platform selection vectors are skipped");
-        return;
+        DIGESTX_SKIP("../shared is absent: platform selection vectors are skipped");
     }
     std::string folder = digestx::test::shared_dir() + "/conformance/manifests/";
     std::size_t diverged = 0;

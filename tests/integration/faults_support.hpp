@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "support/fake_registry.hpp"
 #include "support/http_server.hpp"
 #include "support/process.hpp"
@@ -142,6 +144,25 @@ inline std::vector<std::string> requests_seen(const TestHttpServer &server) {
     for (const auto &request : server.requests())
         seen.push_back(request.method + " " + request_path(request));
     return seen;
+}
+
+/// A descriptor of `bytes` typed `media_type`.
+inline nlohmann::ordered_json descriptor_of(const std::string &media_type, const std::string &bytes) {
+    return {{"mediaType", media_type}, {"digest", digest_of(bytes)}, {"size", bytes.size()}};
+}
+
+/// An index entry for `bytes` on linux/`architecture` (and `variant` when not empty).
+inline nlohmann::ordered_json entry_of(const std::string &bytes, const std::string &media_type,
+                                       const std::string &architecture, const std::string &variant = {}) {
+    auto entry = descriptor_of(media_type, bytes);
+    entry["platform"] = {{"architecture", architecture}, {"os", "linux"}};
+    if (!variant.empty()) entry["platform"]["variant"] = variant;
+    return entry;
+}
+
+/// An OCI index of `entries`.
+inline nlohmann::ordered_json index_of(nlohmann::ordered_json entries) {
+    return {{"schemaVersion", 2}, {"mediaType", oci_index_type}, {"manifests", std::move(entries)}};
 }
 
 inline const std::string app_manifests = "/v2/library/app/manifests/";

@@ -122,10 +122,23 @@ struct TestHttpServer::Impl {
     std::vector<std::thread> workers;
 
     void accept_loop();
+    bool pause(std::chrono::milliseconds duration) const;
     void serve(int fd);
     bool read_request(Connection &connection, std::string &pending, RecordedRequest &request);
     bool send_response(Connection &connection, const RecordedRequest &request, const ScriptedResponse &response);
 };
+
+// A stall that a stopping server cuts short, so that a test may stall for minutes (a transfer
+// that only a signal or a deadline ends) and still be torn down at once. False when stopping.
+bool TestHttpServer::Impl::pause(std::chrono::milliseconds duration) const {
+    auto until = std::chrono::steady_clock::now() + duration;
+    while (!stopping) {
+        auto left = until - std::chrono::steady_clock::now();
+        if (left <= std::chrono::milliseconds(0)) return true;
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(20)));
+    }
+    return false;
+}
 
 void TestHttpServer::Impl::accept_loop() {
     while (!stopping) {
@@ -189,7 +202,7 @@ bool TestHttpServer::Impl::read_request(Connection &connection, std::string &pen
 
 bool TestHttpServer::Impl::send_response(Connection &connection, const RecordedRequest &request,
                                          const ScriptedResponse &response) {
-    if (response.delay_before_headers.count() > 0) std::this_thread::sleep_for(response.delay_before_headers);
+    if (response.delay_before_headers.count() > 0 && !pause(response.delay_before_headers)) return false;
     std::string head = "HTTP/1.1 " + std::to_string(response.status) + " " + reason_phrase(response.status) + "\r\n";
     bool has_length = false;
     for (const auto &[key, value] : response.headers) {
@@ -225,7 +238,7 @@ bool TestHttpServer::Impl::send_response(Connection &connection, const RecordedR
         }
         if (!connection.write_all(framed)) return false;
         sent += size;
-        if (response.delay_between_chunks.count() > 0) std::this_thread::sleep_for(response.delay_between_chunks);
+        if (response.delay_between_chunks.count() > 0 && !pause(response.delay_between_chunks)) return false;
     }
     if (response.close_after) return false;
     if (response.chunked && !connection.write_all("0\r\n\r\n")) return false;

@@ -44,6 +44,11 @@ struct ExitCodeRow {
 /// nothing is reported: the driver ends quietly.
 inline constexpr int closed_pipe_exit_code = 141;
 
+/// The exit code after SIGTERM ended a run: 128 + SIGTERM, as a shell reports for a program the
+/// signal killed (what `timeout`, systemd and CI runners send to stop a job). SIGINT is
+/// ErrorCode::Interrupted's 130 by the same rule; both stop transfers the same way.
+inline constexpr int terminated_exit_code = 143;
+
 /// The whole exit-code contract in ascending order: every code digestx can exit with. `--help`
 /// prints it, README.md's "Exit codes" table lists the same codes (a unit test holds them
 /// together), and exit_code() only returns codes listed here.
