@@ -26,7 +26,7 @@ Result<std::string> read_bounded(const std::filesystem::path &path, std::size_t 
 }
 
 FetchNote note_for(const std::string &location, const std::string &media_type) {
-    return FetchNote{FetchMethod::Read, location, {}, media_type, std::nullopt, "oci-layout", 0};
+    return FetchNote{FetchMethod::Read, location, {}, media_type, std::nullopt, "oci-layout", 0, ""};
 }
 
 } // namespace
