@@ -8,6 +8,8 @@ packages=(
   libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libcli11-dev catch2 libexpected-dev
   # YAML parser for the Compose, Kubernetes and workflow scanners of `check` and `pin`.
   libyaml-cpp-dev
+  # TOML parser for containers' registries.conf (registry mirrors and relocations).
+  libtomlplusplus-dev
   # The CNCF distribution registry: the integration tests start real instances of it.
   docker-registry
   # libcrypt's bcrypt writes the test registry's htpasswd file (no apache2-utils needed).

@@ -58,6 +58,18 @@ void add_global_options(CLI::App &app, GlobalOptions &globals) {
                  "flavour (OCI vs Docker) than the document's mediaType");
     app.add_flag("-v,--verbose", globals.verbose, "Trace requests on stderr (credentials redacted)");
     app.add_flag("--no-color", globals.no_color, "Never colour the output");
+    app.add_option("--mirror", globals.mirrors,
+                   "Read through this registry mirror first, [REGISTRY=][http://]HOST[:PORT][/NAMESPACE] "
+                   "(repeatable, tried in order; REGISTRY defaults to docker.io), before the configured ones")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    app.add_flag("--no-mirrors", globals.no_mirrors,
+                 "Ignore the registry settings of /etc/docker/daemon.json and registries.conf (mirrors, "
+                 "relocations, blocks)");
+    app.add_flag("--tags-from-mirror", globals.tags_from_mirror,
+                 "digest, verify, check and pin: read tags through the mirrors too (by default they read tags from "
+                 "the registry itself and report a mirror whose tag differs; inspect, manifest and config always "
+                 "read through mirrors, as docker pull does)");
     app.add_option("--max-manifest-bytes", globals.max_manifest_bytes,
                    "Largest manifest, index, config or tags page read (default " + std::to_string(max_manifest_bytes) +
                        ")")

@@ -47,7 +47,9 @@ Result<int> run_reference_digest(const DigestOptions &options, Context &ctx, con
         if (!request) return fail(std::move(request.error()));
         platform = std::move(*request);
     }
-    auto source = make_source(*reference, globals, ctx);
+    // The digest to pin comes from the registry itself, as for verify, check and pin: a mirror's
+    // tag may lag behind.
+    auto source = make_source(*reference, globals, ctx, SourceChoice{{}, pin_tags_policy(globals)});
     if (!source) return fail(std::move(source.error()));
     auto target = pin_target(**source, *reference, platform);
     if (!target) return fail(std::move(target.error()));

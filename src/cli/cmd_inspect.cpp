@@ -33,7 +33,7 @@ Result<AcceptComparison> full_list_answer(RegistrySource &source, const Referenc
                                           const std::string &preset) {
     auto target = registry::ManifestTarget::of(reference);
     target.accept = media::default_accept_preset().types;
-    auto outcome = source.client().head_manifest(reference.repository(), target);
+    auto outcome = source.client().head_manifest(source.repository(), target);
     if (!outcome) return fail(std::move(outcome.error()));
     AcceptComparison comparison{preset, {}, outcome->head.content_type};
     if (outcome->digest) comparison.full_digest = outcome->digest->str();

@@ -108,23 +108,21 @@ Result<int> run_manifest(const ManifestOptions &options, Context &ctx, const Glo
     }
     auto request = platform_request(globals);
     if (!request) return fail(std::move(request.error()));
-    std::unique_ptr<Source> source;
-    if (reference->source() == SourceKind::Registry) {
+    if (reference->source() == SourceKind::Registry && options.head) {
+        // A HEAD reports how the registry itself answers, so it never goes to a mirror.
         auto registry = make_registry_source(*reference, globals, ctx, preset->types);
         if (!registry) return fail(std::move(registry.error()));
-        if (options.head) {
-            auto outcome =
-                (*registry)->client().head_manifest(reference->repository(), registry::ManifestTarget::of(*reference));
-            if (!outcome) return fail(std::move(outcome.error()));
-            write_head(ctx.out, *outcome, *reference, globals);
-            return 0;
-        }
-        source = std::move(*registry);
-    } else {
-        auto local = make_source(*reference, globals, ctx);
-        if (!local) return fail(std::move(local.error()));
-        source = std::move(*local);
+        auto outcome =
+            (*registry)->client().head_manifest((*registry)->repository(), registry::ManifestTarget::of(*reference));
+        if (!outcome) return fail(std::move(outcome.error()));
+        write_head(ctx.out, *outcome, *reference, globals);
+        return 0;
     }
+    auto opened = make_source(
+        *reference, globals, ctx,
+        SourceChoice{reference->source() == SourceKind::Registry ? preset->types : std::vector<std::string>{}});
+    if (!opened) return fail(std::move(opened.error()));
+    std::unique_ptr<Source> source = std::move(*opened);
     if (!globals.platform.empty()) {
         PlatformWalkOptions walk_options;
         walk_options.fetch_manifest = true;

@@ -89,7 +89,7 @@ Result<int> run_verify(const VerifyOptions &options, Context &ctx, const GlobalO
     }
     auto pin = read_pin(options);
     if (!pin) return fail(std::move(pin.error()));
-    auto source = make_source(pin->reference, globals, ctx);
+    auto source = make_source(pin->reference, globals, ctx, SourceChoice{{}, pin_tags_policy(globals)});
     if (!source) return fail(std::move(source.error()));
     auto verdict = verify_pin(**source, pin->reference, pin->pinned);
     if (!verdict)

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -37,6 +38,9 @@ struct GlobalOptions {
     bool strict = false;                      ///< --strict: header/content disagreements are errors
     bool verbose = false;                     ///< --verbose: redacted request trace on stderr
     bool no_color = false;                    ///< --no-color
+    std::vector<std::string> mirrors;         ///< --mirror [REGISTRY=]HOST[/NAMESPACE], in order
+    bool no_mirrors = false;                  ///< --no-mirrors: ignore configured mirrors
+    bool tags_from_mirror = false;            ///< --tags-from-mirror: verify/check/pin read tags via mirrors
     /// --max-manifest-bytes: cap of a manifest, index, config or tags page (fault catalogue B6)
     std::size_t max_manifest_bytes = digestx::max_manifest_bytes;
 };

@@ -6,6 +6,7 @@
 
 #include "digestx/core/text.hpp"
 #include "digestx/net/certs_dir.hpp"
+#include "mirror_setup.hpp"
 #include "stored_credentials.hpp"
 
 namespace digestx::cli {
@@ -61,6 +62,9 @@ Result<NetworkSettings> network_settings(const GlobalOptions &globals, Context &
     settings.client.max_manifest_bytes = globals.max_manifest_bytes;
     settings.client.diagnostics = &ctx.err;
     settings.client.verbose = globals.verbose;
+    auto mirrors = load_mirror_config(globals, ctx);
+    if (!mirrors) return fail(std::move(mirrors.error()));
+    settings.mirrors = std::move(*mirrors);
     return settings;
 }
 
@@ -99,19 +103,6 @@ Result<std::unique_ptr<registry::RegistryClient>> make_client(const Reference &r
     return std::make_unique<registry::RegistryClient>(std::shared_ptr<net::Transport>(std::move(*transport)),
                                                       reference.endpoint(), std::move(settings.credentials),
                                                       std::move(settings.client));
-}
-
-Result<std::unique_ptr<registry::RegistryClient>> connect_registry(const Reference &reference,
-                                                                   const GlobalOptions &globals, Context &ctx,
-                                                                   std::vector<std::string> accept) {
-    auto settings = network_settings(globals, ctx);
-    if (!settings) return fail(std::move(settings.error()));
-    settings->client.accept = std::move(accept);
-    if (globals.verbose) {
-        ctx.err << "digestx: note: reading " << sanitize(reference.canonical(), 600) << " from "
-                << sanitize(reference.endpoint(), 300) << "\n";
-    }
-    return make_client(reference, std::move(*settings));
 }
 
 } // namespace digestx::cli

@@ -13,6 +13,7 @@
 #include "digestx/auth/credential_store.hpp"
 #include "digestx/auth/credentials.hpp"
 #include "digestx/core/reference.hpp"
+#include "digestx/mirror/mirrors.hpp"
 #include "digestx/net/curl_transport.hpp"
 #include "digestx/registry/client.hpp"
 
@@ -25,6 +26,7 @@ struct NetworkSettings {
     /// Stored credentials (config files, helpers), looked up per host where --username does not apply.
     std::shared_ptr<auth::CredentialStore> store;
     registry::ClientOptions client; ///< --plain-http, --strict, caps, diagnostics
+    mirror::MirrorConfig mirrors;   ///< --mirror, daemon.json and registries.conf (mirror_setup.hpp)
 };
 
 /// The default overall deadline when --timeout is not given.
@@ -33,8 +35,10 @@ inline constexpr double default_timeout_seconds = 300;
 /// Reads the global options; with --password-stdin, reads one line from ctx.in (never echoed).
 /// Also sets up the stored-credentials search, used for every registry --username is not for
 /// (nothing is read until a registry asks for credentials).
+/// Also reads the mirror configuration (load_mirror_config).
 /// Errors are ErrorCode::Usage: --username without --password-stdin or the reverse, an empty
-/// password, credentials check_credentials() refuses. --insecure prints a warning on ctx.err.
+/// password, credentials check_credentials() refuses, a broken mirror configuration. --insecure
+/// prints a warning on ctx.err.
 Result<NetworkSettings> network_settings(const GlobalOptions &globals, Context &ctx);
 
 /// A client for the registry of `reference` from settings already read, owning its transport.
@@ -42,11 +46,5 @@ Result<NetworkSettings> network_settings(const GlobalOptions &globals, Context &
 /// repository on the registry's first challenge, and with --verbose says on
 /// settings.client.diagnostics where they came from (never what they are).
 Result<std::unique_ptr<registry::RegistryClient>> make_client(const Reference &reference, NetworkSettings settings);
-
-/// A client for the registry of `reference` (a registry reference) from the global options,
-/// sending `accept` as the manifest Accept list (empty: digestx's default list).
-Result<std::unique_ptr<registry::RegistryClient>> connect_registry(const Reference &reference,
-                                                                   const GlobalOptions &globals, Context &ctx,
-                                                                   std::vector<std::string> accept = {});
 
 } // namespace digestx::cli

@@ -1,5 +1,7 @@
 #include "digestx/explain/explain.hpp"
 
+#include <algorithm>
+
 #include "accept_findings.hpp"
 #include "digestx/core/media_type.hpp"
 #include "digestx/core/text.hpp"
@@ -307,6 +309,40 @@ std::string_view role_name(Role role) noexcept {
     return "not-read";
 }
 
+namespace {
+
+// One finding per mirror that answered: which documents it gave, and why that is safe (each was
+// verified against its digest) except for the tag, whose answer is the mirror's own.
+void mirror_findings(const ImageTree &tree, Explanation &explanation) {
+    std::vector<std::string> mirrors;
+    for (const auto &node : tree.nodes) {
+        if (!node.note || node.note->mirror.empty()) continue;
+        if (std::find(mirrors.begin(), mirrors.end(), node.note->mirror) == mirrors.end()) {
+            mirrors.push_back(node.note->mirror);
+        }
+    }
+    for (const auto &mirror : mirrors) {
+        std::size_t count = 0;
+        std::optional<std::size_t> first;
+        bool root = false;
+        for (const auto &node : tree.nodes) {
+            if (!node.note || node.note->mirror != mirror) continue;
+            ++count;
+            if (!first) first = node.id;
+            if (node.parent == std::nullopt) root = true;
+        }
+        std::string message = std::to_string(count) + (count == 1 ? " document" : " documents") + " came from mirror " +
+                              sanitize(mirror, 200) + ", each verified against its digest";
+        if (root && !tree.reference.digest()) {
+            message += "; the tag was read there, and a mirror's tag can lag behind " + tree.reference.registry() +
+                       " (verify and check read tags from the registry itself)";
+        }
+        explanation.findings.push_back({FindingLevel::Info, "served-by-mirror", std::move(message), first});
+    }
+}
+
+} // namespace
+
 Explanation explain(const ImageTree &tree) {
     Explanation explanation;
     explanation.findings = tree.findings;
@@ -328,8 +364,8 @@ Explanation explain(const ImageTree &tree) {
                                       "schema2 manifest into this schema1 one: its digest is not the image's",
                                       node.id});
         }
-        if (node.note && node.note->answered_by != "oci-layout" && node.parent == std::nullopt &&
-            !tree.reference.registry().empty() && !node.note->answered_by.empty() &&
+        if (node.note && node.note->mirror.empty() && node.note->answered_by != "oci-layout" &&
+            node.parent == std::nullopt && !tree.reference.registry().empty() && !node.note->answered_by.empty() &&
             node.note->answered_by != tree.reference.endpoint()) {
             explanation.findings.push_back({FindingLevel::Info, "served-elsewhere",
                                             "the answer came from " + sanitize(node.note->answered_by, 120) +
@@ -337,6 +373,7 @@ Explanation explain(const ImageTree &tree) {
                                             node.id});
         }
     }
+    mirror_findings(tree, explanation);
     if (tree.accept) {
         explain_detail::add_accept_comparison(tree, explanation);
     } else {

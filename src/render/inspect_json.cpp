@@ -23,6 +23,7 @@ Json fetch_json(const FetchNote &note) {
     out["contentType"] = text_or_null(note.content_type);
     out["headerDigest"] = note.header_digest ? Json(*note.header_digest) : Json(nullptr);
     out["answeredBy"] = text_or_null(note.answered_by);
+    out["mirror"] = text_or_null(note.mirror);
     out["status"] = note.status == 0 ? Json(nullptr) : Json(note.status);
     return out;
 }
@@ -127,7 +128,9 @@ Json requests_json(const SourceStats &stats) {
     out["manifestHeads"] = stats.manifest_heads;
     out["manifestGets"] = stats.manifest_gets;
     out["blobGets"] = stats.blob_gets;
-    out["dockerHubPulls"] = stats.manifest_gets;
+    // What reached the registry itself: GETs a mirror answered never count on Docker Hub.
+    out["dockerHubPulls"] = stats.manifest_gets - stats.mirror_manifest_gets;
+    out["mirrorRequests"] = stats.mirror_requests;
     out["bytesReceived"] = stats.bytes_received;
     out["ratelimitLimit"] = stats.ratelimit_limit ? Json(*stats.ratelimit_limit) : Json(nullptr);
     out["ratelimitRemaining"] = stats.ratelimit_remaining ? Json(*stats.ratelimit_remaining) : Json(nullptr);

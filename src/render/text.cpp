@@ -86,6 +86,7 @@ void TextWriter::write_node(std::size_t id, const std::string &lead, std::string
     if (m_tree.selected == id && m_tree.platform) {
         m_out << "  " << m_glyphs.marker << " --platform " << sanitize(display_platform(*m_tree.platform), 200);
     }
+    if (node.note && !node.note->mirror.empty()) m_out << "  via mirror " << sanitize(node.note->mirror, 200);
     m_out << "\n";
     // The root has no connector, so its details and children hang from column 0.
     std::string below = connector.empty() ? lead : lead + std::string(last ? m_glyphs.blank : m_glyphs.pipe);
@@ -162,9 +163,13 @@ void TextWriter::write_cost() {
             m_out << " (" << plural(stats.manifest_heads, "manifest HEAD") << ", "
                   << plural(stats.manifest_gets, "manifest GET") << ", " << plural(stats.blob_gets, "blob GET") << ")";
         }
-        if (reference.registry() == docker_hub_registry) {
+        if (stats.mirror_requests > 0) m_out << "; " << plural(stats.mirror_requests, "request") << " to mirrors";
+        if (reference.registry() == docker_hub_registry && stats.mirror_requests == 0) {
             m_out << "; " << plural(stats.manifest_gets, "manifest GET")
                   << " (Docker Hub meters these; HEADs are free)";
+        } else if (reference.registry() == docker_hub_registry) {
+            m_out << "; " << plural(stats.manifest_gets - stats.mirror_manifest_gets, "manifest GET")
+                  << " reached Docker Hub (it meters these; HEADs and mirrors' answers are free)";
         }
     }
     m_out << "; " << human_size(stats.bytes_received) << (local ? " read from disk" : " read");

@@ -42,7 +42,7 @@ private:
 };
 
 FetchNote note_for(const std::string &location, const std::string &media_type) {
-    return FetchNote{FetchMethod::Read, location, {}, media_type, std::nullopt, "oci-layout", 0};
+    return FetchNote{FetchMethod::Read, location, {}, media_type, std::nullopt, "oci-layout", 0, ""};
 }
 
 } // namespace

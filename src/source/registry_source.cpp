@@ -36,13 +36,13 @@ Result<Observed> RegistrySource::observe(const Reference &reference) {
     if (!outcome) return fail(std::move(outcome.error()));
     if (outcome->fetched) {
         Fetched &fetched = *outcome->fetched;
-        Observed observed{fetched.digest, fetched.media_type, std::nullopt, FetchMethod::Get};
+        Observed observed{fetched.digest, fetched.media_type, std::nullopt, FetchMethod::Get, ""};
         observed.fetched = std::move(fetched);
         return observed;
     }
     if (!outcome->digest) return fail(ErrorCode::Integrity, "registry answered the HEAD without a digest");
     return Observed{*outcome->digest, std::string(media::essence(outcome->head.content_type)), std::nullopt,
-                    FetchMethod::Head};
+                    FetchMethod::Head, ""};
 }
 
 std::vector<Result<Fetched>> RegistrySource::fetch_batch(const std::vector<FetchItem> &items) {

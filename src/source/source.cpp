@@ -34,7 +34,7 @@ Result<Observed> Source::observe(const Reference &reference) {
     Digest digest = fetched->digest;
     std::string media_type = fetched->media_type;
     FetchMethod method = fetched->note.method;
-    return Observed{std::move(digest), std::move(media_type), std::move(*fetched), method};
+    return Observed{std::move(digest), std::move(media_type), std::move(*fetched), method, ""};
 }
 
 std::vector<Result<Fetched>> Source::fetch_by_digest(const std::vector<FetchItem> &items) {

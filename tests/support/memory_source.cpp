@@ -21,7 +21,7 @@ Result<Fetched> MemorySource::serve(const std::string &digest, const std::string
     m_stats.bytes_received += found->second.size();
     std::string type = media_type.empty() ? m_media_types[digest] : media_type;
     return Fetched{found->second, *expected, type,
-                   FetchNote{FetchMethod::Get, "memory/" + digest, {}, type, digest, "memory", 200}, std::nullopt};
+                   FetchNote{FetchMethod::Get, "memory/" + digest, {}, type, digest, "memory", 200, ""}, std::nullopt};
 }
 
 Result<Fetched> MemorySource::fetch_reference(const Reference &reference) {
@@ -58,8 +58,9 @@ Result<ReferrerList> MemorySource::list_one(const Digest &subject) {
         return fail(failure->second);
     }
     auto found = m_referrers.find(subject.str());
-    return ReferrerList{found == m_referrers.end() ? std::vector<Descriptor>{} : found->second, ReferrerRoute::Api,
-                        FetchNote{FetchMethod::Get, "referrers/" + subject.str(), {}, {}, std::nullopt, "memory", 200}};
+    return ReferrerList{
+        found == m_referrers.end() ? std::vector<Descriptor>{} : found->second, ReferrerRoute::Api,
+        FetchNote{FetchMethod::Get, "referrers/" + subject.str(), {}, {}, std::nullopt, "memory", 200, ""}};
 }
 
 std::vector<Result<ReferrerList>> MemorySource::referrers(const std::vector<Digest> &subjects) {

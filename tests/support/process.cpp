@@ -26,14 +26,17 @@ void set_nonblocking(int fd) {
     fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
-// The variables that lead digestx to the user's credentials; a digestx child never inherits them.
+// The variables that lead digestx to the user's credentials and registry settings; a digestx
+// child never inherits them.
 const char *const credential_variables[] = {"HOME",
                                             "DOCKER_CONFIG",
                                             "REGISTRY_AUTH_FILE",
                                             "XDG_RUNTIME_DIR",
                                             "XDG_CONFIG_HOME",
                                             "DOCKER_AUTH_CONFIG",
-                                            "DIGESTX_CREDENTIAL_HELPER_TIMEOUT"};
+                                            "DIGESTX_CREDENTIAL_HELPER_TIMEOUT",
+                                            "CONTAINERS_REGISTRIES_CONF",
+                                            "DIGESTX_SYSTEM_ROOT"};
 
 // An empty HOME of this test process, removed at exit, so that no test reads the machine's
 // ~/.docker/config.json or ~/.config/containers/auth.json.
@@ -72,6 +75,9 @@ ProcessResult run_child(const std::vector<std::string> &argv, const std::string 
         for (const char *name : credential_variables)
             merged.erase(name);
         merged["HOME"] = isolated_home();
+        // The machine's /etc/docker/daemon.json and /etc/containers/registries.conf stay unread: the
+        // empty home stands in for `/` unless a test names its own root.
+        merged["DIGESTX_SYSTEM_ROOT"] = isolated_home();
     }
     for (const auto &[key, value] : env)
         merged[key] = value;
@@ -198,9 +204,12 @@ ProcessResult run_in_process(const std::vector<std::string> &args, const std::st
     std::ostringstream out;
     std::ostringstream err;
     std::istringstream in(input);
-    // The one variable set: no certificate roots, so the machine's /etc/*/certs.d stay unread.
+    // No certificate roots and an empty stand-in for `/`, so the machine's /etc/*/certs.d,
+    // daemon.json and registries.conf stay unread.
     auto env = [](const std::string &name) {
-        return name == "DIGESTX_CERTS_D" ? std::optional<std::string>("") : std::optional<std::string>();
+        if (name == "DIGESTX_CERTS_D") return std::optional<std::string>("");
+        if (name == "DIGESTX_SYSTEM_ROOT") return std::optional<std::string>(isolated_home());
+        return std::optional<std::string>();
     };
     cli::Context ctx{out, err, in, env, false, false};
     std::vector<std::string> argv{"digestx"};

@@ -202,6 +202,7 @@ void RegistryBed::write_config() {
              << "\"\n    rootcertbundle: \"" << m_token_server->root_certificate_bundle() << "\"\n";
     }
     if (m_options.schema1_push) yaml << "compatibility:\n  schema1:\n    enabled: true\n";
+    if (!m_options.proxy_remote_url.empty()) yaml << "proxy:\n  remoteurl: \"" << m_options.proxy_remote_url << "\"\n";
     write_text(m_config_path, yaml.str());
 }
 

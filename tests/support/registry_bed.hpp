@@ -66,6 +66,9 @@ struct BedOptions {
     /// Tls mode only: `http.tls.clientcas` lists the bed's CA, so the registry refuses a client
     /// without a certificate that CA signed (client_certificate()).
     bool require_client_certificate = false;
+    /// `proxy.remoteurl`: the registry becomes a pull-through cache of this registry (it then
+    /// refuses pushes, so leave schema1_push off and load no fixtures).
+    std::string proxy_remote_url;
 };
 
 /// One running registry. Not copyable or movable; hold it by reference or unique_ptr.

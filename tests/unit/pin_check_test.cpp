@@ -43,7 +43,7 @@ public:
         if (!fetched) return fail(std::move(fetched.error()));
         auto document = parse_document(fetched->bytes, fetched->media_type);
         REQUIRE(document);
-        return Observed{document->digest(), document->media_type(), std::nullopt, FetchMethod::Head};
+        return Observed{document->digest(), document->media_type(), std::nullopt, FetchMethod::Head, ""};
     }
     Result<Fetched> fetch_reference(const Reference &reference) override { return m_source.fetch_reference(reference); }
     Result<TagList> list_tags(std::size_t page_size) override { return m_source.list_tags(page_size); }

@@ -305,18 +305,21 @@ TEST_CASE("the cost line says what was sent and speaks of Docker Hub only for do
     };
     // docs.docker.com/docker-hub/usage/pulls/: GETs count towards the limit, HEADs do not.
     std::vector<Case> cases = {
-        {"alpine:3.12", SourceStats{4, 2, 1, 1, 2048, "100;w=21600", "97;w=21600"},
+        {"alpine:3.12", SourceStats{4, 2, 1, 1, 2048, "100;w=21600", "97;w=21600", 0, 0},
          "cost: 4 requests (1 manifest HEAD, 2 manifest GETs, 1 blob GET); 2 manifest GETs (Docker Hub meters "
          "these; HEADs are free); 2.05 kB read; ratelimit-remaining 97;w=21600 of 100;w=21600"},
-        {"docker.io/library/hello:single", SourceStats{2, 1, 0, 1, 900, std::nullopt, std::nullopt},
+        {"docker.io/library/hello:single", SourceStats{2, 1, 0, 1, 900, std::nullopt, std::nullopt, 0, 0},
          "cost: 2 requests (0 manifest HEADs, 1 manifest GET, 1 blob GET); 1 manifest GET (Docker Hub meters "
          "these; HEADs are free); 900 B read"},
-        {"ghcr.io/org/app:1", SourceStats{4, 2, 1, 1, 2048, std::nullopt, "97;w=21600"},
+        {"docker.io/library/hello:single", SourceStats{3, 1, 1, 1, 900, std::nullopt, std::nullopt, 2, 1},
+         "cost: 3 requests (1 manifest HEAD, 1 manifest GET, 1 blob GET); 2 requests to mirrors; 0 manifest GETs "
+         "reached Docker Hub (it meters these; HEADs and mirrors' answers are free); 900 B read"},
+        {"ghcr.io/org/app:1", SourceStats{4, 2, 1, 1, 2048, std::nullopt, "97;w=21600", 0, 0},
          "cost: 4 requests (1 manifest HEAD, 2 manifest GETs, 1 blob GET); 2.05 kB read; ratelimit-remaining "
          "97;w=21600"},
-        {"registry.test/hello:single", SourceStats{0, 0, 0, 0, 0, std::nullopt, std::nullopt},
+        {"registry.test/hello:single", SourceStats{0, 0, 0, 0, 0, std::nullopt, std::nullopt, 0, 0},
          "cost: 0 requests; 0 B read"},
-        {"oci:examples/alpine-3.12:3.12", SourceStats{0, 0, 0, 0, 1380, std::nullopt, std::nullopt},
+        {"oci:examples/alpine-3.12:3.12", SourceStats{0, 0, 0, 0, 1380, std::nullopt, std::nullopt, 0, 0},
          "cost: no requests; 1.38 kB read from disk"},
     };
     for (const auto &c : cases) {
@@ -334,7 +337,7 @@ TEST_CASE("the cost line says what was sent and speaks of Docker Hub only for do
         CHECK((out.str().find("Docker Hub") != std::string::npos) == hub);
     }
     ImageTree tree = scenario("single").tree;
-    tree.stats = SourceStats{4, 2, 1, 1, 2048, "100;w=21600", "97;w=21600"};
+    tree.stats = SourceStats{4, 2, 1, 1, 2048, "100;w=21600", "97;w=21600", 0, 0};
     auto document = render::inspect_json(tree, explain(tree), "x");
     CHECK(document["requests"]["dockerHubPulls"] == 2);
     CHECK(document["requests"]["manifestHeads"] == 1);

@@ -390,7 +390,8 @@ TEST_CASE("a header digest that differs from the content is a warning finding (B
                            std::string(media::oci_manifest),
                            "sha256:" + std::string(64, 'a'),
                            "h",
-                           200};
+                           200,
+                           ""};
             return Fetched{m_bytes, Digest::compute(m_bytes), std::string(media::oci_manifest), note, std::nullopt};
         }
         Result<TagList> list_tags(std::size_t) override { return TagList{}; }

@@ -46,6 +46,7 @@ struct FetchNote {
     std::optional<std::string> header_digest; ///< Docker-Content-Digest as received, sanitized
     std::string answered_by;                  ///< host that answered after redirects, or "oci-layout"
     int status = 0;                           ///< HTTP status; 0 for files
+    std::string mirror; ///< the mirror (host[:port][/namespace]) that answered; "" for the registry itself
 };
 
 /// Counters for the cost summary line of `inspect`.
@@ -57,6 +58,8 @@ struct SourceStats {
     std::size_t bytes_received = 0;                 ///< body bytes received
     std::optional<std::string> ratelimit_limit;     ///< `ratelimit-limit` as last sent, sanitized
     std::optional<std::string> ratelimit_remaining; ///< `ratelimit-remaining` as last sent, sanitized
+    std::size_t mirror_requests = 0;                ///< of `requests`, those sent to mirrors
+    std::size_t mirror_manifest_gets = 0; ///< of `manifest_gets`, those sent to mirrors (Docker Hub never sees them)
 };
 
 /// What a node holds.

@@ -23,6 +23,7 @@ struct Observed {
     std::string media_type;                 ///< its Content-Type, parameters stripped; "" when not sent
     std::optional<Fetched> fetched;         ///< the body, when it had to be fetched to learn the digest
     FetchMethod method = FetchMethod::Head; ///< HEAD, or GET/read when the body was hashed
+    std::string mirror;                     ///< the mirror that answered; "" for the registry itself
 };
 
 /// A place documents are read from. A source reads one repository (or one layout): the one it
