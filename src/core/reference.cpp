@@ -22,6 +22,12 @@ constexpr std::string_view oci_prefix = "oci:";
 constexpr std::string_view docker_archive_prefix = "docker-archive:";
 constexpr std::string_view oci_archive_prefix = "oci-archive:";
 
+// True when parse_reference() reads `text` as a local source rather than a registry reference.
+bool is_source_prefixed(std::string_view text) {
+    return text.starts_with(oci_prefix) || text.starts_with(docker_archive_prefix) ||
+           text.starts_with(oci_archive_prefix);
+}
+
 // normalize.go splitDockerDomain: the first component is a registry only when it contains '.' or
 // ':', is "localhost", or has uppercase (repository paths never do); otherwise it is a Docker Hub
 // namespace. `[` is covered by ':' for every well-formed IPv6 literal.
@@ -209,11 +215,19 @@ std::string Reference::canonical() const {
     return text;
 }
 
-std::string Reference::familiar() const {
+std::string Reference::docker_familiar() const {
     if (m_source != SourceKind::Registry) return canonical();
     std::string text = familiar_name();
     if (m_tag) text += ":" + *m_tag;
     if (m_digest) text += "@" + m_digest->str();
+    return text;
+}
+
+std::string Reference::familiar() const {
+    std::string text = docker_familiar();
+    // Docker prints docker.io/library/oci:1 as `oci:1`, which parse_reference() reads as an OCI
+    // layout; keeping `library/` names the same image and still reads back as it.
+    if (m_source == SourceKind::Registry && is_source_prefixed(text)) text.insert(0, library_prefix);
     return text;
 }
 
