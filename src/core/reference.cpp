@@ -225,9 +225,14 @@ std::string Reference::docker_familiar() const {
 
 std::string Reference::familiar() const {
     std::string text = docker_familiar();
+    if (m_source != SourceKind::Registry) return text;
     // Docker prints docker.io/library/oci:1 as `oci:1`, which parse_reference() reads as an OCI
     // layout; keeping `library/` names the same image and still reads back as it.
-    if (m_source == SourceKind::Registry && is_source_prefixed(text)) text.insert(0, library_prefix);
+    if (is_source_prefixed(text)) return std::string(library_prefix) + text;
+    // Docker prints docker.io/a.b/app as `a.b/app` (normalize.go familiarizeName), which
+    // splitDockerDomain then reads as registry `a.b`: the Hub name is kept where that happens.
+    std::string_view first = std::string_view(m_repository).substr(0, m_repository.find('/'));
+    if (m_registry == docker_hub_registry && names_registry(first)) return m_registry + "/" + text;
     return text;
 }
 

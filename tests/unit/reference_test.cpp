@@ -112,7 +112,7 @@ TEST_CASE("Docker Hub names get docker.io, library/ and latest", "[reference]") 
 
 // Found by fuzz/reference.cpp (corpus file fuzz/corpus/reference/regression-familiar-source-prefix):
 // Docker's familiar form of docker.io/library/oci:latest is `oci:latest`, an OCI layout to digestx.
-TEST_CASE("official images named like a source keep library/ in their familiar form", "[reference]") {
+TEST_CASE("familiar forms that would read as another reference keep library/ or docker.io/", "[reference]") {
     const std::string hub = "registry-1.docker.io";
     std::vector<Valid> cases = {
         {"oci", "docker.io/library/oci:latest", "library/oci:latest", "docker.io", hub, "library/oci", "latest", ""},
@@ -123,6 +123,12 @@ TEST_CASE("official images named like a source keep library/ in their familiar f
         {"oci@" + sha256, "docker.io/library/oci@" + sha256, "oci@" + sha256, "docker.io", hub, "library/oci", "",
          sha256},
         {"ocix:1", "docker.io/library/ocix:1", "ocix:1", "docker.io", hub, "library/ocix", "1", ""},
+        // fuzz/corpus/reference/regression-familiar-hub-host-path: Docker prints `lcker.io/app`, a
+        // reference to the registry lcker.io.
+        {"docker.io/lcker.io/app", "docker.io/lcker.io/app:latest", "docker.io/lcker.io/app:latest", "docker.io", hub,
+         "lcker.io/app", "latest", ""},
+        {"docker.io/localhost/app:1", "docker.io/localhost/app:1", "docker.io/localhost/app:1", "docker.io", hub,
+         "localhost/app", "1", ""},
     };
     for (const auto &c : cases)
         check_valid(c);
