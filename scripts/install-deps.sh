@@ -14,6 +14,8 @@ packages=(
   docker-registry
   # libcrypt's bcrypt writes the test registry's htpasswd file (no apache2-utils needed).
   libcrypt-dev
+  # clang with libFuzzer's runtime builds the fuzz targets (-DDIGESTX_FUZZ=ON, docs/fuzzing.md).
+  clang libclang-rt-14-dev
 )
 if [[ "${DIGESTX_EXTRA_PACKAGES:-}" != "" ]]; then
   read -r -a extra <<<"$DIGESTX_EXTRA_PACKAGES"

@@ -32,18 +32,25 @@ std::string normalize_arm64_variant(const std::string &variant) {
     return out;
 }
 
-// FormatAll's escaping: the characters that delimit os.version and os.features in the syntax.
+// FormatAll's escaping. containerd's osOptionReplacer (containerd/platforms platforms.go) escapes
+// only `%+()/`, yet its Parse (osRe) takes nothing but `[A-Za-z0-9_.%-]` there and decodes any
+// %XX (url.PathUnescape): an os.version such as `10$1` parses from `10%241` and formats as `10$1`,
+// which neither parser reads back. Every byte outside the unescaped set is written as %XX, so
+// the result round-trips here and still parses the same in containerd.
 std::string encode_os_option(std::string_view value) {
+    constexpr std::string_view hex = "0123456789ABCDEF";
     std::string out;
     for (char c : value) {
-        switch (c) {
-        case '%': out += "%25"; break;
-        case '+': out += "%2B"; break;
-        case '(': out += "%28"; break;
-        case ')': out += "%29"; break;
-        case '/': out += "%2F"; break;
-        default: out += c;
+        const auto byte = static_cast<unsigned char>(c);
+        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                           c == '.' || c == '-';
+        if (plain) {
+            out += c;
+            continue;
         }
+        out += '%';
+        out += hex[byte >> 4U];
+        out += hex[byte & 0x0FU];
     }
     return out;
 }

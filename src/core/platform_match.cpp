@@ -96,7 +96,9 @@ void append_arm_vector(std::vector<Platform> &vector, const Platform &arm) {
     vector.push_back(arm);
     auto version = variant_number(arm.variant);
     if (!version || *version <= 5) return;
-    for (int v = *version - 1; v >= 5; --v)
+    // containerd counts down from any N; 32-bit ARM ends at v8, so a larger variant (the
+    // fuzzer's arm/v432008) falls back from v8 rather than through a list of CPUs that never were.
+    for (int v = std::min(*version - 1, 8); v >= 5; --v)
         vector.push_back(with_target(arm, "arm", "v" + std::to_string(v)));
 }
 
@@ -137,7 +139,8 @@ std::vector<Platform> platform_vector(const Platform &platform) {
     if (platform.architecture == "amd64") {
         vector.push_back(platform);
         auto level = variant_number(platform.variant);
-        for (int v = level.value_or(1) - 1; v >= 1; --v) {
+        // The x86-64 levels end at v4 (GOAMD64); a larger variant falls back from there, as above.
+        for (int v = std::min(level.value_or(1) - 1, 4); v >= 1; --v) {
             vector.push_back(with_target(platform, "amd64", "v" + std::to_string(v)));
         }
         vector.push_back(with_target(platform, "386", ""));

@@ -22,6 +22,12 @@ constexpr std::string_view oci_prefix = "oci:";
 constexpr std::string_view docker_archive_prefix = "docker-archive:";
 constexpr std::string_view oci_archive_prefix = "oci-archive:";
 
+// True when parse_reference() reads `text` as a local source rather than a registry reference.
+bool is_source_prefixed(std::string_view text) {
+    return text.starts_with(oci_prefix) || text.starts_with(docker_archive_prefix) ||
+           text.starts_with(oci_archive_prefix);
+}
+
 // normalize.go splitDockerDomain: the first component is a registry only when it contains '.' or
 // ':', is "localhost", or has uppercase (repository paths never do); otherwise it is a Docker Hub
 // namespace. `[` is covered by ':' for every well-formed IPv6 literal.
@@ -215,11 +221,24 @@ std::string Reference::canonical() const {
     return text;
 }
 
-std::string Reference::familiar() const {
+std::string Reference::docker_familiar() const {
     if (m_source != SourceKind::Registry) return canonical();
     std::string text = familiar_name();
     if (m_tag) text += ":" + *m_tag;
     if (m_digest) text += "@" + m_digest->str();
+    return text;
+}
+
+std::string Reference::familiar() const {
+    std::string text = docker_familiar();
+    if (m_source != SourceKind::Registry) return text;
+    // Docker prints docker.io/library/oci:1 as `oci:1`, which parse_reference() reads as an OCI
+    // layout; keeping `library/` names the same image and still reads back as it.
+    if (is_source_prefixed(text)) return std::string(library_prefix) + text;
+    // Docker prints docker.io/a.b/app as `a.b/app` (normalize.go familiarizeName), which
+    // splitDockerDomain then reads as registry `a.b`: the Hub name is kept where that happens.
+    std::string_view first = std::string_view(m_repository).substr(0, m_repository.find('/'));
+    if (m_registry == docker_hub_registry && names_registry(first)) return m_registry + "/" + text;
     return text;
 }
 

@@ -192,7 +192,9 @@ Result<bool> glob_match(std::string_view pattern, std::string_view name) {
 }
 
 Result<bool> familiar_match(std::string_view pattern, const AnyReference &reference) {
-    auto matched = glob_match(pattern, reference.familiar());
+    // The peer's FamiliarString: `oci:*` matches Docker Hub's library/oci:1 there.
+    const auto *named = std::get_if<Reference>(&reference.value);
+    auto matched = glob_match(pattern, named != nullptr ? named->docker_familiar() : reference.familiar());
     if (!matched) return matched;
     if (!*matched && !reference.is_digest_only()) {
         auto by_name = glob_match(pattern, std::get<Reference>(reference.value).familiar_name());

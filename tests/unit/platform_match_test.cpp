@@ -132,6 +132,22 @@ TEST_CASE("a CPU level runs every lower level of its architecture", "[platform]"
     }
 }
 
+// Found by fuzz/platform.cpp (corpus file fuzz/corpus/platform/regression-huge-variant): the
+// fallback list of arm/v432008 counted down through 432,000 variants and took seconds.
+TEST_CASE("a variant beyond any CPU falls back from the highest real level", "[platform]") {
+    auto arm = PlatformMatcher::only(raw("linux/arm/v432008"));
+    REQUIRE(arm.preferences().size() == 5);
+    CHECK(arm.preferences()[1] == raw("linux/arm/v8"));
+    CHECK(arm.preferences()[4] == raw("linux/arm/v5"));
+    CHECK(arm.matches(raw("linux/arm/v432008")));
+    CHECK(arm.matches(raw("linux/arm/v7")));
+    CHECK_FALSE(arm.matches(raw("linux/arm/v9")));
+    auto amd64 = PlatformMatcher::only(raw("linux/amd64/v999999"));
+    REQUIRE(amd64.preferences().size() == 6);
+    CHECK(amd64.preferences()[1] == raw("linux/amd64/v4"));
+    CHECK(amd64.matches(raw("linux/386")));
+}
+
 TEST_CASE("Only lists its fallbacks in containerd's preference order", "[platform]") {
     auto formatted = [](const PlatformMatcher &matcher) {
         std::vector<std::string> out;

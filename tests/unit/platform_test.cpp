@@ -368,6 +368,22 @@ TEST_CASE("displayed and FormatAll'd platforms parse back to themselves", "[plat
     CHECK(digestx::normalize(*reparsed) == digestx::normalize(featured));
 }
 
+// Found by fuzz/platform.cpp (corpus file fuzz/corpus/platform/regression-os-option-escape):
+// containerd escapes only `%+()/`, so a decoded `$` came out bare and did not parse back.
+TEST_CASE("FormatAll escapes every byte its parser does not take bare", "[platform]") {
+    auto parsed = digestx::parse_platform("windows(50%24donm)/amd64", kLinuxAmd64);
+    REQUIRE(parsed);
+    CHECK(parsed->os_version == "50$donm");
+    CHECK(digestx::format_platform_all(*parsed) == "windows(50%24donm)/amd64");
+    Platform odd = raw("linux/amd64:a b\x01", {"f\x7f", "\xc3\xa9"});
+    CHECK(digestx::format_platform_all(odd) == "linux(a%20b%01+f%7F+%C3%A9)/amd64");
+    for (const auto &platform : {*parsed, odd}) {
+        auto again = digestx::parse_platform(digestx::format_platform_all(platform), kLinuxAmd64);
+        REQUIRE(again);
+        CHECK(digestx::normalize(*again) == digestx::normalize(platform));
+    }
+}
+
 TEST_CASE("unknown/unknown is recognised in any case", "[platform]") {
     CHECK(digestx::is_unknown_platform(raw("unknown/unknown")));
     CHECK(digestx::is_unknown_platform(raw("Unknown/UNKNOWN")));

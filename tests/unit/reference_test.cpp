@@ -110,6 +110,37 @@ TEST_CASE("Docker Hub names get docker.io, library/ and latest", "[reference]") 
         check_valid(c);
 }
 
+// Found by fuzz/reference.cpp (corpus file fuzz/corpus/reference/regression-familiar-source-prefix):
+// Docker's familiar form of docker.io/library/oci:latest is `oci:latest`, an OCI layout to digestx.
+TEST_CASE("familiar forms that would read as another reference keep library/ or docker.io/", "[reference]") {
+    const std::string hub = "registry-1.docker.io";
+    std::vector<Valid> cases = {
+        {"oci", "docker.io/library/oci:latest", "library/oci:latest", "docker.io", hub, "library/oci", "latest", ""},
+        {"docker.io/library/docker-archive:1", "docker.io/library/docker-archive:1", "library/docker-archive:1",
+         "docker.io", hub, "library/docker-archive", "1", ""},
+        {"library/oci-archive:x", "docker.io/library/oci-archive:x", "library/oci-archive:x", "docker.io", hub,
+         "library/oci-archive", "x", ""},
+        {"oci@" + sha256, "docker.io/library/oci@" + sha256, "oci@" + sha256, "docker.io", hub, "library/oci", "",
+         sha256},
+        {"ocix:1", "docker.io/library/ocix:1", "ocix:1", "docker.io", hub, "library/ocix", "1", ""},
+        // fuzz/corpus/reference/regression-familiar-hub-host-path: Docker prints `lcker.io/app`, a
+        // reference to the registry lcker.io.
+        {"docker.io/lcker.io/app", "docker.io/lcker.io/app:latest", "docker.io/lcker.io/app:latest", "docker.io", hub,
+         "lcker.io/app", "latest", ""},
+        {"docker.io/localhost/app:1", "docker.io/localhost/app:1", "docker.io/localhost/app:1", "docker.io", hub,
+         "localhost/app", "1", ""},
+    };
+    for (const auto &c : cases)
+        check_valid(c);
+    // Matching still follows the peer's FamiliarString.
+    auto any = digestx::parse_any_reference("oci:1");
+    REQUIRE(any);
+    CHECK(any->familiar() == "library/oci:1");
+    auto matched = digestx::familiar_match("oci:*", *any);
+    REQUIRE(matched);
+    CHECK(*matched);
+}
+
 TEST_CASE("registries are hosts with '.', ':', localhost or uppercase, with ports and IPv6", "[reference]") {
     std::vector<Valid> cases = {
         {"ghcr.io/org/app:1", "ghcr.io/org/app:1", "ghcr.io/org/app:1", "ghcr.io", "ghcr.io", "org/app", "1", ""},

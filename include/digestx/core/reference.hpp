@@ -135,8 +135,14 @@ public:
     [[nodiscard]] std::string manifest_reference() const;
     /// Fully qualified: `docker.io/library/alpine:3.12[@sha256:…]`; `oci:DIR[:TAG|@DIGEST]` for a source.
     [[nodiscard]] std::string canonical() const;
-    /// As Docker prints it: `alpine:3.12`, `myorg/app:1`; sources as canonical().
+    /// As Docker prints it: `alpine:3.12`, `myorg/app:1`; sources as canonical(). Two exceptions,
+    /// so that what digestx prints parses back to the same image: an official image whose short
+    /// form would read as a source keeps `library/` (`library/oci:1`, not `oci:1`), and a Docker
+    /// Hub repository whose first component looks like a host keeps `docker.io/`.
     [[nodiscard]] std::string familiar() const;
+    /// distribution/reference `FamiliarString` without that exception (`oci:1`): for matching as
+    /// the peer matches, never for printing.
+    [[nodiscard]] std::string docker_familiar() const;
     /// The registry reference as grammar parts (domain = registry, path = repository).
     [[nodiscard]] ReferenceParts parts() const;
 
