@@ -20,7 +20,7 @@ namespace {
 constexpr std::string_view manifest_json = "manifest.json";
 
 FetchNote archive_note(const std::string &location, const std::string &media_type) {
-    return FetchNote{FetchMethod::Read, location, {}, media_type, std::nullopt, "archive", 0};
+    return FetchNote{FetchMethod::Read, location, {}, media_type, std::nullopt, "archive", 0, ""};
 }
 
 tl::unexpected<Error> bad_manifest_json(const std::string &path, const std::string &why) {
