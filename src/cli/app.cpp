@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "digestx/core/text.hpp"
 #include "digestx/net/interrupt.hpp"
+#include "version.hpp"
 
 namespace digestx::cli {
 namespace {
@@ -112,7 +113,7 @@ int report_parse_error(const CLI::ParseError &error, CLI::App &app, Context &ctx
 int run(const std::vector<std::string> &args, Context &ctx) {
     Invocation invocation;
     CLI::App app{"digestx: which container-image digest is which, exactly and verifiably", "digestx"};
-    app.set_version_flag("--version", "digestx 0.1.0");
+    app.set_version_flag("--version", version_text, "Print the version of digestx and of the libcurl it runs with");
     app.footer(exit_code_help());
     app.require_subcommand(1);
     app.fallthrough();
