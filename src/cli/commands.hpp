@@ -36,6 +36,9 @@ void setup_check_command(CLI::App &app, Invocation &invocation);
 /// `digestx pin PATH...`: rewrite image references to their pinned form (cmd_pin.cpp).
 void setup_pin_command(CLI::App &app, Invocation &invocation);
 
+/// `digestx completion bash|zsh|fish`: a shell's completion script (cmd_completion.cpp).
+void setup_completion_command(CLI::App &app, Invocation &invocation);
+
 /// Set-up functions of every command, in the order `--help` lists them.
 const std::vector<CommandSetup> &all_commands();
 
