@@ -114,7 +114,11 @@ int run(const std::vector<std::string> &args, Context &ctx) {
     Invocation invocation;
     CLI::App app{"digestx: which container-image digest is which, exactly and verifiably", "digestx"};
     app.set_version_flag("--version", version_text, "Print the version of digestx and of the libcurl it runs with");
-    app.footer(exit_code_help());
+    app.footer(exit_code_help() + "\n\n" +
+               "Examples:\n"
+               "  digestx ref alpine:3.12\n"
+               "  digestx inspect oci:examples/alpine-3.12:3.12\n"
+               "  digestx check --require-pins .");
     app.require_subcommand(1);
     app.fallthrough();
     add_global_options(app, invocation.globals);
