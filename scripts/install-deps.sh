@@ -12,6 +12,9 @@ packages=(
   docker-registry
   # libcrypt's bcrypt writes the test registry's htpasswd file (no apache2-utils needed).
   libcrypt-dev
+  # Man pages are Markdown rendered by pandoc at build time; the .deb's Depends line comes from
+  # dpkg-shlibdeps (dpkg-dev), which CPack runs on the binaries `file` identifies as ELF.
+  pandoc dpkg-dev file
 )
 if [[ "${DIGESTX_EXTRA_PACKAGES:-}" != "" ]]; then
   read -r -a extra <<<"$DIGESTX_EXTRA_PACKAGES"
