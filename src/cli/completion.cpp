@@ -130,7 +130,12 @@ CompletionModel completion_model(const CLI::App &app) {
         CompletionCommand command;
         command.name = sub->get_name();
         command.description = first_line(sub->get_description());
-        command.options = options_of(*sub);
+        // -h/--help is defined on every command and on the app; offered once, as a global option.
+        for (CompletionOption &option : options_of(*sub)) {
+            bool global = std::any_of(model.globals.begin(), model.globals.end(),
+                                      [&](const CompletionOption &g) { return g.names == option.names; });
+            if (!global) command.options.push_back(std::move(option));
+        }
         for (const CLI::Option *positional :
              sub->get_options([](const CLI::Option *o) { return o->get_positional(); })) {
             command.takes_arguments = true;

@@ -29,9 +29,9 @@ struct CompletionCommand {
 
 /// What the scripts complete: global options and every command.
 struct CompletionModel {
-    std::string program;                   ///< "digestx"
-    std::vector<CompletionOption> globals; ///< options of the top-level app
-    std::vector<CompletionCommand> commands;
+    std::string program;                     ///< "digestx"
+    std::vector<CompletionOption> globals;   ///< options of the top-level app
+    std::vector<CompletionCommand> commands; ///< every command, in --help order
 };
 
 /// Reads the model out of a fully set-up app (after every command's setup function ran).
