@@ -62,7 +62,8 @@ private:
 
 } // namespace
 
-TEST_CASE("--version names digestx's version and the libcurl and TLS backend it runs with", "[cli][binary][ship]") {
+TEST_CASE("the version flag names digestx's version and the libcurl and TLS backend it runs with",
+          "[cli][binary][ship]") {
     auto result = run_digestx({"--version"});
     CHECK(result.exit_code == 0);
     CHECK(result.err.empty());
