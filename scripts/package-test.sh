@@ -32,10 +32,10 @@ ref=$("$digestx" -o json ref alpine:3.12)
 [[ "$ref" == *'"canonical": "docker.io/library/alpine:3.12"'* ]] || fail "ref printed: $ref"
 
 for page in digestx digestx-inspect digestx-check digestx-completion; do
-  [[ -f "$root/usr/share/man/man1/$page.1" ]] || fail "no man page $page.1 in $deb"
+  [[ -f "$root/usr/share/man/man1/$page.1.gz" ]] || fail "no man page $page.1.gz in $deb"
 done
 if command -v man >/dev/null; then
-  rendered=$(MANPAGER=cat MANWIDTH=100 man -l "$root/usr/share/man/man1/digestx.1" 2>&1) || fail "man -l failed: $rendered"
+  rendered=$(MANPAGER=cat MANWIDTH=100 man -l "$root/usr/share/man/man1/digestx.1.gz" 2>&1) || fail "man -l failed: $rendered"
   [[ "$rendered" == *"NAME"*"digestx - which container-image digest is which"* ]] || fail "man -l rendered: $rendered"
 fi
 
