@@ -149,6 +149,8 @@ CompletionModel completion_model(const CLI::App &app) {
 
 std::string bash_completion(const CompletionModel &model) {
     std::vector<std::string> command_names;
+    // Options that take a value, as one string padded with spaces so that `== *" $word "*` matches
+    // a whole name: the word after one of them is its value, not the command.
     std::vector<std::string> valued{""};
     std::string value_cases;
     auto add_values = [&](const std::string &scope, const std::vector<CompletionOption> &options) {
