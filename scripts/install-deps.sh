@@ -16,6 +16,9 @@ packages=(
   libcrypt-dev
   # clang with libFuzzer's runtime builds the fuzz targets (-DDIGESTX_FUZZ=ON, docs/fuzzing.md).
   clang libclang-rt-14-dev
+  # Man pages are Markdown rendered by pandoc at build time; the .deb's Depends line comes from
+  # dpkg-shlibdeps (dpkg-dev), which CPack runs on the binaries `file` identifies as ELF.
+  pandoc dpkg-dev file
 )
 if [[ "${DIGESTX_EXTRA_PACKAGES:-}" != "" ]]; then
   read -r -a extra <<<"$DIGESTX_EXTRA_PACKAGES"

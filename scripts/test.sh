@@ -16,3 +16,6 @@ cmake -S . -B "$build_dir" -G Ninja "${flags[@]}" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
 cd "$build_dir"
 ctest --output-on-failure -j "$(nproc)" --timeout 300
+cd ..
+# The .deb: built by CPack, unpacked into a temporary root and run from there.
+scripts/package-test.sh "$build_dir"

@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "digestx/core/text.hpp"
 #include "digestx/net/interrupt.hpp"
+#include "version.hpp"
 
 namespace digestx::cli {
 namespace {
@@ -124,8 +125,12 @@ int report_parse_error(const CLI::ParseError &error, CLI::App &app, Context &ctx
 int run(const std::vector<std::string> &args, Context &ctx) {
     Invocation invocation;
     CLI::App app{"digestx: which container-image digest is which, exactly and verifiably", "digestx"};
-    app.set_version_flag("--version", "digestx 0.1.0");
-    app.footer(exit_code_help());
+    app.set_version_flag("--version", version_text, "Print the version of digestx and of the libcurl it runs with");
+    app.footer(exit_code_help() + "\n\n" +
+               "Examples:\n"
+               "  digestx ref alpine:3.12\n"
+               "  digestx inspect oci:examples/alpine-3.12:3.12\n"
+               "  digestx check --require-pins .");
     app.require_subcommand(1);
     app.fallthrough();
     add_global_options(app, invocation.globals);

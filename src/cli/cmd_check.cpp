@@ -297,7 +297,12 @@ void setup_check_command(CLI::App &app, Invocation &invocation) {
                         "The registry --username is for, when the files name several");
     command->footer("Exit 0 when every reference holds, 1 when a check fails (drift, missing pin, and with the "
                     "--require flags unpinned or platform pins), else the exit code of the first reference that "
-                    "could not be checked.");
+                    "could not be checked."
+                    "\n\n"
+                    "Examples:\n"
+                    "  digestx check Dockerfile\n"
+                    "  digestx check --require-pins --format github .\n"
+                    "  digestx -o json check Dockerfile");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_check(*options, ctx, globals);

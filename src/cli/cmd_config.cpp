@@ -53,7 +53,12 @@ void setup_config_command(CLI::App &app, Invocation &invocation) {
     command->add_option("REF", options->reference, "Image reference (tag or digest), or oci:DIR[:TAG|@DIGEST]")
         ->required();
     command->footer("From an index, the entry `docker pull` would use on this machine, or the one --platform names. "
-                    "The config is verified against the manifest's config digest (the image ID) and size.");
+                    "The config is verified against the manifest's config digest (the image ID) and size."
+                    "\n\n"
+                    "Examples:\n"
+                    "  digestx config --platform linux/amd64 oci:examples/alpine-3.12:3.12\n"
+                    "  digestx config "
+                    "oci:examples/alpine-3.12@sha256:74e5ad84a67e9b8ed7609b32dc2460b76175020923d7f494a73a851446222d18");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_config(*options, ctx, globals);

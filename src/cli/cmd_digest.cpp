@@ -117,7 +117,14 @@ void setup_digest_command(CLI::App &app, Invocation &invocation) {
     command->add_option("REF", options->reference, "Image reference, or oci:DIR[:TAG|@DIGEST]");
     command->add_option("--file", options->file, "Manifest document to hash; - reads stdin");
     command->add_flag("--full-ref", options->full_ref, "Print name@digest, ready to paste into a pin");
-    command->footer("A single-platform image that is not of --platform is exit 3, never a silent answer.");
+    command->footer(
+        "A single-platform image that is not of --platform is exit 3, never a silent answer."
+        "\n\n"
+        "Examples:\n"
+        "  digestx digest oci:examples/alpine-3.12:3.12\n"
+        "  digestx digest --platform linux/arm64 --full-ref oci:examples/alpine-3.12:3.12\n"
+        "  digestx digest --file "
+        "examples/alpine-3.12/blobs/sha256/74e5ad84a67e9b8ed7609b32dc2460b76175020923d7f494a73a851446222d18");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_digest(*options, ctx, globals);

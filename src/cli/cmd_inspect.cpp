@@ -177,7 +177,12 @@ void setup_inspect_command(CLI::App &app, Invocation &invocation) {
                             accept_presets_help());
     command->footer("With --platform, only the entry `docker pull --platform` would use is walked (with its "
                     "attestations).\nA partly unreadable graph is still printed; the exit code is then that of the "
-                    "worst error.");
+                    "worst error."
+                    "\n\n"
+                    "Examples:\n"
+                    "  digestx inspect oci:examples/alpine-3.12:3.12\n"
+                    "  digestx inspect --platform linux/amd64 --full oci:examples/alpine-3.12:3.12\n"
+                    "  digestx -o json inspect oci:examples/alpine-3.12:3.12");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_inspect(*options, ctx, globals);

@@ -158,7 +158,11 @@ void setup_manifest_command(CLI::App &app, Invocation &invocation) {
                       "(a GET follows only when the HEAD cannot give the digest)");
     command->footer("The bytes are printed as served, without an added newline; their digest is verified against "
                     "a pinned digest and cross-checked with Docker-Content-Digest.\nWith --platform, an index is "
-                    "followed to the entry `docker pull --platform` would use, and that manifest is printed.");
+                    "followed to the entry `docker pull --platform` would use, and that manifest is printed."
+                    "\n\n"
+                    "Examples:\n"
+                    "  digestx manifest oci:examples/alpine-3.12:3.12\n"
+                    "  digestx manifest --platform linux/arm/v7 oci:examples/alpine-3.12:3.12");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_manifest(*options, ctx, globals);

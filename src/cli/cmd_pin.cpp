@@ -306,7 +306,12 @@ void setup_pin_command(CLI::App &app, Invocation &invocation) {
     command->add_option("--auth-registry", options->auth_registry,
                         "The registry --username is for, when the files name several");
     command->footer("Files are replaced atomically (a temporary file renamed over the original). Exit 0 when every "
-                    "reference was pinned, else the exit code of the first that could not be.");
+                    "reference was pinned, else the exit code of the first that could not be."
+                    "\n\n"
+                    "Examples:\n"
+                    "  digestx pin --dry-run Dockerfile\n"
+                    "  digestx pin Dockerfile\n"
+                    "  digestx pin --update .");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_pin(*options, ctx, globals);

@@ -79,6 +79,11 @@ void setup_ref_command(CLI::App &app, Invocation &invocation) {
         ->add_option("REF", options->reference,
                      "Image reference, oci:DIR[:TAG|@DIGEST], docker-archive:FILE or oci-archive:FILE[:TAG|@DIGEST]")
         ->required();
+    command->footer("Examples:\n"
+                    "  digestx ref alpine:3.12\n"
+                    "  digestx ref -o json "
+                    "ghcr.io/org/app@sha256:407b6b6a6e2df8eb050faf799c3c1241e19a677226b70c0908b8c2c1fb21631f\n"
+                    "  digestx ref oci:examples/alpine-3.12:3.12");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_ref(*options, ctx, globals);

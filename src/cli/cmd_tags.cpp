@@ -62,6 +62,9 @@ void setup_tags_command(CLI::App &app, Invocation &invocation) {
         ->required();
     command->add_option("--page-size", options->page_size, "Tags asked for per page (the `n` parameter)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+    command->footer("Examples:\n"
+                    "  digestx tags oci:examples/alpine-3.12\n"
+                    "  digestx -o json tags oci:examples/alpine-3.12");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_tags(*options, ctx, globals);

@@ -123,7 +123,13 @@ void setup_verify_command(CLI::App &app, Invocation &invocation) {
     command->add_flag("--require-index", options->require_index,
                       "Fail (exit 1) when the pin is one platform's manifest rather than the index");
     command->footer("Exit 0 when the tag points at the pin, 1 on drift or a missing pin; a platform-manifest pin "
-                    "passes with a warning unless --require-index.");
+                    "passes with a warning unless --require-index."
+                    "\n\n"
+                    "Examples:\n"
+                    "  digestx verify --digest sha256:407b6b6a6e2df8eb050faf799c3c1241e19a677226b70c0908b8c2c1fb21631f "
+                    "oci:examples/alpine-3.12:3.12\n"
+                    "  digestx verify "
+                    "oci:examples/alpine-3.12@sha256:407b6b6a6e2df8eb050faf799c3c1241e19a677226b70c0908b8c2c1fb21631f");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_verify(*options, ctx, globals);

@@ -42,6 +42,9 @@ void setup_which_command(CLI::App &app, Invocation &invocation);
 /// `digestx diff REF_A REF_B`: what changed between two graphs (cmd_diff.cpp).
 void setup_diff_command(CLI::App &app, Invocation &invocation);
 
+/// `digestx completion bash|zsh|fish`: a shell's completion script (cmd_completion.cpp).
+void setup_completion_command(CLI::App &app, Invocation &invocation);
+
 /// Set-up functions of every command, in the order `--help` lists them.
 const std::vector<CommandSetup> &all_commands();
 
