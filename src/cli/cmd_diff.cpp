@@ -67,7 +67,11 @@ void setup_diff_command(CLI::App &app, Invocation &invocation) {
     command->add_option("REF_B", options->b, "The image after")->required();
     command->add_flag("--full", options->full, "Show every digest in full (default: 12 hex like Docker Hub)");
     command->footer("Layers are compared by content (diff_ids) as well as by compressed digest.\nExit 0 when both "
-                    "name the same top digest, 1 when they differ, else the exit code of the error.");
+                    "name the same top digest, 1 when they differ, else the exit code of the error.\n\n"
+                    "Examples:\n"
+                    "  digestx diff oci:examples/alpine-3.12:3.12 "
+                    "oci:examples/alpine-3.12@sha256:407b6b6a6e2df8eb050faf799c3c1241e19a677226b70c0908b8c2c1fb21631f\n"
+                    "  digestx -o json diff oci:examples/alpine-3.12:3.12 oci:examples/alpine-3.12:3.12");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_diff(*options, ctx, globals);

@@ -169,7 +169,11 @@ void setup_which_command(CLI::App &app, Invocation &invocation) {
     command->add_flag("--full", options->full, "Show every digest in full (default: 12 hex like Docker Hub)");
     command->footer("Every platform is walked, with configs, layers, attestations and the referrers the source lists "
                     "(--platform walks one).\nExit 0 found, 2 an ambiguous prefix (the candidates are listed), 3 not "
-                    "in the graph.");
+                    "in the graph.\n\n"
+                    "Examples:\n"
+                    "  digestx which b0925e081921 oci:examples/alpine-3.12:3.12\n"
+                    "  digestx which sha256:74e5ad84a67e9b8ed7609b32dc2460b76175020923d7f494a73a851446222d18 "
+                    "oci:examples/alpine-3.12:3.12");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {
             return run_which(*options, ctx, globals);

@@ -104,7 +104,7 @@ TEST_CASE("completion scripts: bash offers the commands and each command's optio
         CHECK(bash.offers({"digestx", "check", "--format", ""}) == std::set<std::string>{"text", "github"});
         CHECK(bash.offers({"digestx", "completion", ""}) == std::set<std::string>{"bash", "zsh", "fish"});
         CHECK(bash.offers({"digestx", "inspect", "--no-"}) ==
-              std::set<std::string>{"--no-config", "--no-attestations", "--no-color"});
+              std::set<std::string>{"--no-config", "--no-attestations", "--no-color", "--no-mirrors"});
     }
 }
 
