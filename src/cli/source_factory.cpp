@@ -138,12 +138,12 @@ std::string accept_presets_help() {
 Result<SourceFactory> SourceFactory::create(const GlobalOptions &globals, Context &ctx, std::string auth_registry) {
     if (!auth_registry.empty()) {
         // Spelt as people write it (index.docker.io, docker.io, host:port): normalised like a reference's.
-        auto probe = parse_reference(auth_registry + "/probe");
-        if (!probe || probe->source() != SourceKind::Registry || probe->repository() != "probe") {
+        auto registry = canonical_registry(auth_registry);
+        if (!registry) {
             return fail(ErrorCode::Usage,
                         "--auth-registry " + digestx::quoted(auth_registry) + " is not a registry host");
         }
-        auth_registry = probe->registry();
+        auth_registry = std::move(*registry);
     }
     auto settings = network_settings(globals, ctx);
     if (!settings) return fail(std::move(settings.error()));

@@ -10,6 +10,7 @@
 
 #include "digestx/core/text.hpp"
 #include "digestx/mirror/mirrors.hpp"
+#include "mirror_url.hpp"
 
 namespace digestx::mirror {
 namespace {
@@ -30,27 +31,20 @@ std::optional<MirrorSpec> daemon_mirror(std::string_view url, const std::string 
         warnings.push_back(origin + ": a registry mirror URL with credentials in it is skipped");
         return std::nullopt;
     }
-    std::string_view rest = url;
-    if (rest.substr(0, 7) == "http://") {
-        spec.plain_http = true;
-        rest.remove_prefix(7);
-    } else if (rest.substr(0, 8) == "https://") {
-        rest.remove_prefix(8);
-    } else {
+    auto url_parts = split_mirror_url(url);
+    if (!url_parts.has_scheme) {
         warnings.push_back(origin + ": registry mirror " + quoted(url) +
                            " has no http:// or https:// scheme (dockerd refuses it); skipped");
         return std::nullopt;
     }
-    while (!rest.empty() && rest.back() == '/')
-        rest.remove_suffix(1);
+    spec.plain_http = url_parts.plain_http;
+    std::string_view rest = url_parts.location;
     if (rest.find('/') != std::string_view::npos) {
         warnings.push_back(origin + ": registry mirror " + quoted(url) +
                            " has a path, which dockerd puts before /v2/ and digestx does not support; skipped");
         return std::nullopt;
     }
-    auto probe = parse_reference(std::string(rest) + "/probe");
-    if (rest.empty() || rest.find_first_of("?#@") != std::string_view::npos || !probe ||
-        probe->source() != SourceKind::Registry || probe->name() != std::string(rest) + "/probe") {
+    if (!is_repository_location(rest)) {
         warnings.push_back(origin + ": registry mirror " + quoted(url) + " is not a usable host; skipped");
         return std::nullopt;
     }

@@ -1,4 +1,5 @@
 #include "digestx/mirror/mirrors.hpp"
+#include "mirror_url.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -126,25 +127,19 @@ Result<RegistryRule> parse_mirror_option(std::string_view value) {
     std::string registry = std::string(docker_hub_registry);
     std::string_view location = value;
     if (auto equals = value.find('='); equals != std::string_view::npos) {
-        // Two path components, so that docker.io's `library/` never enters the comparison.
-        auto named = parse_reference(std::string(value.substr(0, equals)) + "/probe/name");
-        if (equals == 0 || !named || named->source() != SourceKind::Registry || named->repository() != "probe/name") {
+        auto named = canonical_registry(value.substr(0, equals));
+        if (!named) {
             return fail(ErrorCode::Usage, "--mirror " + shown + ": " + quoted(value.substr(0, equals)) +
                                               " is not a registry host (expected REGISTRY=HOST[/NAMESPACE])");
         }
-        registry = named->registry();
+        registry = std::move(*named);
         location = value.substr(equals + 1);
     }
     MirrorSpec spec;
     spec.origin = "--mirror";
-    if (location.substr(0, 7) == "http://") {
-        spec.plain_http = true;
-        location.remove_prefix(7);
-    } else if (location.substr(0, 8) == "https://") {
-        location.remove_prefix(8);
-    }
-    while (!location.empty() && location.back() == '/')
-        location.remove_suffix(1);
+    auto url_parts = split_mirror_url(location);
+    spec.plain_http = url_parts.plain_http;
+    location = url_parts.location;
     if (location.find_first_of("?#@") != std::string_view::npos) {
         return fail(ErrorCode::Usage,
                     "--mirror " + shown +
@@ -152,9 +147,7 @@ Result<RegistryRule> parse_mirror_option(std::string_view value) {
     }
     // The location must itself be a repository name (host and optional namespace), so that the
     // image's path can follow it.
-    auto probe = parse_reference(std::string(location) + "/probe");
-    if (location.empty() || location.find('/') == 0 || !probe || probe->source() != SourceKind::Registry ||
-        probe->name() != std::string(location) + "/probe") {
+    if (!is_repository_location(location)) {
         return fail(ErrorCode::Usage,
                     "--mirror " + shown +
                         ": not HOST[:PORT][/NAMESPACE] with a host that has a dot, a port or is localhost");

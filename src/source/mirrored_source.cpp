@@ -104,51 +104,45 @@ void MirroredSource::compare_tag(const Reference &reference, const Digest &upstr
     }
 }
 
-Result<Fetched> MirroredSource::fetch_reference(const Reference &reference) {
+// One read of a tag or digest: each live mirror in order, then the primary location. `read`
+// asks one endpoint; `mark_mirror` records on the answer which mirror gave it.
+template <typename Answer, typename Read, typename MarkMirror>
+Result<Answer> MirroredSource::read_through(const Reference &reference, Read read, MarkMirror mark_mirror) {
     if (auto valid = check_reference(reference); !valid) return fail(std::move(valid.error()));
-    bool tag_read = !reference.digest().has_value();
-    if (!(tag_read && m_options.tags == MirrorTags::Upstream)) {
+    bool tag_from_upstream = !reference.digest().has_value() && m_options.tags == MirrorTags::Upstream;
+    if (!tag_from_upstream) {
         for (auto &mirror : m_mirrors) {
             if (m_down.count(mirror.label) != 0) continue;
             auto there = at(mirror, reference);
             if (!there) return fail(std::move(there.error()));
-            auto fetched = mirror.source->fetch_reference(*there);
-            if (fetched) {
-                mark(*fetched, mirror.label);
-                return fetched;
+            Result<Answer> answer = read(*mirror.source, *there);
+            if (answer) {
+                mark_mirror(*answer, mirror.label);
+                return answer;
             }
-            if (!falls_back(mirror, fetched.error())) return fetched;
+            if (!falls_back(mirror, answer.error())) return answer;
         }
     }
     auto there = at(m_upstream, reference);
     if (!there) return fail(std::move(there.error()));
-    auto fetched = m_upstream.source->fetch_reference(*there);
-    if (fetched && tag_read && m_options.tags == MirrorTags::Upstream) compare_tag(reference, fetched->digest);
-    return fetched;
+    Result<Answer> answer = read(*m_upstream.source, *there);
+    if (answer && tag_from_upstream) compare_tag(reference, answer->digest);
+    return answer;
+}
+
+Result<Fetched> MirroredSource::fetch_reference(const Reference &reference) {
+    return read_through<Fetched>(
+        reference, [](Source &source, const Reference &there) { return source.fetch_reference(there); },
+        [](Fetched &fetched, const std::string &label) { mark(fetched, label); });
 }
 
 Result<Observed> MirroredSource::observe(const Reference &reference) {
-    if (auto valid = check_reference(reference); !valid) return fail(std::move(valid.error()));
-    bool tag_read = !reference.digest().has_value();
-    if (!(tag_read && m_options.tags == MirrorTags::Upstream)) {
-        for (auto &mirror : m_mirrors) {
-            if (m_down.count(mirror.label) != 0) continue;
-            auto there = at(mirror, reference);
-            if (!there) return fail(std::move(there.error()));
-            auto observed = mirror.source->observe(*there);
-            if (observed) {
-                observed->mirror = mirror.label;
-                if (observed->fetched) mark(*observed->fetched, mirror.label);
-                return observed;
-            }
-            if (!falls_back(mirror, observed.error())) return observed;
-        }
-    }
-    auto there = at(m_upstream, reference);
-    if (!there) return fail(std::move(there.error()));
-    auto observed = m_upstream.source->observe(*there);
-    if (observed && tag_read && m_options.tags == MirrorTags::Upstream) compare_tag(reference, observed->digest);
-    return observed;
+    return read_through<Observed>(
+        reference, [](Source &source, const Reference &there) { return source.observe(there); },
+        [](Observed &observed, const std::string &label) {
+            observed.mirror = label;
+            if (observed.fetched) mark(*observed.fetched, label);
+        });
 }
 
 std::vector<Result<Fetched>> MirroredSource::fetch_batch(const std::vector<FetchItem> &items) {

@@ -365,3 +365,44 @@ TEST_CASE("check and pin read the Kubernetes JSON of a directory and pass over o
     CHECK(pin_package.err == "digestx: error: " + package + ": " + not_kubernetes + "\n");
     CHECK(read_file(package) == expected["web/package.json"]);
 }
+
+TEST_CASE("check scopes --username to one registry with --auth-registry, spelt as people write it",
+          "[cli][check][bed]") {
+    RegistryBed &open = shared_bed(BedMode::Open);
+    RegistryBed &basic = shared_bed(BedMode::Basic);
+    const std::string digest = fixture_catalog().alpine_list.digest;
+    const std::string password = basic.credentials().password + "\n";
+    const std::vector<std::string> login = {"--username", basic.credentials().user, "--password-stdin"};
+    auto with_login = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), login.begin(), login.end());
+        return run_digestx(args, password);
+    };
+
+    TempDir two;
+    write_at(two.path(), "Dockerfile",
+             "FROM " + open.host() + "/library/alpine:3.12@" + digest + "\nFROM " + basic.host() +
+                 "/library/alpine:3.12@" + digest + "\n");
+    // Two registries: whose credentials are these? Refused until the user says.
+    auto unscoped = with_login({"check", two.path()});
+    CHECK(unscoped.exit_code == 2);
+    CHECK(unscoped.out.empty());
+    CHECK_THAT(unscoped.err, Catch::Contains("--auth-registry"));
+    auto scoped = with_login({"check", "--auth-registry", basic.host(), two.path()});
+    INFO(scoped.err);
+    CHECK(scoped.exit_code == 0);
+
+    TempDir one;
+    write_at(one.path(), "Dockerfile", "FROM " + open.host() + "/library/alpine:3.12@" + digest + "\n");
+    // Docker Hub's old name folds into docker.io, as in a reference (docker.io adds `library/`
+    // to a one-part repository, which must not make the host look invalid).
+    for (const std::string host : {"index.docker.io", "docker.io"}) {
+        INFO(host);
+        auto hub = with_login({"check", "--auth-registry", host, one.path()});
+        INFO(hub.err);
+        CHECK(hub.exit_code == 0);
+    }
+    auto not_a_host = with_login({"check", "--auth-registry", "registry", one.path()});
+    CHECK(not_a_host.exit_code == 2);
+    CHECK(not_a_host.out.empty());
+    CHECK_THAT(not_a_host.err, Catch::Contains("--auth-registry \"registry\" is not a registry host"));
+}

@@ -3,15 +3,9 @@
 
 #include <catch2/catch.hpp>
 
-#include <csignal>
 #include <string>
-#include <thread>
-
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "registry_cli_support.hpp"
-#include "support/http_server.hpp"
 
 using namespace digestx::test;
 
@@ -109,40 +103,4 @@ TEST_CASE("a loopback registry without TLS is found over plain http automaticall
     CHECK(result.exit_code == 0);
     CHECK(result.out == fixture_catalog().hello.bytes);
     CHECK_THAT(result.err, Catch::Contains("does not speak TLS: using plain http"));
-}
-
-TEST_CASE("SIGINT during a transfer ends with exit 130 and no output", "[registry][cli]") {
-    TestHttpServer server([](const RecordedRequest &) {
-        ScriptedResponse response;
-        response.delay_before_headers = std::chrono::milliseconds(4000);
-        return response;
-    });
-    int out_pipe[2];
-    REQUIRE(pipe(out_pipe) == 0);
-    pid_t child = fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        dup2(out_pipe[1], STDOUT_FILENO);
-        close(out_pipe[0]);
-        std::string reference = server.host() + "/library/alpine:3.12";
-        execl(DIGESTX_BINARY, DIGESTX_BINARY, "--plain-http", "manifest", reference.c_str(),
-              static_cast<char *>(nullptr));
-        _exit(127);
-    }
-    close(out_pipe[1]);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (server.requests().empty() && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    REQUIRE_FALSE(server.requests().empty());
-    kill(child, SIGINT);
-    int status = 0;
-    waitpid(child, &status, 0);
-    std::string out;
-    char buffer[256];
-    for (ssize_t n; (n = read(out_pipe[0], buffer, sizeof buffer)) > 0;)
-        out.append(buffer, static_cast<std::size_t>(n));
-    close(out_pipe[0]);
-    REQUIRE(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 130);
-    CHECK(out.empty());
 }

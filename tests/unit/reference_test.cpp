@@ -2,6 +2,7 @@
 // catalogue A1-A9 with the words and position the message must carry.
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -706,4 +707,50 @@ TEST_CASE("every refusal is a usage error whatever the input", "[reference][faul
     }
     CHECK(accepted > 100);
     CHECK(refused > 10000);
+}
+
+TEST_CASE("registry hosts and mirror locations as people spell them", "[reference]") {
+    struct Host {
+        std::string input;
+        std::optional<std::string> registry;
+    };
+    const std::vector<Host> hosts = {
+        {"docker.io", "docker.io"},
+        {"index.docker.io", "docker.io"}, // folded as ParseNormalizedNamed folds it
+        {"registry-1.docker.io", "registry-1.docker.io"},
+        {"ghcr.io", "ghcr.io"},
+        {"localhost", "localhost"},
+        {"localhost:5000", "localhost:5000"},
+        {"[::1]:5000", "[::1]:5000"},
+        {"registry", std::nullopt}, // no dot, port or localhost: a repository name
+        {"", std::nullopt},
+        {"ghcr.io/org", std::nullopt},
+        {"user@ghcr.io", std::nullopt},
+        {"host:99999", std::nullopt},
+    };
+    for (const auto &host : hosts) {
+        INFO(host.input);
+        CHECK(digestx::canonical_registry(host.input) == host.registry);
+    }
+    struct Location {
+        std::string input;
+        bool valid;
+    };
+    const std::vector<Location> locations = {
+        {"mirror.example", true},
+        {"mirror.example:5000", true},
+        {"mirror.example/dockerhub", true},
+        {"localhost:5000/a/b", true},
+        {"docker.io", false}, // the grammar would add library/: not where the image path goes
+        {"mirror", false},
+        {"", false},
+        {"/mirror.example", false},
+        {"mirror.example?x=1", false},
+        {"user:pw@mirror.example", false},
+        {"Mirror.example/UPPER", false},
+    };
+    for (const auto &location : locations) {
+        INFO(location.input);
+        CHECK(digestx::is_repository_location(location.input) == location.valid);
+    }
 }

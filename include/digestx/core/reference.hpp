@@ -222,6 +222,15 @@ struct AnyReference {
 /// valid digest is itself, anything else goes through parse_normalized_named().
 Result<AnyReference> parse_any_reference(std::string_view text);
 
+/// The canonical registry of a host spelt as people write it (`index.docker.io` and `docker.io`
+/// give `docker.io`; `host:port`, `[::1]:5000`), as a reference's registry() would be; nullopt
+/// when `host` is not a registry host (no dot, port or `localhost`, or not a host at all).
+std::optional<std::string> canonical_registry(std::string_view host);
+
+/// Whether `location` is `host[:port][/namespace…]` with a registry host, exactly as written (no
+/// folding), so that a repository path can follow it: what a mirror's location must be.
+bool is_repository_location(std::string_view location);
+
 /// Go's `path.Match`: `*` (no `/`), `?`, `[…]` classes with ranges and `^`, `\` escapes. A malformed
 /// pattern is a Usage error even when the name does not match.
 Result<bool> glob_match(std::string_view pattern, std::string_view name);

@@ -74,6 +74,8 @@ private:
     Result<void> check_reference(const Reference &reference) const;
     bool falls_back(const MirrorEndpointSource &mirror, const Error &error);
     void compare_tag(const Reference &reference, const Digest &upstream_digest);
+    template <typename Answer, typename Read, typename MarkMirror>
+    Result<Answer> read_through(const Reference &reference, Read read, MarkMirror mark_mirror);
 
     Reference m_logical;
     std::vector<MirrorEndpointSource> m_mirrors;
