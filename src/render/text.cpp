@@ -1,7 +1,8 @@
 // The default text of `inspect`: the digest graph as a table that fits an 80-column screen.
-// It follows what `docker buildx imagetools inspect` and `crane manifest` users already read (one
-// line per manifest with its platform and digest) and adds the role and type columns that say
-// which digest is which; the sentences of --explain shrink to one line per role.
+// `docker buildx imagetools inspect` lists each manifest of an index by its platform and
+// name@digest (docs.docker.com/reference/cli/docker/buildx/imagetools/inspect/); the table keeps
+// that reading order and adds the role and type columns that say which digest is which, with the
+// sentences of --explain shrunk to one line per role.
 #include "digestx/render/text.hpp"
 
 #include <algorithm>

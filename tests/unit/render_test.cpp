@@ -247,6 +247,25 @@ TEST_CASE("the digest to pin is on a line of its own, in full", "[render][text]"
     }
 }
 
+TEST_CASE("a reference by digest too long for the width keeps its digest whole", "[render][text]") {
+    ImageTree tree = scenario("single").tree;
+    std::string digest = tree.root().digest_text();
+    auto reference = parse_reference("registry.test/a-rather-long-organisation/and-a-long-repository@" + digest);
+    REQUIRE(reference);
+    tree.reference = *reference;
+    RenderScenario long_name{"long", "", std::move(tree), {}};
+    long_name.explanation = explain(long_name.tree);
+    std::string out = text(long_name, {false, false, false, false});
+    auto lines = lines_of(out);
+    REQUIRE(lines.size() > 1);
+    CHECK(lines[0] == "registry.test/a-rather-long-organisation/and-a-long-repository");
+    CHECK(lines[1] == "@" + digest);
+    for (const auto &line : lines) {
+        INFO(line);
+        CHECK(render::display_width(line) <= render::text_width);
+    }
+}
+
 TEST_CASE("words wrap at spaces and never inside a word", "[render][text]") {
     struct Case {
         std::string text;
