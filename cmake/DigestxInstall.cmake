@@ -53,8 +53,23 @@ install(FILES ${DIGESTX_COMPLETIONS}/digestx.fish DESTINATION ${CMAKE_INSTALL_DA
 # (libcurl4, libssl3, libyaml-cpp0.7, libc6, libstdc++6) with the versions this build needs.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME digestx)
-set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_CONTACT "digestx maintainers <digestx@localhost>")
+# The package's version is what `digestx --version` prints (cmake/DigestxVersion.cmake: git describe,
+# else the project version), so `dpkg -l digestx` and the binary agree. Debian policy 5.6.12 wants a
+# version that starts with a digit and holds only alphanumerics and . + - ~; `0.1.0-g1a2b3c4d5e6f`
+# reads as upstream 0.1.0, revision g1a2b3c4d5e6f. A tag outside that grammar falls back to the
+# project version rather than give dpkg a version it refuses.
+if(DIGESTX_VERSION MATCHES "^[0-9][A-Za-z0-9.+~-]*$")
+  set(CPACK_PACKAGE_VERSION ${DIGESTX_VERSION})
+else()
+  set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+endif()
+set(CPACK_DEBIAN_PACKAGE_VERSION ${CPACK_PACKAGE_VERSION})
+# Debian policy 5.6.2: the Maintainer field is `Name <address>`. LICENSE names no copyright holder
+# yet (its appendix still reads "[name of copyright owner]"), so there is no real holder to name
+# here; whoever publishes the package sets theirs with -DDIGESTX_DEB_MAINTAINER.
+set(DIGESTX_DEB_MAINTAINER "digestx maintainers <digestx@localhost>"
+    CACHE STRING "Maintainer field of the .deb: Name <address>")
+set(CPACK_PACKAGE_CONTACT "${DIGESTX_DEB_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "which container-image digest is which, exactly and verifiably")
 set(CPACK_PACKAGE_DESCRIPTION
     "digestx reads an image's index, platform manifests, configs and layers from a registry or an OCI layout, verifies every digest and explains which is which, which one to pin and whether a pin still holds.")

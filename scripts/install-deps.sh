@@ -19,6 +19,8 @@ packages=(
   # Man pages are Markdown rendered by pandoc at build time; the .deb's Depends line comes from
   # dpkg-shlibdeps (dpkg-dev), which CPack runs on the binaries `file` identifies as ELF.
   pandoc dpkg-dev file
+  # The completion tests run the generated zsh and fish scripts in the real shells.
+  zsh fish
 )
 if [[ "${DIGESTX_EXTRA_PACKAGES:-}" != "" ]]; then
   read -r -a extra <<<"$DIGESTX_EXTRA_PACKAGES"

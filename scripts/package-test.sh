@@ -24,6 +24,9 @@ digestx="$root/usr/bin/digestx"
 version=$("$digestx" --version)
 [[ "$version" == "digestx "*$'\n'"libcurl "* ]] || fail "unexpected --version output: $version"
 echo "$version"
+# The package's version is the binary's: both come from git describe when there is a checkout.
+deb_version=$(dpkg-deb -f "$deb" Version)
+[[ "${version%%$'\n'*}" == "digestx $deb_version" ]] || fail "package version $deb_version is not --version's: ${version%%$'\n'*}"
 
 # One real command, offline: the bundled example layout, through the installed binary.
 inspect=$("$digestx" inspect oci:examples/alpine-3.12:3.12)

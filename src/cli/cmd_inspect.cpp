@@ -21,6 +21,7 @@ namespace {
 struct InspectOptions {
     std::string reference;
     bool full = false;
+    bool explain = false;
     bool no_config = false;
     bool attestations = true;
     bool referrers = false;
@@ -103,7 +104,8 @@ void write_output(const ImageTree &tree, const InspectOptions &options, Context 
     } else if (globals.output == OutputFormat::Dot) {
         render::write_dot(ctx.out, tree, explanation);
     } else {
-        render::TextStyle style{utf8_locale(ctx), use_color(ctx, globals), options.full};
+        Drawing drawing = decide_drawing(ctx, globals.no_color);
+        render::TextStyle style{drawing.unicode, drawing.color, options.full, options.explain};
         render::write_text(ctx.out, tree, explanation, style);
     }
 }
@@ -165,6 +167,9 @@ void setup_inspect_command(CLI::App &app, Invocation &invocation) {
         app.add_subcommand("inspect", "Show the whole digest graph of a reference, every digest's role explained");
     command->add_option("REF", options->reference, "Image reference or oci:DIR[:TAG|@DIGEST]")->required();
     command->add_flag("--full", options->full, "Show every digest in full (default: 12 hex like Docker Hub)");
+    command->add_flag("--explain", options->explain,
+                      "Explain every digest in a sentence, and list layers beside their diff_ids (default: a "
+                      "table, each role explained once)");
     command->add_flag("--no-config", options->no_config, "Do not read image configs (no image IDs, no diff_ids)");
     command->add_flag("--attestations,!--no-attestations", options->attestations,
                       "Read buildx attestation manifests (default: on)");
@@ -181,7 +186,7 @@ void setup_inspect_command(CLI::App &app, Invocation &invocation) {
                     "\n\n"
                     "Examples:\n"
                     "  digestx inspect oci:examples/alpine-3.12:3.12\n"
-                    "  digestx inspect --platform linux/amd64 --full oci:examples/alpine-3.12:3.12\n"
+                    "  digestx inspect --explain --platform linux/amd64 oci:examples/alpine-3.12:3.12\n"
                     "  digestx -o json inspect oci:examples/alpine-3.12:3.12");
     command->callback([options, &invocation] {
         invocation.run = [options](Context &ctx, const GlobalOptions &globals) {

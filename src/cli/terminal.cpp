@@ -6,10 +6,13 @@
 
 namespace digestx::cli {
 
-bool use_color(const Context &ctx, const GlobalOptions &globals) {
-    if (!ctx.out_is_terminal || globals.no_color) return false;
+Drawing decide_drawing(const Context &ctx, bool no_color_flag) {
+    Drawing drawing;
+    if (!ctx.out_is_terminal) return drawing;
     auto no_color = ctx.env("NO_COLOR");
-    return !no_color || no_color->empty();
+    drawing.color = !no_color_flag && (!no_color || no_color->empty());
+    drawing.unicode = utf8_locale(ctx);
+    return drawing;
 }
 
 bool utf8_locale(const Context &ctx) {

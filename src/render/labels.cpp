@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "digestx/core/media_type.hpp"
+#include "digestx/core/platform.hpp"
 #include "digestx/core/text.hpp"
 
 namespace digestx::render {
@@ -12,7 +13,7 @@ namespace {
 
 // One name per media type digestx knows; the names follow the types' own vocabulary so a reader
 // who knows "manifest list" or "OCI index" recognises them without a legend.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 16> media_labels{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 17> media_labels{{
     {media::oci_index, "oci-index"},
     {media::docker_manifest_list, "docker-manifest-list"},
     {media::oci_manifest, "oci-manifest"},
@@ -27,6 +28,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 16> media_la
     {media::oci_layer_gzip, "oci-layer+gzip"},
     {media::oci_layer_zstd, "oci-layer+zstd"},
     {media::docker_layer_gzip, "docker-layer+gzip"},
+    {media::docker_layer_tar, "docker-layer"},
     {media::docker_layer_foreign, "docker-foreign-layer+gzip"},
     {media::in_toto, "in-toto"},
 }};
@@ -87,6 +89,34 @@ std::optional<std::int64_t> compressed_size(const TreeNode &node) {
     for (const auto &layer : node.document->manifest().layers)
         total = layer.size > most - total ? most : total + layer.size;
     return total;
+}
+
+std::string role_label(const TreeNode &node, const NodeExplanation &words) {
+    std::string title = sanitize(words.title, 200);
+    if (!node.platform) return title;
+    std::string prefix = sanitize(display_platform(*node.platform), 200) + " ";
+    if (title.size() > prefix.size() && title.starts_with(prefix)) return title.substr(prefix.size());
+    return title;
+}
+
+// Each is the gist of the role's sentence in explain.cpp and carries its sources (moby's pull and
+// image store code, buildx's attestation layout, the OCI referrers API) through that sentence's
+// section of docs/explanations.md.
+std::string_view role_gloss(Role role) noexcept {
+    switch (role) {
+    case Role::IndexDigest: return "what `docker pull` prints as Digest:; pin it and every platform works";
+    case Role::SingleManifest: return "what `docker pull` prints as Digest:; an image for one platform only";
+    case Role::PlatformManifest: return "one platform's image; pinning it pins that platform on every host";
+    case Role::NestedIndex: return "an index inside the index; each host picks its entry below it";
+    case Role::Attestation: return "buildx provenance or SBOM about the image named; nothing runs it";
+    case Role::Artifact: return "an OCI artifact (signature, SBOM, chart), not a runnable image";
+    case Role::Referrer: return "attached through the referrers listing; not part of the digest above";
+    case Role::Schema1: return "a legacy Docker schema1 manifest";
+    case Role::ImageConfig: return "the image ID `docker images` shows with the classic image store";
+    case Role::ArtifactConfig: return "the artifact's config; not the image ID of anything that runs";
+    case Role::NotRead: return "";
+    }
+    return "";
 }
 
 std::optional<std::string> attested_digest(const TreeNode &node) {

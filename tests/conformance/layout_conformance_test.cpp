@@ -117,7 +117,8 @@ TEST_CASE("inspect handles every conformance layout with its documented outcome"
             for (const auto &ref : refs) {
                 INFO(ref);
                 ++runs;
-                auto text = digestx::test::run_in_process({"inspect", ref});
+                // The explained tree: each message on one line, as the expectations quote it.
+                auto text = digestx::test::run_in_process({"inspect", "--explain", ref});
                 INFO(text.out << text.err);
                 CHECK(text.exit_code == expected.exit_code);
                 CHECK_THAT(text.out + text.err, Catch::Contains(expected.message));
@@ -177,7 +178,7 @@ TEST_CASE("facts the layouts' README asserts are what inspect reports", "[confor
     CHECK(inspect("regclient-testrepo:a3")["root"]["role"] == "artifact");
     CHECK(inspect("regclient-testrepo:ai")["root"]["children"][1]["role"] == "artifact");
 
-    auto hello = digestx::test::run_in_process({"inspect", "oci:" + root + "/oras-hello-world:latest"});
+    auto hello = digestx::test::run_in_process({"inspect", "--explain", "oci:" + root + "/oras-hello-world:latest"});
     CHECK(hello.exit_code == 3);
     CHECK_THAT(hello.out, Catch::Contains("linux/amd64 manifest  f54a58bc1aac  docker-manifest  525 B"));
     CHECK_THAT(hello.err, Catch::StartsWith("digestx: error: 10 of 13 documents could not be read"));
@@ -219,7 +220,7 @@ TEST_CASE("go-containerregistry's OCI descriptor of a Docker manifest: a warning
     CHECK(strict.out.empty());
     CHECK(strict.err == "digestx: error: " + refused + "\n");
     // Below an index, only that entry fails: the index itself is still shown.
-    auto strict_nested = digestx::test::run_in_process({"--strict", "inspect", nested});
+    auto strict_nested = digestx::test::run_in_process({"--strict", "inspect", "--explain", nested});
     CHECK(strict_nested.exit_code == 5);
     CHECK_THAT(strict_nested.out, Catch::Contains("image index  05f95b26ed10"));
     CHECK_THAT(strict_nested.out, Catch::Contains("error (integrity, exit 5): " + refused));

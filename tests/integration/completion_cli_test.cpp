@@ -11,6 +11,7 @@
 #include "support/help_text.hpp"
 #include "support/http_server.hpp"
 #include "support/process.hpp"
+#include "support/skip.hpp"
 
 using namespace digestx::test;
 
@@ -60,7 +61,98 @@ private:
     std::string m_script;
 };
 
+// zsh completes only inside its line editor, so the test drives a real interactive zsh through a
+// pseudo-terminal (zsh/zpty, as zsh's own Test/comptest does): compinit loads the generated
+// _digestx from fpath, the line is typed with a TAB, and a compadd wrapper prints every match the
+// completion system adds before passing it on to the real builtin.
+constexpr const char *zsh_driver = R"zsh(zmodload zsh/zpty
+out=""
+drain() {
+  local chunk i
+  for i in {1..50}; do
+    while zpty -rt z chunk; do out+=$chunk; done
+    [[ $out == *$1* ]] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+zpty z zsh -f -i
+zpty -w z "PROMPT='> '; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D"
+zpty -w z 'compadd () { if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return $?; fi; local -a hits; builtin compadd -A hits "$@"; (( $#hits )) && print -r -l -- "<match>"${^hits}"</match>"; builtin compadd "$@" }'
+zpty -w z 'bindkey "^I" complete-word; echo "<set""up>"'
+drain '<setup>' || exit 3
+out=""
+zpty -n -w z "$2"$'\t'
+drain '</match>'
+sleep 0.3
+while zpty -rt z chunk; do out+=$chunk; done
+zpty -d z
+print -r -- "$out"
+)zsh";
+
+std::string shell_path(const std::string &name) {
+    for (const char *dir : {"/usr/bin/", "/bin/"}) {
+        if (std::filesystem::exists(std::string(dir) + name)) return std::string(dir) + name;
+    }
+    return {};
+}
+
+// What zsh offers for `line` (completed at its end) with the generated script.
+std::set<std::string> zsh_offers(const std::string &zsh, const TempDir &dir, const std::string &line) {
+    auto result = run_process({zsh, "-f", dir.path() + "/driver.zsh", dir.path(), line});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    std::set<std::string> offers;
+    static const std::regex match("<match>([^<\r\n]*)</match>");
+    for (auto it = std::sregex_iterator(result.out.begin(), result.out.end(), match); it != std::sregex_iterator();
+         ++it)
+        offers.insert((*it)[1]);
+    return offers;
+}
+
+// What fish offers for `line`: `complete -C` asks fish's own completion engine, one candidate
+// and its description per line.
+std::set<std::string> fish_offers(const std::string &fish, const std::string &script, const std::string &line) {
+    auto result = run_process({fish, "--no-config", "-c", "source $argv[1]; complete -C $argv[2]", script, line});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    std::set<std::string> offers;
+    for (const std::string &candidate : lines_of(result.out))
+        offers.insert(candidate.substr(0, candidate.find('\t')));
+    return offers;
+}
+
 } // namespace
+
+TEST_CASE("completion scripts: a real zsh completes commands, options and values", "[cli][binary][completion]") {
+    std::string zsh = shell_path("zsh");
+    if (zsh.empty()) DIGESTX_SKIP("zsh is not installed (scripts/install-deps.sh installs it)");
+    TempDir dir;
+    auto script = run_digestx({"completion", "zsh"});
+    REQUIRE(script.exit_code == 0);
+    std::ofstream(dir.path() + "/_digestx") << script.out;
+    std::ofstream(dir.path() + "/driver.zsh") << zsh_driver;
+    CHECK(zsh_offers(zsh, dir, "digestx ins") == std::set<std::string>{"inspect"});
+    CHECK(zsh_offers(zsh, dir, "digestx inspect --no-") ==
+          std::set<std::string>{"--no-config", "--no-attestations", "--no-color", "--no-mirrors"});
+    CHECK(zsh_offers(zsh, dir, "digestx -o ") == std::set<std::string>{"text", "json", "dot"});
+}
+
+TEST_CASE("completion scripts: a real fish completes commands, options and values", "[cli][binary][completion]") {
+    std::string fish = shell_path("fish");
+    if (fish.empty()) DIGESTX_SKIP("fish is not installed (scripts/install-deps.sh installs it)");
+    TempDir dir;
+    auto script = run_digestx({"completion", "fish"});
+    REQUIRE(script.exit_code == 0);
+    std::string path = dir.path() + "/digestx.fish";
+    std::ofstream(path) << script.out;
+    CHECK(fish_offers(fish, path, "digestx ins") == std::set<std::string>{"inspect"});
+    CHECK(fish_offers(fish, path, "digestx co") == std::set<std::string>{"completion", "config"});
+    CHECK(fish_offers(fish, path, "digestx inspect --no-") ==
+          std::set<std::string>{"--no-config", "--no-attestations", "--no-color", "--no-mirrors"});
+    CHECK(fish_offers(fish, path, "digestx inspect --ex") == std::set<std::string>{"--explain"});
+    CHECK(fish_offers(fish, path, "digestx -o ") == std::set<std::string>{"text", "json", "dot"});
+}
 
 TEST_CASE("the version flag names digestx's version and the libcurl and TLS backend it runs with",
           "[cli][binary][ship]") {

@@ -51,7 +51,8 @@ const std::string example = "oci:examples/alpine-3.12:3.12";
 
 } // namespace
 
-TEST_CASE("the locale decides between box drawing and ASCII", "[inspect][terminal]") {
+TEST_CASE("on a terminal the locale decides between box drawing and ASCII, and a pipe gets ASCII",
+          "[inspect][terminal]") {
     struct Case {
         std::map<std::string, std::string> env;
         bool unicode;
@@ -74,10 +75,13 @@ TEST_CASE("the locale decides between box drawing and ASCII", "[inspect][termina
         for (const auto &[key, value] : c.env)
             described += key + "=" + value + " ";
         INFO(described);
-        Run result = run({example}, c.env, false);
+        Run result = run({example}, c.env, true);
         REQUIRE(result.exit_code == 0);
         CHECK((result.out.find("├─ ") != std::string::npos) == c.unicode);
         CHECK((result.out.find("|- ") != std::string::npos) == !c.unicode);
+        Run piped = run({example}, c.env, false);
+        CHECK(piped.out.find("├─ ") == std::string::npos);
+        CHECK(piped.out.find("|- ") != std::string::npos);
     }
 }
 
@@ -122,7 +126,7 @@ TEST_CASE("the options --no-config and --attestations shape the walk", "[inspect
     }
     CHECK(document["requests"]["bytesReceived"].get<int>() < 8000);
 
-    Run text = run({example, "--no-config"}, {}, false);
+    Run text = run({example, "--no-config", "--explain"}, {}, false);
     CHECK_THAT(text.out, Catch::Contains("diff_id - (config not read)"));
 
     // Both spellings parse; the example has no attestations, so the tree is the same.

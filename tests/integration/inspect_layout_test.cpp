@@ -59,6 +59,7 @@ TEST_CASE("inspect of the example layout matches its golden text and JSON", "[in
         {{example}, "inspect-example.txt"},
         {{example, "-o", "json"}, "inspect-example.json"},
         {{example, "--platform", "linux/arm64", "--full"}, "inspect-example-arm64-full.txt"},
+        {{example, "--explain"}, "inspect-example-explain.txt"},
         {{example, "-o", "dot"}, "inspect-example.dot"},
     };
     for (const auto &c : cases) {
@@ -74,7 +75,7 @@ TEST_CASE("inspect of the example layout matches its golden text and JSON", "[in
 }
 
 TEST_CASE("inspect names every digest of the example and what it is", "[inspect]") {
-    ProcessResult text = inspect({example, "--full"});
+    ProcessResult text = inspect({example, "--full", "--explain"});
     REQUIRE(text.exit_code == 0);
     for (const std::string &line : {"manifest list  " + list_digest + "  docker-manifest-list  2.36 kB",
                                     "linux/amd64 manifest  " + amd64_manifest +
@@ -145,7 +146,7 @@ TEST_CASE("platform selection picks the entry docker pull --platform would use",
         CHECK(document["selected"] == c.manifest);
         REQUIRE(document["root"]["children"].size() == 1);
         CHECK(document["root"]["children"][0]["digest"] == c.manifest);
-        ProcessResult text = inspect({example, "--platform", c.platform}, "C");
+        ProcessResult text = inspect({example, "--platform", c.platform, "--explain"}, "C");
         CHECK_THAT(text.out, Catch::Contains(c.shown + " manifest  " + c.manifest.substr(7, 12)));
         CHECK_THAT(text.out, Catch::Contains("<- --platform " + c.shown));
     }
@@ -196,7 +197,7 @@ TEST_CASE("a corrupted blob fails its node, exits 5, and the rest of the tree is
     std::filesystem::permissions(blob, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
     std::ofstream(blob, std::ios::binary | std::ios::trunc) << bytes;
 
-    ProcessResult result = inspect({"oci:" + layout.string() + ":3.12"}, "C");
+    ProcessResult result = inspect({"oci:" + layout.string() + ":3.12", "--explain"}, "C");
     INFO(result.out << result.err);
     CHECK(result.exit_code == 5);
     CHECK_THAT(result.out, Catch::Contains("|- linux/arm64 manifest  7d58ffc1ab67  docker-manifest  527 B\n|     error "
@@ -291,7 +292,7 @@ TEST_CASE("inspect --referrers finds the manifests of a layout that name an imag
     CHECK((*sbom)["artifactType"] == "application/spdx+json");
     CHECK(child_with_digest(document["root"], attached[1].digest) == nullptr);
 
-    ProcessResult text = inspect({"oci:" + layout.string() + ":3.12", "--referrers"}, "C");
+    ProcessResult text = inspect({"oci:" + layout.string() + ":3.12", "--referrers", "--explain"}, "C");
     REQUIRE(text.exit_code == 0);
     CHECK_THAT(text.out, Catch::Contains("signature referrer  " + attached[0].digest.substr(7, 12)));
     CHECK_THAT(text.out, Catch::Contains("referrers listed for 8 manifests through the layout's index.json: 2 found"));

@@ -103,7 +103,7 @@ void check_partial_tree(const std::string &reference, const Documents &docs) {
     INFO(reference);
     std::string size_error = "size " + std::to_string(docs.blobs[2].bytes.size()) + " differs from descriptor size " +
                              std::to_string(docs.blobs[2].bytes.size() + 1);
-    auto text = run_digestx({"inspect", reference});
+    auto text = run_digestx({"inspect", "--explain", reference});
     INFO(text.out << text.err);
     CHECK(text.exit_code == 5);
     // The whole graph is printed: the index, both platform manifests, the good config, and the

@@ -94,6 +94,23 @@ RenderScenario attestation_scenario(const std::string &name, const ResolveOption
     return finish(name, "registry.test/org/app:1.0", source, options);
 }
 
+// What `docker buildx build --platform` with eight platforms pushes by default: each image with
+// an attestation manifest beside it in the index, and several layers per image.
+RenderScenario eight_platform_scenario() {
+    MemorySource source;
+    std::vector<EntrySpec> images;
+    std::vector<EntrySpec> attestations;
+    for (const char *platform : {"linux/amd64", "linux/arm64/v8", "linux/arm/v7", "linux/arm/v6", "linux/386",
+                                 "linux/ppc64le", "linux/s390x", "linux/riscv64"}) {
+        Image image = add_image(source, platform, oci_manifest, 5);
+        images.push_back(entry(image, oci_manifest, platform));
+        attestations.push_back(add_attestation(source, image, true));
+    }
+    images.insert(images.end(), attestations.begin(), attestations.end());
+    source.tag("2.0", source.add(make_index(oci_index, images), oci_index));
+    return finish("eight", "registry.test/org/app:2.0", source);
+}
+
 RenderScenario nested_scenario() {
     MemorySource source;
     Image amd64 = add_image(source, "linux/amd64", oci_manifest);
@@ -176,6 +193,7 @@ std::vector<RenderScenario> render_scenarios() {
     lean.attestations = false;
     lean.fetch_configs = false;
     scenarios.push_back(attestation_scenario("lean", lean));
+    scenarios.push_back(eight_platform_scenario());
     scenarios.push_back(nested_scenario());
     scenarios.push_back(artifact_scenario());
     scenarios.push_back(single_scenario());

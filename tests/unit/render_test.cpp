@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
 #include <sstream>
 
 #include "digestx/core/media_type.hpp"
@@ -56,21 +57,44 @@ std::string replace_all(std::string text, const std::string &from, const std::st
     return text;
 }
 
+// Every scenario in both text forms: the table and the explained tree.
+std::vector<std::pair<const RenderScenario *, bool>> every_style() {
+    std::vector<std::pair<const RenderScenario *, bool>> all;
+    for (const auto &s : scenarios()) {
+        all.emplace_back(&s, false);
+        all.emplace_back(&s, true);
+    }
+    return all;
+}
+
+std::vector<std::string> lines_of(const std::string &text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    return lines;
+}
+
 } // namespace
 
 TEST_CASE("text, json and dot output match their golden files", "[render][golden]") {
     struct Case {
         std::string scenario;
-        std::string format; // "ascii", "utf8", "full", "json", "dot"
+        std::string format; // "ascii", "utf8", "full", "explain", "explain.utf8", "json", "dot"
     };
     std::vector<Case> cases;
     for (const auto &s : scenarios()) {
         cases.push_back({s.name, "ascii"});
         cases.push_back({s.name, "json"});
     }
-    for (const char *name : {"list", "nested", "partial", "attestations"})
+    for (const char *name : {"list", "nested", "partial", "attestations", "eight"})
         cases.push_back({name, "utf8"});
-    cases.push_back({"list", "full"});
+    for (const char *name : {"list", "single", "eight"})
+        cases.push_back({name, "full"});
+    // The explained tree of --explain, for every shape it draws differently.
+    for (const char *name : {"list", "platform", "attestations", "nested", "single", "partial", "hostile"})
+        cases.push_back({name, "explain"});
+    cases.push_back({"attestations", "explain.utf8"});
     cases.push_back({"attestations", "dot"});
     cases.push_back({"hostile", "dot"});
     for (const auto &c : cases) {
@@ -85,7 +109,7 @@ TEST_CASE("text, json and dot output match their golden files", "[render][golden
             output = dot(s);
             file += ".dot";
         } else {
-            output = text(s, {c.format == "utf8", false, c.format == "full"});
+            output = text(s, {c.format.ends_with("utf8"), false, c.format == "full", c.format.starts_with("explain")});
             file += c.format == "ascii" ? ".txt" : "." + c.format + ".txt";
         }
         std::string mismatch = test::golden_mismatch(file, output);
@@ -95,10 +119,10 @@ TEST_CASE("text, json and dot output match their golden files", "[render][golden
 }
 
 TEST_CASE("ASCII and UTF-8 trees differ only in their glyphs", "[render][text]") {
-    for (const auto &s : scenarios()) {
-        INFO("scenario " << s.name);
-        std::string ascii = text(s, {false, false, false});
-        std::string utf8 = text(s, {true, false, false});
+    for (const auto &[s, explained] : every_style()) {
+        INFO("scenario " << s->name << (explained ? ", explained" : ", table"));
+        std::string ascii = text(*s, {false, false, false, explained});
+        std::string utf8 = text(*s, {true, false, false, explained});
         // Every byte of the ASCII form is ASCII, hostile input included (sanitize escapes it).
         CHECK(std::all_of(ascii.begin(), ascii.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
         CHECK(utf8.find("─ ") != std::string::npos);
@@ -111,32 +135,38 @@ TEST_CASE("ASCII and UTF-8 trees differ only in their glyphs", "[render][text]")
 }
 
 TEST_CASE("digests are Docker Hub's 12 hex by default and full with --full", "[render][text]") {
-    for (const auto &s : scenarios()) {
-        INFO("scenario " << s.name);
-        // Messages (errors, findings) quote digests in full; the tree's own columns are the subject.
+    for (const auto &[s, explained] : every_style()) {
+        INFO("scenario " << s->name << (explained ? ", explained" : ", table"));
+        // Messages (errors, findings) quote digests in full, and so does the pin line; the
+        // columns are the subject.
         std::string brief;
-        std::istringstream lines(text(s, {false, false, false}));
-        for (std::string line; std::getline(lines, line);) {
-            if (line.find("error (") == std::string::npos && !line.starts_with("info:")) brief += line + "\n";
+        for (const auto &line : lines_of(text(*s, {false, false, false, explained}))) {
+            bool message = line.find("error (") != std::string::npos || line.find("  ") == std::string::npos ||
+                           line.starts_with("info:") || line.starts_with("pin: ") ||
+                           line.find_first_not_of(" |`-") == line.find("sha256:");
+            if (!message) brief += line + "\n";
         }
-        std::string full = text(s, {false, false, true});
-        for (const auto &node : s.tree.nodes) {
+        std::string full = text(*s, {false, false, true, explained});
+        for (const auto &node : s->tree.nodes) {
             INFO("node " << node.id << " " << node.digest_text());
             std::string hex = node.digest_text().substr(7);
-            CHECK(full.find(hex) != std::string::npos);
-            CHECK(brief.find(hex.substr(0, 12) + " ") != std::string::npos);
+            bool shown = brief.find(hex.substr(0, 12) + " ") != std::string::npos;
+            // The table of a many-platform graph leaves attestation configs to --explain.
+            bool attestation_config = node.parent && s->explanation.nodes[*node.parent].role == Role::Attestation;
+            CHECK((shown || (!explained && attestation_config)));
+            CHECK((full.find(hex) != std::string::npos) == shown);
             CHECK(brief.find(hex) == std::string::npos);
         }
     }
 }
 
 TEST_CASE("colour appears only when asked for, as digest and dim SGR codes", "[render][text]") {
-    for (const auto &s : scenarios()) {
-        INFO("scenario " << s.name);
-        std::string plain = text(s, {true, false, false});
+    for (const auto &[s, explained] : every_style()) {
+        INFO("scenario " << s->name << (explained ? ", explained" : ", table"));
+        std::string plain = text(*s, {true, false, false, explained});
         CHECK(plain.find('\x1b') == std::string::npos);
-        std::string coloured = text(s, {true, true, false});
-        CHECK(coloured.find("\x1b[33m" + render::short_digest(s.tree.root().digest_text()) + "\x1b[0m") !=
+        std::string coloured = text(*s, {true, true, false, explained});
+        CHECK(coloured.find("\x1b[33m" + render::short_digest(s->tree.root().digest_text()) + "\x1b[0m") !=
               std::string::npos);
         CHECK(coloured.find("\x1b[2m") != std::string::npos);
         // Every escape in coloured output is one of ours, hostile input included.
@@ -148,10 +178,122 @@ TEST_CASE("colour appears only when asked for, as digest and dim SGR codes", "[r
     }
 }
 
+TEST_CASE("an 8-platform image with attestations fits 40 lines of 80 columns", "[render][text]") {
+    const RenderScenario &s = scenario("eight");
+    for (bool unicode : {false, true}) {
+        for (bool color : {false, true}) {
+            INFO("unicode " << unicode << ", colour " << color);
+            auto lines = lines_of(text(s, {unicode, color, false, false}));
+            CHECK(lines.size() <= 40);
+            for (auto line : lines) {
+                line = replace_all(line, "\x1b[33m", "");
+                line = replace_all(replace_all(replace_all(line, "\x1b[2m", ""), "\x1b[0m", ""), "\x1b[31m", "");
+                INFO(line);
+                CHECK(render::display_width(line) <= render::text_width);
+            }
+        }
+    }
+    // Every image and its image ID has a row; layers and attestation configs are left to --explain.
+    std::string table = text(s, {false, false, false, false});
+    CHECK_THAT(table, Catch::Contains("not shown: layers and diff_ids, attestation configs (see --explain)"));
+    CHECK(lines_of(text(s, {false, false, false, true})).size() > 100);
+}
+
+TEST_CASE("the table explains each role once, where it first appears", "[render][text]") {
+    for (const char *name : {"eight", "list", "attestations", "nested", "partial"}) {
+        INFO("scenario " << name);
+        const RenderScenario &s = scenario(name);
+        std::string table = text(s, {false, false, false, false});
+        std::set<Role> roles; // of the rows the table shows: attestation configs are left out
+        for (const auto &node : s.tree.nodes) {
+            if (!node.parent || s.explanation.nodes[*node.parent].role != Role::Attestation)
+                roles.insert(s.explanation.nodes[node.id].role);
+        }
+        for (Role role : roles) {
+            std::string gloss(render::role_gloss(role));
+            INFO("role " << role_name(role));
+            if (gloss.empty()) continue;
+            auto first = table.find(gloss);
+            REQUIRE(first != std::string::npos);
+            CHECK(table.find(gloss, first + 1) == std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("one platform keeps every node's full sentence, and its layers", "[render][text]") {
+    for (const char *name : {"single", "platform"}) {
+        INFO("scenario " << name);
+        const RenderScenario &s = scenario(name);
+        // Sentences are wrapped to the width: read them back with the tree glyphs taken off.
+        std::string joined;
+        for (const auto &line : lines_of(text(s, {false, false, false, false}))) {
+            auto start = line.find_first_not_of(" |`-");
+            if (start != std::string::npos) joined += line.substr(start) + " ";
+        }
+        for (std::size_t id = 0; id < s.tree.nodes.size(); ++id) {
+            INFO("node " << id);
+            CHECK_THAT(joined, Catch::Contains(s.explanation.nodes[id].sentence));
+            for (const auto &layer : s.explanation.nodes[id].layers)
+                CHECK_THAT(joined, Catch::Contains(render::short_digest(layer.layer->digest.str())));
+        }
+    }
+}
+
+TEST_CASE("the digest to pin is on a line of its own, in full", "[render][text]") {
+    for (const auto &s : scenarios()) {
+        INFO("scenario " << s.name);
+        std::string table = text(s, {false, false, false, false});
+        CHECK_THAT(table, Catch::Contains("\npin: " + s.tree.root().digest_text() + "\n"));
+    }
+}
+
+TEST_CASE("a reference by digest too long for the width keeps its digest whole", "[render][text]") {
+    ImageTree tree = scenario("single").tree;
+    std::string digest = tree.root().digest_text();
+    auto reference = parse_reference("registry.test/a-rather-long-organisation/and-a-long-repository@" + digest);
+    REQUIRE(reference);
+    tree.reference = *reference;
+    RenderScenario long_name{"long", "", std::move(tree), {}};
+    long_name.explanation = explain(long_name.tree);
+    std::string out = text(long_name, {false, false, false, false});
+    auto lines = lines_of(out);
+    REQUIRE(lines.size() > 1);
+    CHECK(lines[0] == "registry.test/a-rather-long-organisation/and-a-long-repository");
+    CHECK(lines[1] == "@" + digest);
+    for (const auto &line : lines) {
+        INFO(line);
+        CHECK(render::display_width(line) <= render::text_width);
+    }
+}
+
+TEST_CASE("words wrap at spaces and never inside a word", "[render][text]") {
+    struct Case {
+        std::string text;
+        std::size_t width;
+        std::vector<std::string> lines;
+    };
+    std::string digest = "sha256:" + std::string(64, 'a');
+    std::vector<Case> cases = {
+        {"", 10, {""}},
+        {"one two three", 80, {"one two three"}},
+        {"one two three", 7, {"one two", "three"}},
+        {"one  two", 80, {"one two"}},
+        {"see " + digest + " here", 20, {"see", digest, "here"}},
+        {"a\xe2\x94\x80\xe2\x94\x80 b", 5, {"a\xe2\x94\x80\xe2\x94\x80 b"}},
+        {"a\xe2\x94\x80\xe2\x94\x80 b", 4, {"a\xe2\x94\x80\xe2\x94\x80", "b"}},
+    };
+    for (const auto &c : cases) {
+        INFO("'" << c.text << "' at " << c.width);
+        CHECK(render::wrap_words(c.text, c.width) == c.lines);
+    }
+    CHECK(render::display_width("├─ x") == 4);
+    CHECK(render::display_width("") == 0);
+}
+
 TEST_CASE("hostile strings are escaped in text and dot, and kept exact in JSON", "[render][security]") {
     const RenderScenario &s = scenario("hostile");
     for (bool unicode : {false, true}) {
-        std::string out = text(s, {unicode, false, false});
+        std::string out = text(s, {unicode, false, false, true}) + text(s, {unicode, false, false, false});
         INFO(out);
         CHECK(out.find('\x1b') == std::string::npos);
         CHECK(out.find('\a') == std::string::npos);
@@ -260,9 +402,10 @@ TEST_CASE("the JSON document carries the facts of the tree", "[render][json]") {
     CHECK(partial["requests"]["total"] == scenario("partial").tree.stats.requests);
 }
 
-TEST_CASE("text shows layers beside diff_ids, compressed sizes, attestations and failures", "[render][text]") {
+TEST_CASE("the explained tree shows layers beside diff_ids, compressed sizes, attestations and failures",
+          "[render][text]") {
     const RenderScenario &list = scenario("list");
-    std::string out = text(list, {false, false, false});
+    std::string out = text(list, {false, false, false, true});
     const auto &rows = list.explanation.nodes[1].layers;
     REQUIRE(rows.size() == 2);
     for (const auto &row : rows) {
@@ -281,17 +424,17 @@ TEST_CASE("text shows layers beside diff_ids, compressed sizes, attestations and
     CHECK_THAT(out, Catch::Contains("[accept-dependent] (at linux/amd64 manifest"));
 
     const RenderScenario &attest = scenario("attestations");
-    std::string attested = text(attest, {false, false, false});
+    std::string attested = text(attest, {false, false, false, true});
     CHECK_THAT(attested, Catch::Contains("attests " + render::short_digest(attest.tree.nodes[1].digest_text()) +
                                          " (linux/amd64 manifest)"));
 
-    std::string partial = text(scenario("partial"), {false, false, false});
+    std::string partial = text(scenario("partial"), {false, false, false, true});
     CHECK_THAT(partial, Catch::Contains("error (not-found, exit 3): manifest unknown"));
     CHECK_THAT(partial, Catch::Contains("error (integrity, exit 5): integrity failure"));
     CHECK_THAT(partial, Catch::Contains("skipped: not a manifest type: application/vnd.example.future+json"));
     CHECK_THAT(partial, Catch::Contains("cost: 7 requests (0 manifest HEADs, 0 manifest GETs, 0 blob GETs); "));
 
-    std::string lean = text(scenario("lean"), {false, false, false});
+    std::string lean = text(scenario("lean"), {false, false, false, true});
     CHECK_THAT(lean, Catch::Contains("diff_id - (config not read)"));
     CHECK_THAT(lean, Catch::Contains("skipped: configs not requested"));
     CHECK_THAT(lean, Catch::Contains("skipped: attestations not requested"));
@@ -331,8 +474,13 @@ TEST_CASE("the cost line says what was sent and speaks of Docker Hub only for do
         tree.stats = c.stats;
         Explanation words = explain(tree);
         std::ostringstream out;
-        render::write_text(out, tree, words, {});
+        render::write_text(out, tree, words, {false, false, false, true});
         CHECK_THAT(out.str(), Catch::EndsWith("\n" + c.line + "\n"));
+        // The table breaks the same line between its parts, to stay within 80 columns.
+        std::ostringstream table;
+        render::write_text(table, tree, words, {});
+        std::string tail = table.str().substr(table.str().rfind("\ncost: ") + 1);
+        CHECK(replace_all(tail, ";\n      ", "; ") == c.line + "\n");
         bool hub = reference->registry() == docker_hub_registry;
         CHECK((out.str().find("Docker Hub") != std::string::npos) == hub);
     }
@@ -367,6 +515,7 @@ TEST_CASE("short digests and media type labels", "[render][labels]") {
         {std::string(media::oci_manifest), "oci-manifest"},
         {std::string(media::docker_config), "docker-config"},
         {std::string(media::oci_empty), "oci-empty"},
+        {std::string(media::docker_layer_tar), "docker-layer"}, // what docker save writes
         {std::string(media::docker_manifest_v1_signed), "docker-schema1-signed"},
         {"application/vnd.example.sbom+json", "application/vnd.example.sbom+json"},
         {"application/x\x1b[2J", "application/x\\x1b[2J"},

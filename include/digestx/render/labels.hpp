@@ -38,4 +38,13 @@ std::optional<std::int64_t> compressed_size(const TreeNode &node);
 /// `vnd.docker.reference.digest` annotation), whether or not that manifest is in the tree.
 std::optional<std::string> attested_digest(const TreeNode &node);
 
+/// The role column of the `inspect` table: the node's title without the platform the platform
+/// column already shows ("linux/amd64 manifest" is "manifest" there).
+std::string role_label(const TreeNode &node, const NodeExplanation &words);
+
+/// One short line per role, for the table of a many-platform graph where the full sentence of
+/// every node would not fit a screen; "" for a node that was not read. The full sentences, and the
+/// sources behind both, are in docs/explanations.md.
+std::string_view role_gloss(Role role) noexcept;
+
 } // namespace digestx::render
