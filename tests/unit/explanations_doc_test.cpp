@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "digestx/explain/explain.hpp"
+#include "digestx/render/labels.hpp"
 #include "support/process.hpp"
 
 namespace {
@@ -118,4 +119,24 @@ TEST_CASE("docs/explanations.md has a section for every role", "[docs][explain]"
         CHECK(documented.count(name) == 1);
     }
     CHECK(documented.size() == 11);
+}
+
+TEST_CASE("docs/explanations.md gives every role's short form of the table as the code prints it", "[docs][explain]") {
+    using digestx::Role;
+    const std::string doc = explanations_doc();
+    for (Role role :
+         {Role::IndexDigest, Role::SingleManifest, Role::PlatformManifest, Role::NestedIndex, Role::Attestation,
+          Role::Artifact, Role::Referrer, Role::Schema1, Role::ImageConfig, Role::ArtifactConfig}) {
+        std::string name(digestx::role_name(role));
+        INFO("role " << name);
+        auto begin = doc.find("### `" + name + "`\n");
+        REQUIRE(begin != std::string::npos);
+        auto end = doc.find("\n##", begin + 1);
+        std::string section = doc.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+        // The doc escapes backticks inside block quotes; the code prints them bare.
+        std::string quoted = "In the table:\n\n> " + std::string(digestx::render::role_gloss(role)) + "\n";
+        for (auto at = quoted.find('`'); at != std::string::npos; at = quoted.find('`', at + 2))
+            quoted.insert(at, "\\");
+        CHECK_THAT(section, Catch::Contains(quoted));
+    }
 }
