@@ -16,6 +16,8 @@
 #include "support/inspect_schema.hpp"
 #include "support/process.hpp"
 
+#include "cli_run_support.hpp"
+
 using digestx::test::ProcessResult;
 
 namespace {
@@ -32,13 +34,8 @@ const std::string armv7_manifest = "sha256:0d5cf7eeb6da55cb8a679d7a45fb0455f9365
 // Runs the binary from the repository's top directory, so `oci:examples/…` is the bundled layout
 // and the goldens hold a relative path. The locale is pinned: the tree's glyphs depend on it.
 ProcessResult inspect(std::vector<std::string> args, const std::string &lang = "C.UTF-8") {
-    auto previous = std::filesystem::current_path();
-    std::filesystem::current_path(digestx::test::source_dir());
     args.insert(args.begin(), "inspect");
-    ProcessResult result =
-        digestx::test::run_digestx(args, {}, {{"LANG", lang}, {"LC_ALL", ""}, {"LC_CTYPE", ""}, {"NO_COLOR", ""}});
-    std::filesystem::current_path(previous);
-    return result;
+    return digestx::test::run_pinned(args, digestx::test::source_dir(), lang);
 }
 
 const nlohmann::json *child_with_digest(const nlohmann::json &node, const std::string &digest) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ci_support.hpp"
+#include "cli_run_support.hpp"
 #include "registry_cli_support.hpp"
 #include "support/golden.hpp"
 
@@ -18,17 +19,8 @@ using namespace digestx::test;
 
 namespace {
 
-const std::map<std::string, std::string> pinned_terminal = {
-    {"LANG", "C.UTF-8"}, {"LC_ALL", ""}, {"LC_CTYPE", ""}, {"NO_COLOR", ""}};
-
-std::string replace_all(std::string text, const std::string &from, const std::string &to) {
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
-    return text;
-}
-
 ProcessResult digestx_run(std::vector<std::string> args) {
-    return run_digestx(args, {}, pinned_terminal);
+    return run_pinned(args);
 }
 
 const std::string oci_index_type = "application/vnd.oci.image.index.v1+json";

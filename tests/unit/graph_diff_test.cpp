@@ -224,8 +224,16 @@ TEST_CASE("diff: the sentence of several changes, and of a drift check knows lit
     facts.unchanged = 0;
     CHECK(change_summary(facts) ==
           "linux/riscv64 and linux/s390x entries were added; linux/amd64 has a new base layer");
-    CHECK(drift_summary({"linux/amd64"}, {}, {"linux/386"}) ==
+    PlatformDiff unread;
+    unread.platform = "linux/amd64";
+    unread.verdict = PlatformVerdict::Unknown;
+    CHECK(drift_summary({unread}, {}, {"linux/386"}) ==
           "the linux/386 entry was removed; linux/amd64 has a new manifest");
+    PlatformDiff rebuilt = unread;
+    rebuilt.verdict = PlatformVerdict::SameLayers;
+    rebuilt.config_fields = {{"created", "2024", "2030"}, {"labels", "(none)", "a=b"}};
+    CHECK(drift_summary({rebuilt}, {}, {}) ==
+          "only linux/amd64 was rebuilt with the same layers (config: created, labels)");
     CHECK(drift_summary({}, {"linux/riscv64"}, {}) == "only a linux/riscv64 entry was added");
     CHECK_THAT(drift_summary({}, {}, {}), Catch::StartsWith("every platform keeps its manifest"));
 }
