@@ -59,6 +59,27 @@ const FixtureBlob &blob(const std::string &digest) {
     throw std::runtime_error("no fixture blob " + digest);
 }
 
+// The app index with linux/amd64 rebuilt around the same layers (another `created`), pushed
+// under `tag`; returns the new amd64 manifest's and config's digests.
+std::pair<std::string, std::string> push_rebuilt_amd64(RegistryBed &bed, const std::string &tag) {
+    const auto &amd64 = fixture_catalog().app_images[0];
+    auto config = nlohmann::ordered_json::parse(blob(amd64.config_digest).bytes);
+    config["created"] = "2030-01-01T00:00:00Z";
+    std::string config_bytes = config.dump();
+    FixtureBlob rebuilt{"org/team/app", "application/vnd.oci.image.config.v1+json", sha256_of(config_bytes),
+                        config_bytes};
+    push_documents(bed, {rebuilt}, {});
+    auto manifest = nlohmann::ordered_json::parse(amd64.bytes);
+    manifest["config"]["digest"] = rebuilt.digest;
+    manifest["config"]["size"] = config_bytes.size();
+    std::string manifest_bytes;
+    std::string manifest_digest = push_manifest(bed, manifest, manifest_bytes);
+    push_app_index(bed, tag, [&](nlohmann::ordered_json &index) {
+        swap_entry(index, amd64.digest, manifest_digest, manifest_bytes.size());
+    });
+    return {manifest_digest, rebuilt.digest};
+}
+
 } // namespace
 
 TEST_CASE("which names every kind of digest of the bed's graphs", "[cli][which][bed]") {
@@ -206,20 +227,7 @@ TEST_CASE("diff tells apart the changes pushed to a registry", "[cli][diff][bed]
         CHECK(json["summary"] == "only a linux/riscv64 entry was added; every other platform is byte-identical");
     }
     SECTION("a config rebuilt around the same layers") {
-        auto config = nlohmann::ordered_json::parse(blob(amd64.config_digest).bytes);
-        config["created"] = "2030-01-01T00:00:00Z";
-        std::string config_bytes = config.dump();
-        FixtureBlob rebuilt{"org/team/app", "application/vnd.oci.image.config.v1+json", sha256_of(config_bytes),
-                            config_bytes};
-        push_documents(*bed, {rebuilt}, {});
-        auto manifest = nlohmann::ordered_json::parse(amd64.bytes);
-        manifest["config"]["digest"] = rebuilt.digest;
-        manifest["config"]["size"] = config_bytes.size();
-        std::string manifest_bytes;
-        std::string manifest_digest = push_manifest(*bed, manifest, manifest_bytes);
-        push_app_index(*bed, "rebuilt", [&](nlohmann::ordered_json &index) {
-            swap_entry(index, amd64.digest, manifest_digest, manifest_bytes.size());
-        });
+        push_rebuilt_amd64(*bed, "rebuilt");
         auto result = digestx_run({"diff", original, bed->reference("org/team/app:rebuilt")});
         INFO(result.err);
         CHECK(result.exit_code == 1);
@@ -278,6 +286,35 @@ TEST_CASE("diff tells apart the changes pushed to a registry", "[cli][diff][bed]
         CHECK(json["results"][0]["summary"] == "only a linux/loong64 entry was added");
         auto text = digestx_run({"check", list});
         CHECK_THAT(text.out, Catch::Contains("only a linux/loong64 entry was added"));
+    }
+    SECTION("check says which platform, config and layers a drifted pin moved") {
+        TempDir dir;
+        std::string list = write_at(dir.path(), "images.txt", original + "@" + catalog.app_index.digest + "\n");
+        auto [manifest, config] = push_rebuilt_amd64(*bed, "1.0");
+        auto result = digestx_run({"-o", "json", "check", list});
+        INFO(result.err);
+        CHECK(result.exit_code == 1);
+        auto json = nlohmann::json::parse(result.out);
+        REQUIRE(json["results"].size() == 1);
+        const auto &row = json["results"][0];
+        CHECK(row["status"] == "drifted");
+        CHECK(row["summary"] == "only linux/amd64 was rebuilt with the same layers (config: created)");
+        REQUIRE(row["platforms"].size() == 1);
+        CHECK(row["platforms"][0]["platform"] == "linux/amd64");
+        CHECK(row["platforms"][0]["verdict"] == "same-layers");
+        CHECK(row["platforms"][0]["manifest"]["a"] == amd64.digest);
+        CHECK(row["platforms"][0]["manifest"]["b"] == manifest);
+        CHECK(row["platforms"][0]["config"]["a"] == amd64.config_digest);
+        CHECK(row["platforms"][0]["config"]["b"] == config);
+        CHECK(row["platforms"][0]["configFields"][0]["field"] == "created");
+        CHECK(row["platforms"][0]["layers"].empty());
+        auto text = digestx_run({"check", list});
+        CHECK(text.exit_code == 1);
+        CHECK_THAT(text.out,
+                   Catch::Contains("    only linux/amd64 was rebuilt with the same layers (config: created)\n"));
+        CHECK_THAT(text.out, Catch::Contains("    linux/amd64: same-layers, manifest " + amd64.digest + " → " +
+                                             manifest + ", config " + amd64.config_digest + " → " + config +
+                                             " (created), layers the same\n"));
     }
     SECTION("a reference that does not exist is the contract's not-found") {
         auto result = digestx_run({"diff", original, bed->reference("org/team/app:nope")});
