@@ -240,3 +240,115 @@ TEST_CASE("a Docker 25 archive of uncompressed layers says its digests are docke
     REQUIRE(finding(document, "archive-uncompressed-layers") != nullptr);
     CHECK(finding(document, "archive-built-manifest") == nullptr);
 }
+
+TEST_CASE("docker save of several images: docker-archive:FILE:REF or :@N selects one", "[archive]") {
+    // `docker save alpine:3.12 app:1.2`: one manifest.json entry per image (moby image/tarexport).
+    auto rebuilt = nlohmann::ordered_json::parse(blob(config_hex));
+    rebuilt["created"] = "2030-01-01T00:00:00Z";
+    std::string rebuilt_bytes = rebuilt.dump();
+    std::string rebuilt_hex = digestx::Digest::compute(rebuilt_bytes).hex();
+    std::string layer = std::string(64, 'a') + "/layer.tar";
+    nlohmann::json manifest =
+        nlohmann::json::array({{{"Config", config_hex + ".json"}, {"RepoTags", {"alpine:3.12"}}, {"Layers", {layer}}},
+                               {{"Config", rebuilt_hex + ".json"},
+                                {"RepoTags", {"registry.example/app:1.2", "app:latest"}},
+                                {"Layers", {layer}}}});
+    digestx::test::TempDir dir;
+    TarWriter()
+        .large_file(layer, layer_size)
+        .file(config_hex + ".json", blob(config_hex))
+        .file(rebuilt_hex + ".json", rebuilt_bytes)
+        .file("manifest.json", manifest.dump())
+        .write(dir.path() + "/two.tar");
+    auto image_id = [&](const std::string &reference) {
+        ProcessResult result = run_in(dir.path(), {"-o", "json", "inspect", reference});
+        INFO(reference << ": " << result.err);
+        REQUIRE(result.exit_code == 0);
+        return nlohmann::json::parse(result.out)["root"]["children"][0]["imageId"].get<std::string>();
+    };
+    CHECK(image_id("docker-archive:two.tar:alpine:3.12") == "sha256:" + config_hex);
+    CHECK(image_id("docker-archive:two.tar:docker.io/library/alpine:3.12") == "sha256:" + config_hex);
+    CHECK(image_id("docker-archive:two.tar:@0") == "sha256:" + config_hex);
+    CHECK(image_id("docker-archive:two.tar:registry.example/app:1.2") == "sha256:" + rebuilt_hex);
+    CHECK(image_id("docker-archive:two.tar:app") == "sha256:" + rebuilt_hex);
+    CHECK(image_id("docker-archive:two.tar:@1") == "sha256:" + rebuilt_hex);
+    // The finding says which of the images it is.
+    ProcessResult json = run_in(dir.path(), {"-o", "json", "inspect", "docker-archive:two.tar:@1"});
+    auto document = nlohmann::json::parse(json.out);
+    const auto *tags = finding(document, "archive-repo-tags");
+    REQUIRE(tags != nullptr);
+    CHECK_THAT((*tags)["message"].get<std::string>(),
+               Catch::Contains("registry.example/app:1.2, app:latest (RepoTags); it is image @1 of the 2"));
+
+    struct Refused {
+        std::string reference;
+        int exit_code;
+        std::string fragment;
+    };
+    for (const auto &c : std::vector<Refused>{
+             {"docker-archive:two.tar", 2,
+              "holds 2 images (alpine:3.12, registry.example/app:1.2, app:latest); choose one with "
+              "docker-archive:two.tar:REF or docker-archive:two.tar:@N"},
+             {"docker-archive:two.tar:@2", 3, "holds 2 images; @2 is not one of them"},
+             {"docker-archive:two.tar:alpine:3.13", 3,
+              "no image of archive \"two.tar\" is tagged docker.io/library/alpine:3.13"},
+             {"docker-archive:two.tar:@x", 2, "is not a number"},
+         }) {
+        INFO(c.reference);
+        ProcessResult result = run_in(dir.path(), {"inspect", c.reference});
+        INFO(result.err);
+        CHECK(result.exit_code == c.exit_code);
+        CHECK(result.out.empty());
+        CHECK_THAT(result.err, Catch::Contains(c.fragment));
+        CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+    }
+}
+
+TEST_CASE("a Docker 25 archive of several images is chosen from by the same selection", "[archive]") {
+    // index.json names each image once per name (io.containerd.image.name), manifest.json lists them.
+    std::string hex = manifest_hex;
+    nlohmann::ordered_json other = nlohmann::ordered_json::parse(blob(manifest_hex));
+    other["annotations"] = {{"org.example.rebuilt", "yes"}};
+    std::string other_bytes = other.dump();
+    std::string other_hex = digestx::Digest::compute(other_bytes).hex();
+    auto entry = [](const std::string &digest_hex, std::size_t size, const std::string &name) {
+        return nlohmann::json{{"mediaType", "application/vnd.docker.distribution.manifest.v2+json"},
+                              {"digest", "sha256:" + digest_hex},
+                              {"size", size},
+                              {"annotations", {{"io.containerd.image.name", name}}}};
+    };
+    nlohmann::json index = {{"schemaVersion", 2},
+                            {"manifests",
+                             {entry(hex, 528, "docker.io/library/alpine:3.12"),
+                              entry(other_hex, other_bytes.size(), "docker.io/library/app:1.2")}}};
+    nlohmann::json manifest = nlohmann::json::array({{{"Config", "blobs/sha256/" + config_hex},
+                                                      {"RepoTags", {"alpine:3.12"}},
+                                                      {"Layers", {"blobs/sha256/" + diff_id_hex}}},
+                                                     {{"Config", "blobs/sha256/" + config_hex},
+                                                      {"RepoTags", {"app:1.2"}},
+                                                      {"Layers", {"blobs/sha256/" + diff_id_hex}}}});
+    digestx::test::TempDir dir;
+    TarWriter()
+        .file("blobs/sha256/" + hex, blob(manifest_hex))
+        .file("blobs/sha256/" + other_hex, other_bytes)
+        .file("blobs/sha256/" + config_hex, blob(config_hex))
+        .large_file("blobs/sha256/" + diff_id_hex, layer_size)
+        .file("index.json", index.dump())
+        .file("manifest.json", manifest.dump())
+        .file("oci-layout", R"({"imageLayoutVersion":"1.0.0"})")
+        .write(dir.path() + "/two25.tar");
+    for (const auto &[reference, root] : std::vector<std::pair<std::string, std::string>>{
+             {"docker-archive:two25.tar:app:1.2", other_hex},
+             {"docker-archive:two25.tar:@1", other_hex},
+             {"docker-archive:two25.tar:alpine:3.12", hex},
+         }) {
+        INFO(reference);
+        ProcessResult digest = run_in(dir.path(), {"digest", reference});
+        INFO(digest.err);
+        REQUIRE(digest.exit_code == 0);
+        CHECK_THAT(digest.out, Catch::Contains("sha256:" + root));
+    }
+    ProcessResult none = run_in(dir.path(), {"digest", "docker-archive:two25.tar"});
+    CHECK(none.exit_code == 2);
+    CHECK_THAT(none.err, Catch::Contains("holds 2 images (alpine:3.12, app:1.2)"));
+}
