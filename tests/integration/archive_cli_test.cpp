@@ -34,10 +34,7 @@ ProcessResult run_in(const std::string &directory, const std::vector<std::string
 }
 
 const nlohmann::json *finding(const nlohmann::json &document, const std::string &code) {
-    for (const auto &item : document["findings"]) {
-        if (item["code"] == code) return &item;
-    }
-    return nullptr;
+    return digestx::test::first_with(document["findings"], "code", code);
 }
 
 } // namespace
@@ -57,13 +54,8 @@ TEST_CASE("a classic docker save archive shows its image ID, RepoTags and diff_i
         INFO(mismatch);
         CHECK(mismatch.empty());
     }
-    ProcessResult json = run_in(dir.path(), {"inspect", "docker-archive:alpine.tar", "-o", "json"});
-    REQUIRE(json.exit_code == 0);
-    auto document = nlohmann::json::parse(json.out);
-    auto problems = digestx::test::check_inspect_schema(document);
-    for (const auto &problem : problems)
-        UNSCOPED_INFO(problem);
-    CHECK(problems.empty());
+    auto document =
+        digestx::test::schema_checked(run_in(dir.path(), {"inspect", "docker-archive:alpine.tar", "-o", "json"}));
     CHECK(document["reference"]["source"]["kind"] == "docker-archive");
     const auto &root = document["root"];
     CHECK(root["layers"][0]["digest"] == "sha256:" + diff_id_hex);

@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support/inspect_schema.hpp"
 #include "support/process.hpp"
 
 namespace digestx::test {
@@ -33,6 +37,27 @@ inline ProcessResult run_pinned(const std::vector<std::string> &args, const std:
     ProcessResult result = run_digestx(args, {}, pinned_terminal(lang));
     std::filesystem::current_path(previous);
     return result;
+}
+
+/// The JSON document of an `inspect -o json` run that exited 0, each way it breaks the
+/// documented schema reported.
+inline nlohmann::json schema_checked(const ProcessResult &result) {
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    auto document = nlohmann::json::parse(result.out);
+    auto problems = check_inspect_schema(document);
+    for (const auto &problem : problems)
+        UNSCOPED_INFO(problem);
+    CHECK(problems.empty());
+    return document;
+}
+
+/// The first element of the JSON array `items` whose `key` is `value` (a finding by its code, a
+/// child node by its digest); null when there is none.
+inline const nlohmann::json *first_with(const nlohmann::json &items, const std::string &key, const std::string &value) {
+    for (const auto &item : items)
+        if (item.contains(key) && item[key] == value) return &item;
+    return nullptr;
 }
 
 } // namespace digestx::test

@@ -39,10 +39,7 @@ ProcessResult inspect(std::vector<std::string> args, const std::string &lang = "
 }
 
 const nlohmann::json *child_with_digest(const nlohmann::json &node, const std::string &digest) {
-    for (const auto &child : node["children"]) {
-        if (child["digest"] == digest) return &child;
-    }
-    return nullptr;
+    return digestx::test::first_with(node["children"], "digest", digest);
 }
 
 } // namespace
@@ -87,13 +84,7 @@ TEST_CASE("inspect names every digest of the example and what it is", "[inspect]
     CHECK_THAT(text.out, Catch::Contains("\ncost: no requests; 10.77 kB read from disk\n"));
     CHECK_THAT(text.out, !Catch::Contains("Docker Hub"));
 
-    ProcessResult json = inspect({example, "-o", "json"});
-    REQUIRE(json.exit_code == 0);
-    auto document = nlohmann::json::parse(json.out);
-    auto problems = digestx::test::check_inspect_schema(document);
-    for (const auto &problem : problems)
-        UNSCOPED_INFO(problem);
-    CHECK(problems.empty());
+    auto document = digestx::test::schema_checked(inspect({example, "-o", "json"}));
     CHECK(document["root"]["digest"] == list_digest);
     CHECK(document["root"]["role"] == "index");
     CHECK(document["root"]["children"].size() == 7);
