@@ -94,9 +94,9 @@ std::vector<std::optional<T>> read_all(Source &source, const std::vector<FetchIt
 }
 
 // The platforms whose manifest a drift changed, compared as `diff` compares them: their two
-// manifests read in one batch, then their two configs in another, and nothing else. The platforms
-// that kept their manifest need no read, and layers are never read; reading both whole graphs
-// would cost a pull per platform on Docker Hub for every drifted pin.
+// manifests read in one batch, then their two configs in another, and nothing else. Docker Hub
+// counts every manifest GET as a pull, so the platforms that kept their manifest are not read
+// (as reading both whole graphs would), layers never are, and pins that hold read nothing more.
 std::vector<PlatformDiff> compare_drift(Source &source, const PinVerdict &verdict) {
     std::vector<const PlatformChange *> changed;
     std::vector<FetchItem> manifest_items;

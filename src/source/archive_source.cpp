@@ -284,6 +284,10 @@ Result<void> DockerArchiveSource::load_layout() {
         }
         if (auto name = entry.annotation(containerd_image_name)) names[at].emplace_back(*name);
     }
+    if (images.empty()) {
+        return fail(ErrorCode::Integrity,
+                    "index.json of archive " + digestx::quoted(m_files->path()) + " lists no image");
+    }
     std::size_t chosen = 0;
     if (m_image_count == images.size()) {
         chosen = m_position; // manifest.json chose it

@@ -143,6 +143,12 @@ TEST_CASE("corrupt, hostile and wrong archives fail with one line and the contra
         {"checksum.tar", TarWriter().entry(bad_checksum).bytes(), 5, "bad header checksum"},
         {"giant.tar", TarWriter().entry(giant).bytes(), 5, "claims 8589934591 bytes"},
         {"empty.tar", std::string(1024, '\0'), 5, "is not a docker save archive"},
+        {"no-image.tar",
+         TarWriter()
+             .file("oci-layout", R"({"imageLayoutVersion":"1.0.0"})")
+             .file("index.json", R"({"schemaVersion":2,"manifests":[]})")
+             .bytes(),
+         5, "lists no image"},
         {"notjson.tar", TarWriter().file("manifest.json", "{").bytes(), 5, "manifest.json"},
         {"two.tar", TarWriter().file("manifest.json", two.dump()).bytes(), 2, "holds 2 images (a:1, b:1)"},
         {"layer-missing.tar",

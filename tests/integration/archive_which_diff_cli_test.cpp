@@ -30,11 +30,13 @@ std::string rebuilt_config() {
 
 } // namespace
 
-TEST_CASE("which finds an image ID prefix and a diff_id in a docker save archive", "[cli][which][archive]") {
+TEST_CASE("which finds an image ID prefix and a diff_id in docker save archives and an oci-archive", "[cli][which][archive]") {
     TempDir dir;
     classic_archive().write(dir.path() + "/alpine.tar");
     layout_archive().write(dir.path() + "/alpine25.tar");
-    for (const std::string archive : {"docker-archive:alpine.tar", "docker-archive:alpine25.tar"}) {
+    oci_archive().write(dir.path() + "/alpine-oci.tar");
+    for (const std::string archive :
+         {"docker-archive:alpine.tar", "docker-archive:alpine25.tar", "oci-archive:alpine-oci.tar:3.12"}) {
         INFO(archive);
         auto id = run_pinned({"-o", "json", "which", config_hex.substr(0, 12), archive}, dir.path());
         INFO(id.err);
