@@ -8,6 +8,7 @@
 
 #include "pin_report.hpp"
 #include "digestx/core/text.hpp"
+#include "digestx/render/diff.hpp"
 
 namespace digestx::cli {
 namespace {
@@ -79,6 +80,11 @@ nlohmann::ordered_json row_json(const CheckRow &row) {
     }
     out["message"] = row.detail;
     out["summary"] = row.summary.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(row.summary);
+    if (row.status == CheckStatus::Drifted) {
+        out["platforms"] = nlohmann::ordered_json::array();
+        for (const auto &platform : row.platforms)
+            out["platforms"].push_back(render::platform_diff_json(platform));
+    }
     out["error"] = row.error ? error_json(*row.error) : nlohmann::ordered_json(nullptr);
     return out;
 }

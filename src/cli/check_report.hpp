@@ -11,6 +11,7 @@
 
 #include "pin_files.hpp"
 #include "digestx/core/error.hpp"
+#include "digestx/explain/graph_diff.hpp"
 #include "digestx/resolve/pin_check.hpp"
 
 namespace digestx::cli {
@@ -57,6 +58,9 @@ struct CheckRow {
     /// A drift in one sentence, as `diff` sums changes up ("only a linux/riscv64 entry was added");
     /// "" for every other row.
     std::string summary = {};
+    /// A drift's platforms whose manifest changed, compared as `diff` compares them (config,
+    /// layers); empty for every other row.
+    std::vector<PlatformDiff> platforms = {};
 };
 
 /// What the rows add up to.

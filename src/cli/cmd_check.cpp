@@ -71,20 +71,109 @@ Result<void> check_auth_scope(const std::vector<Reference> &references, const Gl
                                       " registries; say which one --username is for with --auth-registry HOST");
 }
 
-// The drift in the words `diff` uses, from the platform entries the verification compared:
-// reading both whole graphs would cost a pull per platform on Docker Hub for every drifted pin.
-std::string summary_of(const PinVerdict &verdict) {
-    std::vector<std::string> changed;
+// What a verified pin gives the report: the verdict, and for a drift the changed platforms
+// compared as `diff` compares them.
+struct Checked {
+    Result<PinVerdict> verdict;
+    std::vector<PlatformDiff> platforms;
+};
+
+// A document read by digest through the source, parsed; none when it could not be.
+template <typename T, typename Parse>
+std::vector<std::optional<T>> read_all(Source &source, const std::vector<FetchItem> &items, Parse parse) {
+    std::vector<std::optional<T>> out;
+    for (auto &fetched : source.fetch_by_digest(items)) {
+        if (!fetched) {
+            out.emplace_back(std::nullopt);
+            continue;
+        }
+        auto parsed = parse(*fetched);
+        out.push_back(parsed ? std::optional<T>(std::move(*parsed)) : std::nullopt);
+    }
+    return out;
+}
+
+// The platforms whose manifest a drift changed, compared as `diff` compares them: their two
+// manifests read in one batch, then their two configs in another, and nothing else. Docker Hub
+// counts every manifest GET as a pull, so the platforms that kept their manifest are not read
+// (as reading both whole graphs would), layers never are, and pins that hold read nothing more.
+std::vector<PlatformDiff> compare_drift(Source &source, const PinVerdict &verdict) {
+    std::vector<const PlatformChange *> changed;
+    std::vector<FetchItem> manifest_items;
+    for (const auto &change : verdict.changes) {
+        if (!change.pinned || !change.current) continue;
+        auto pinned = Digest::parse(*change.pinned);
+        auto current = Digest::parse(*change.current);
+        if (!pinned || !current) continue;
+        changed.push_back(&change);
+        manifest_items.push_back({FetchItem::Kind::Manifest, *pinned, "", std::nullopt});
+        manifest_items.push_back({FetchItem::Kind::Manifest, *current, "", std::nullopt});
+    }
+    auto documents = read_all<Document>(source, manifest_items, [](const Fetched &fetched) {
+        std::optional<std::string_view> declared;
+        if (!fetched.media_type.empty()) declared = fetched.media_type;
+        return parse_document(fetched.bytes, declared);
+    });
+    std::vector<FetchItem> config_items;
+    std::vector<std::size_t> config_of(documents.size(), documents.size());
+    for (std::size_t i = 0; i < documents.size(); ++i) {
+        if (!documents[i] || !documents[i]->is_manifest() || !documents[i]->manifest().config) continue;
+        const Descriptor &config = *documents[i]->manifest().config;
+        auto digest = config.digest.require_verifiable();
+        if (!digest) continue;
+        config_of[i] = config_items.size();
+        config_items.push_back({FetchItem::Kind::Blob, *digest, config.media_type, config.size});
+    }
+    auto configs = read_all<ImageConfig>(source, config_items,
+                                         [](const Fetched &fetched) { return parse_image_config(fetched.bytes); });
+    auto image = [&](std::size_t i, const std::string &platform, const std::string &digest) {
+        PlatformImage out{platform, digest, nullptr, nullptr, std::nullopt};
+        if (documents[i] && documents[i]->is_manifest()) out.manifest = &documents[i]->manifest();
+        if (config_of[i] < configs.size() && configs[config_of[i]]) out.config = &*configs[config_of[i]];
+        return out;
+    };
+    std::vector<PlatformDiff> out;
+    for (std::size_t k = 0; k < changed.size(); ++k) {
+        const PlatformChange &change = *changed[k];
+        out.push_back(compare_platform(image(2 * k, change.platform, *change.pinned),
+                                       image(2 * k + 1, change.platform, *change.current)));
+    }
+    return out;
+}
+
+// The drift in the words `diff` uses.
+std::string summary_of(const PinVerdict &verdict, const std::vector<PlatformDiff> &platforms) {
     std::vector<std::string> added;
     std::vector<std::string> removed;
     for (const auto &change : verdict.changes) {
-        auto &bucket = change.pinned && change.current ? changed : change.current ? added : removed;
-        bucket.push_back(change.platform);
+        if (change.pinned && change.current) continue;
+        (change.current ? added : removed).push_back(change.platform);
     }
-    return drift_summary(changed, added, removed);
+    return drift_summary(platforms, added, removed);
 }
 
-CheckRow verdict_row(CheckRow row, const Result<PinVerdict> &verdict, const CheckOptions &options) {
+// One line per changed platform: what moved, digests as `check` prints them, in full.
+std::string platform_line(const PlatformDiff &platform) {
+    std::string line = platform.platform + ": " + std::string(platform_verdict_name(platform.verdict)) + ", manifest " +
+                       platform.manifest_a.value_or("-") + " → " + platform.manifest_b.value_or("-");
+    if (platform.config_a != platform.config_b) {
+        line += ", config " + platform.config_a.value_or("-") + " → " + platform.config_b.value_or("-");
+        std::string fields;
+        for (const auto &field : platform.config_fields)
+            fields += (fields.empty() ? "" : ", ") + field.field;
+        if (!fields.empty()) line += " (" + fields + ")";
+    }
+    if (platform.verdict == PlatformVerdict::Unknown) return line;
+    if (platform.layers.empty()) return line + ", layers the same";
+    std::string positions;
+    for (const auto &layer : platform.layers)
+        positions += (positions.empty() ? "" : ", ") + std::to_string(layer.position);
+    return line + ", layers " + std::to_string(platform.layers_a) + " → " + std::to_string(platform.layers_b) +
+           " (changed at " + positions + ")";
+}
+
+CheckRow verdict_row(CheckRow row, const Checked &checked, const CheckOptions &options) {
+    const Result<PinVerdict> &verdict = checked.verdict;
     if (!verdict) {
         row.status = CheckStatus::Error;
         row.severity = Severity::Error;
@@ -98,7 +187,19 @@ CheckRow verdict_row(CheckRow row, const Result<PinVerdict> &verdict, const Chec
     row.detail = verdict_detail(*verdict);
     row.more = change_lines(*verdict);
     if (verdict->status == PinStatus::Drifted && verdict->note.empty()) {
-        row.summary = summary_of(*verdict);
+        row.summary = summary_of(*verdict, checked.platforms);
+        row.platforms = checked.platforms;
+        // A changed platform's line says what moved in it; added and removed ones keep theirs.
+        std::vector<std::string> lines;
+        for (const auto &platform : checked.platforms)
+            lines.push_back(platform_line(platform));
+        for (const auto &line : row.more) {
+            bool replaced = std::any_of(checked.platforms.begin(), checked.platforms.end(), [&](const auto &platform) {
+                return line.starts_with(platform.platform + ": ") && line.find(" → ") != std::string::npos;
+            });
+            if (!replaced) lines.push_back(line);
+        }
+        row.more = std::move(lines);
         // The summary goes first; with no platform changed it is the one line change_lines gave.
         if (std::find(row.more.begin(), row.more.end(), row.summary) == row.more.end()) {
             row.more.insert(row.more.begin(), row.summary);
@@ -138,7 +239,7 @@ CheckRow check_from_platform(CheckRow row, const pinning::Occurrence &occurrence
 }
 
 CheckRow occurrence_row(const ScannedFile &file, const pinning::Occurrence &occurrence, const Plan &plan,
-                        const std::vector<std::optional<Result<PinVerdict>>> &verdicts, const CheckOptions &options) {
+                        const std::vector<std::optional<Checked>> &verdicts, const CheckOptions &options) {
     CheckRow row{&file, &occurrence, CheckStatus::Current, Severity::Ok, {}, {}, std::nullopt, std::nullopt};
     switch (occurrence.status) {
     case pinning::OccurrenceStatus::Dynamic:
@@ -195,9 +296,9 @@ int exit_status(const std::vector<CheckRow> &rows) {
     return 0;
 }
 
-Result<std::vector<std::optional<Result<PinVerdict>>>> verify_all(const Plan &plan, const CheckOptions &options,
-                                                                  Context &ctx, const GlobalOptions &globals) {
-    std::vector<std::optional<Result<PinVerdict>>> verdicts(plan.references.size());
+Result<std::vector<std::optional<Checked>>> verify_all(const Plan &plan, const CheckOptions &options, Context &ctx,
+                                                       const GlobalOptions &globals) {
+    std::vector<std::optional<Checked>> verdicts(plan.references.size());
     if (plan.references.empty()) return verdicts;
     if (auto scope = check_auth_scope(plan.references, globals, options.auth_registry); !scope) {
         return fail(std::move(scope.error()));
@@ -208,7 +309,11 @@ Result<std::vector<std::optional<Result<PinVerdict>>>> verify_all(const Plan &pl
         return factory->make(reference, diagnostics);
     };
     ReferenceWork work = [&](Source &source, std::size_t item) {
-        verdicts[item] = verify_pin(source, plan.references[item], plan.pins[item]);
+        Checked checked{verify_pin(source, plan.references[item], plan.pins[item]), {}};
+        if (checked.verdict && checked.verdict->status == PinStatus::Drifted && checked.verdict->note.empty()) {
+            checked.platforms = compare_drift(source, *checked.verdict);
+        }
+        verdicts[item] = std::move(checked);
     };
     run_by_repository(plan.references, options.jobs, make, work, ctx, "checking");
     return verdicts;

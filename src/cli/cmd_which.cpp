@@ -163,13 +163,16 @@ void setup_which_command(CLI::App &app, Invocation &invocation) {
         ->add_option("DIGEST", options->digest,
                      "sha256:<hex>, or a hex prefix of at least 12 digits as Docker Hub and `docker images` show")
         ->required();
-    command->add_option("REF", options->reference, "Image reference or oci:DIR[:TAG|@DIGEST] whose graph is searched");
+    command->add_option("REF", options->reference,
+                        "Image reference, oci:DIR[:TAG|@DIGEST], docker-archive:FILE[:REF|:@N] or "
+                        "oci-archive:FILE[:TAG|@DIGEST] whose graph is searched");
     command->add_option("--in", options->in,
                         "Instead of REF: search every image the references in these files (or directories) name");
     command->add_flag("--full", options->full, "Show every digest in full (default: 12 hex like Docker Hub)");
     command->footer("Every platform is walked, with configs, layers, attestations and the referrers the source lists "
                     "(--platform walks one).\nExit 0 found, 2 an ambiguous prefix (the candidates are listed), 3 not "
-                    "in the graph.\n\n"
+                    "in the graph. In a docker save archive a layer is found by its diff_id: docker save stores layers "
+                    "uncompressed.\n\n"
                     "Examples:\n"
                     "  digestx which b0925e081921 oci:examples/alpine-3.12:3.12\n"
                     "  digestx which sha256:74e5ad84a67e9b8ed7609b32dc2460b76175020923d7f494a73a851446222d18 "

@@ -95,8 +95,9 @@ Result<std::unique_ptr<Source>> make_source(const Reference &reference, const Gl
         return open_registry(reference, *settings, choice.tags, RegistrySourceOptions{});
     }
     case SourceKind::DockerArchive:
-        return std::unique_ptr<Source>(
-            std::make_unique<DockerArchiveSource>(reference.source_path(), globals.max_manifest_bytes));
+        return std::unique_ptr<Source>(std::make_unique<DockerArchiveSource>(
+            reference.source_path(), ArchiveSelection{reference.archive_image(), reference.archive_index()},
+            globals.max_manifest_bytes));
     case SourceKind::OciArchive: return make_oci_archive_source(reference.source_path(), globals.max_manifest_bytes);
     }
     return fail(ErrorCode::Internal, "unknown source kind");

@@ -123,7 +123,7 @@ std::optional<Fault> check_source_path(std::string_view path, std::size_t base, 
     if (path.empty()) {
         std::string form = kind == "oci"           ? "oci:DIR[:TAG|@DIGEST]"
                            : kind == "oci-archive" ? "oci-archive:FILE[:TAG|@DIGEST]"
-                                                   : "docker-archive:FILE";
+                                                   : "docker-archive:FILE[:REF|:@N]";
         return Fault{std::string(kind) + ": needs a path (" + form + ")"};
     }
     for (std::size_t i = 0; i < path.size(); ++i) {
@@ -174,6 +174,55 @@ std::optional<Fault> split_oci(std::string_view text, std::string_view prefix, O
     return std::nullopt;
 }
 
+// docker-archive:PATH[:REF|:@N], cut at the first ':' as containers/image docker/archive
+// transport.go ParseReference cuts it; `@N` is its source index (a number, N >= 0).
+struct ArchivePieces {
+    std::string_view path;
+    std::optional<std::string> image; // canonical, `latest` added
+    std::optional<std::size_t> index;
+};
+
+std::optional<Fault> split_docker_archive(std::string_view text, ArchivePieces &pieces) {
+    const std::size_t base = docker_archive_prefix.size();
+    std::string_view rest = text.substr(base);
+    std::size_t colon = rest.find(':');
+    pieces.path = rest.substr(0, colon);
+    if (auto fault = check_source_path(pieces.path, base, "docker-archive")) return fault;
+    if (colon == std::string_view::npos) return std::nullopt;
+    std::string_view selection = rest.substr(colon + 1);
+    const std::size_t offset = base + colon + 1;
+    if (selection.empty()) {
+        return Fault{"':' at " + position(offset - 1) +
+                     " is not followed by an image (docker-archive:FILE:REF or :@N)"};
+    }
+    if (selection.front() == '@') {
+        std::string_view number = selection.substr(1);
+        bool digits = !number.empty() && number.size() <= 9 &&
+                      std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits) {
+            return Fault{"image index " + quoted(number, 40) + " at " + position(offset + 1) +
+                         " is not a number (@0 is the first image of manifest.json)"};
+        }
+        std::size_t index = 0;
+        for (char c : number)
+            index = index * 10 + static_cast<std::size_t>(c - '0');
+        pieces.index = index;
+        return std::nullopt;
+    }
+    auto named = parse_normalized_named(selection);
+    if (!named) {
+        return Fault{"image " + quoted(selection, 200) + " at " + position(offset) +
+                     " is not a reference: " + named.error().message};
+    }
+    if (named->digest()) {
+        return Fault{"image " + quoted(selection, 200) + " at " + position(offset) +
+                     " has a digest; an archive's images are named by their RepoTags (NAME[:TAG]) or by @N"};
+    }
+    std::string canonical = named->canonical();
+    pieces.image = named->tag() ? canonical : canonical + ":" + std::string(default_tag);
+    return std::nullopt;
+}
+
 } // namespace
 
 std::string_view source_kind_name(SourceKind kind) noexcept {
@@ -218,6 +267,8 @@ std::string Reference::canonical() const {
         m_source == SourceKind::Registry ? name() : std::string(source_kind_name(m_source)) + ":" + m_source_path;
     if (m_tag) text += ":" + *m_tag;
     if (m_digest) text += "@" + m_digest->str();
+    if (m_archive_image) text += ":" + *m_archive_image;
+    if (m_archive_index) text += ":@" + std::to_string(*m_archive_index);
     return text;
 }
 
@@ -313,13 +364,13 @@ Result<Reference> parse_reference(std::string_view text) {
         return reference;
     }
     if (text.starts_with(docker_archive_prefix)) {
-        std::string_view path = text.substr(docker_archive_prefix.size());
-        if (auto fault = check_source_path(path, docker_archive_prefix.size(), "docker-archive")) {
-            return fail(reference_error(text, *fault));
-        }
+        ArchivePieces pieces;
+        if (auto fault = split_docker_archive(text, pieces)) return fail(reference_error(text, *fault));
         Reference reference;
         reference.m_source = SourceKind::DockerArchive;
-        reference.m_source_path = std::string(path);
+        reference.m_source_path = std::string(pieces.path);
+        reference.m_archive_image = std::move(pieces.image);
+        reference.m_archive_index = pieces.index;
         return reference;
     }
     // The peer reads `sha256:<hex>` as Docker Hub's `library/sha256` with a 64-character tag;

@@ -13,13 +13,7 @@ namespace digestx {
 namespace {
 
 // One image of a graph: a platform manifest of an index, or the single manifest a tag names.
-struct Image {
-    std::string platform;
-    std::string digest;
-    const Manifest *manifest = nullptr;     // when read
-    const ImageConfig *config = nullptr;    // when read
-    std::optional<std::string> attestation; // the attestation manifest describing it
-};
+using Image = PlatformImage;
 
 struct Side {
     std::vector<Image> images;
@@ -236,12 +230,17 @@ PlatformVerdict classify(const Image &a, const Image &b, PlatformDiff &out) {
     std::vector<LayerChange> content = out.layers;
     if (a.config && b.config) {
         content = layer_changes(diff_id_texts(*a.config), diff_id_texts(*b.config));
-        if (content.empty()) return PlatformVerdict::Recompressed;
+        // The same content under another config is a rebuild, whatever the compression.
+        if (content.empty()) {
+            return out.config_a == out.config_b ? PlatformVerdict::Recompressed : PlatformVerdict::SameLayers;
+        }
     }
     return content.front().position == 0 ? PlatformVerdict::NewBaseLayer : PlatformVerdict::UpperLayers;
 }
 
-PlatformDiff compare_images(const Image &a, const Image &b) {
+} // namespace
+
+PlatformDiff compare_platform(const PlatformImage &a, const PlatformImage &b) {
     PlatformDiff out;
     out.platform = b.platform;
     out.manifest_a = a.digest;
@@ -257,6 +256,8 @@ PlatformDiff compare_images(const Image &a, const Image &b) {
     out.verdict = classify(a, b, out);
     return out;
 }
+
+namespace {
 
 PlatformDiff one_sided(const Image &image, bool added) {
     PlatformDiff out;
@@ -304,7 +305,9 @@ std::string config_field_names(const PlatformDiff &diff) {
     return names;
 }
 
-std::string changed_phrase(const PlatformDiff &diff) {
+} // namespace
+
+std::string platform_change_phrase(const PlatformDiff &diff) {
     const std::string &p = diff.platform;
     switch (diff.verdict) {
     case PlatformVerdict::ManifestOnly: return p + " has a new manifest around the same config and layers";
@@ -323,6 +326,8 @@ std::string changed_phrase(const PlatformDiff &diff) {
     return p;
 }
 
+namespace {
+
 std::string join_and(const std::vector<std::string> &items) {
     std::string out;
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -337,6 +342,59 @@ std::string entries_phrase(const std::vector<std::string> &platforms, std::strin
         return (verb == "added" ? "a " : "the ") + platforms.front() + " entry was " + std::string(verb);
     }
     return join_and(platforms) + " entries were " + std::string(verb);
+}
+
+// DiffBasis::ImageId: the archive holds the platform docker saved; what only the registry side
+// serves is set aside, and index-level changes (annotations, order, attestations) say nothing of
+// an image that docker loads without them.
+void keep_local_platforms(GraphDiff &diff, const DiffOptions &options) {
+    std::vector<PlatformDiff> kept;
+    for (auto &platform : diff.platforms) {
+        bool registry_only = (platform.verdict == PlatformVerdict::Added && options.a_local && !options.b_local) ||
+                             (platform.verdict == PlatformVerdict::Removed && options.b_local && !options.a_local);
+        if (registry_only) {
+            diff.not_local.push_back(platform.platform);
+            continue;
+        }
+        platform.attestation_changed = false;
+        kept.push_back(std::move(platform));
+    }
+    diff.platforms = std::move(kept);
+    diff.same_image = !diff.platforms.empty() &&
+                      std::all_of(diff.platforms.begin(), diff.platforms.end(), [](const PlatformDiff &platform) {
+                          return platform.config_a && platform.config_b && platform.config_a == platform.config_b;
+                      });
+}
+
+std::string not_local_clause(const GraphDiff &diff) {
+    if (diff.not_local.empty()) return "";
+    return "; " + join_and(diff.not_local) + (diff.not_local.size() == 1 ? " is" : " are") +
+           " served too but not in the archive (docker save writes one platform)";
+}
+
+// The answer to "is my local image what the registry serves?" when it is.
+std::string same_image_sentence(const GraphDiff &diff) {
+    std::string out;
+    if (diff.platforms.size() == 1) {
+        const PlatformDiff &only = diff.platforms.front();
+        out = "the same image: " + only.platform + "'s config (image ID) " + *only.config_a + " and its " +
+              std::to_string(only.layers_a) + (only.layers_a == 1 ? " diff_id are" : " diff_ids are") + " identical";
+    } else {
+        out = "the same images: each of the " + std::to_string(diff.platforms.size()) +
+              " platforms has the same config (image ID) and diff_ids";
+    }
+    bool recompressed = std::any_of(diff.platforms.begin(), diff.platforms.end(), [](const PlatformDiff &platform) {
+        return platform.verdict == PlatformVerdict::Recompressed;
+    });
+    bool manifest_only = std::any_of(diff.platforms.begin(), diff.platforms.end(), [](const PlatformDiff &platform) {
+        return platform.verdict == PlatformVerdict::ManifestOnly;
+    });
+    if (recompressed) {
+        out += "; the compressed layer digests legitimately differ: docker save stores layers uncompressed";
+    } else if (manifest_only) {
+        out += "; only the manifest differs (docker save writes its own)";
+    }
+    return out + not_local_clause(diff);
 }
 
 } // namespace
@@ -389,13 +447,13 @@ std::string change_summary(const ChangeFacts &facts) {
     return out;
 }
 
-std::string drift_summary(const std::vector<std::string> &changed, const std::vector<std::string> &added,
+std::string drift_summary(const std::vector<PlatformDiff> &changed, const std::vector<std::string> &added,
                           const std::vector<std::string> &removed) {
     ChangeFacts facts;
     facts.added = added;
     facts.removed = removed;
     for (const auto &platform : changed)
-        facts.changed.push_back(platform + " has a new manifest");
+        facts.changed.push_back(platform_change_phrase(platform));
     if (facts.added.empty() && facts.removed.empty() && facts.changed.empty()) {
         return "every platform keeps its manifest; only the index itself changed (attestations, annotations or "
                "entry order)";
@@ -403,7 +461,7 @@ std::string drift_summary(const std::vector<std::string> &changed, const std::ve
     return change_summary(facts);
 }
 
-GraphDiff diff_graphs(const ImageTree &a, const ImageTree &b) {
+GraphDiff diff_graphs(const ImageTree &a, const ImageTree &b, const DiffOptions &options) {
     GraphDiff diff;
     diff.top_a = a.root().digest_text();
     diff.top_b = b.root().digest_text();
@@ -419,16 +477,25 @@ GraphDiff diff_graphs(const ImageTree &a, const ImageTree &b) {
             continue;
         }
         matched[static_cast<std::size_t>(found - side_a.images.begin())] = true;
-        diff.platforms.push_back(compare_images(*found, image));
+        diff.platforms.push_back(compare_platform(*found, image));
     }
     for (std::size_t i = 0; i < side_a.images.size(); ++i)
         if (!matched[i]) diff.platforms.push_back(one_sided(side_a.images[i], false));
-    diff.annotations = annotation_changes(side_a, side_b);
-    diff.reordered = side_a.entries != side_b.entries && symmetric_difference(side_a.entries, side_b.entries) == 0;
-    diff.other_entries_changed = symmetric_difference(side_a.others, side_b.others);
+    diff.basis = options.basis;
+    if (options.basis == DiffBasis::ImageId) {
+        keep_local_platforms(diff, options);
+    } else {
+        diff.annotations = annotation_changes(side_a, side_b);
+        diff.reordered = side_a.entries != side_b.entries && symmetric_difference(side_a.entries, side_b.entries) == 0;
+        diff.other_entries_changed = symmetric_difference(side_a.others, side_b.others);
+    }
 
     if (diff.identical) {
         diff.summary = "identical: both name " + diff.top_a + ", so every document below is the same";
+        return diff;
+    }
+    if (diff.same_image) {
+        diff.summary = same_image_sentence(diff);
         return diff;
     }
     ChangeFacts facts;
@@ -447,11 +514,11 @@ GraphDiff diff_graphs(const ImageTree &a, const ImageTree &b) {
                 ++unchanged;
             }
             break;
-        default: facts.changed.push_back(changed_phrase(platform)); break;
+        default: facts.changed.push_back(platform_change_phrase(platform)); break;
         }
     }
     facts.unchanged = unchanged;
-    diff.summary = change_summary(facts);
+    diff.summary = change_summary(facts) + not_local_clause(diff);
     return diff;
 }
 

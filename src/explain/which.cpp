@@ -192,6 +192,12 @@ std::string which_miss_hint(const ImageTree &tree) {
         return hint + ": only the " + display_platform(*tree.platform) +
                " branch was walked (--platform); without it every platform is searched";
     }
+    if (tree.reference.source() == SourceKind::DockerArchive) {
+        // moby image/tarexport: docker save writes each layer uncompressed, so a registry's
+        // compressed layer digest (and a manifest docker did not keep) is never in the archive.
+        return hint + ": docker save stores layers uncompressed, so a registry's compressed layer digest is not "
+                      "in it (look for the layer's diff_id), nor a manifest docker did not keep";
+    }
     if (tree.reference.digest()) return hint + ": another image, or another tag's build";
     return hint + ": an older build of the tag, another tag, or the local image ID of a platform the index does "
                   "not list";

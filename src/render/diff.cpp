@@ -42,6 +42,12 @@ public:
         if (diff.other_entries_changed > 0) {
             m_out << "other index entries changed: " << diff.other_entries_changed << "\n";
         }
+        if (!diff.not_local.empty()) {
+            std::string platforms;
+            for (const auto &platform : diff.not_local)
+                platforms += (platforms.empty() ? "" : ", ") + platform;
+            m_out << "not in the archive, not compared: " << sanitize(platforms, 1000) << "\n";
+        }
     }
 
 private:
@@ -85,7 +91,7 @@ private:
             }
             m_out << "\n";
         }
-        if (platform.verdict == PlatformVerdict::Recompressed) {
+        if (platform.verdict == PlatformVerdict::Recompressed || platform.verdict == PlatformVerdict::SameLayers) {
             // docker save stores layers uncompressed and registries compressed: the diff_ids, not
             // the compressed digests, say whether the content is the same (image-spec config.md).
             m_out << "  the compressed layers differ but their diff_ids are the same: the same content, "
@@ -97,7 +103,9 @@ private:
     bool m_full;
 };
 
-Json platform_json(const PlatformDiff &platform) {
+} // namespace
+
+nlohmann::ordered_json platform_diff_json(const PlatformDiff &platform) {
     Json out;
     out["platform"] = sanitize(platform.platform, 200);
     out["verdict"] = platform_verdict_name(platform.verdict);
@@ -117,8 +125,6 @@ Json platform_json(const PlatformDiff &platform) {
     return out;
 }
 
-} // namespace
-
 void write_diff_text(std::ostream &out, const std::string &name_a, const std::string &name_b, const GraphDiff &diff,
                      bool full_digests) {
     DiffText(out, full_digests).write(name_a, name_b, diff);
@@ -130,14 +136,17 @@ void write_diff_json(std::ostream &out, const std::string &name_a, const std::st
     document["a"] = {{"reference", sanitize(name_a, 1000)}, {"digest", diff.top_a}};
     document["b"] = {{"reference", sanitize(name_b, 1000)}, {"digest", diff.top_b}};
     document["identical"] = diff.identical;
+    document["comparedBy"] = diff.basis == DiffBasis::ImageId ? "image-id" : "digest";
+    document["sameImage"] = diff.same_image;
     document["summary"] = sanitize(diff.summary, 2000);
     Json platforms = Json::array();
     for (const auto &platform : diff.platforms)
-        platforms.push_back(platform_json(platform));
+        platforms.push_back(platform_diff_json(platform));
     document["platforms"] = std::move(platforms);
     document["annotationsChanged"] = diff.annotations;
     document["reordered"] = diff.reordered;
     document["otherEntriesChanged"] = diff.other_entries_changed;
+    document["notInArchive"] = diff.not_local;
     out << document.dump(2) << "\n";
 }
 

@@ -41,6 +41,18 @@ Result<std::vector<std::string>> string_array(const nlohmann::json &entry, const
     return out;
 }
 
+// The annotation containerd and Docker 25+ docker save give an index.json entry: the image's
+// full name (containerd images/archive/exporter.go).
+constexpr std::string_view containerd_image_name = "io.containerd.image.name";
+
+// A RepoTag as a selection names it: normalised, `latest` added (docker save writes `app:1.2`,
+// or `app:latest` for `docker save app`).
+std::optional<std::string> normalized_repo_tag(std::string_view repo_tag) {
+    auto parsed = parse_normalized_named(repo_tag);
+    if (!parsed || parsed->digest()) return std::nullopt;
+    return parsed->tag() ? parsed->canonical() : parsed->canonical() + ":" + std::string(default_tag);
+}
+
 std::string list_text(const std::vector<std::string> &items) {
     std::string out;
     for (const auto &item : items)
@@ -102,7 +114,11 @@ std::unique_ptr<Source> make_oci_archive_source(std::string path, std::size_t ma
 }
 
 DockerArchiveSource::DockerArchiveSource(std::string path, std::size_t max_document_bytes)
-    : m_files(std::make_shared<ArchiveFiles>(std::move(path))), m_max_document_bytes(max_document_bytes) {}
+    : DockerArchiveSource(std::move(path), ArchiveSelection{}, max_document_bytes) {}
+
+DockerArchiveSource::DockerArchiveSource(std::string path, ArchiveSelection selection, std::size_t max_document_bytes)
+    : m_files(std::make_shared<ArchiveFiles>(std::move(path))), m_max_document_bytes(max_document_bytes),
+      m_selection(std::move(selection)) {}
 
 Result<void> DockerArchiveSource::load() {
     if (m_failure) return fail(*m_failure);
@@ -123,8 +139,12 @@ Result<void> DockerArchiveSource::load() {
         return loaded;
     }
     std::string tags = m_repo_tags.empty() ? "no tag (it was saved by image ID)" : list_text(m_repo_tags);
+    std::string which = m_image_count > 1 ? "; it is image @" + std::to_string(m_position) + " of the " +
+                                                std::to_string(m_image_count) + " the archive holds"
+                                          : std::string();
     m_findings.push_back({FindingLevel::Info, "archive-repo-tags",
-                          "the archive's manifest.json names this image " + tags + " (RepoTags)", std::nullopt});
+                          "the archive's manifest.json names this image " + tags + " (RepoTags)" + which,
+                          std::nullopt});
     m_loaded = true;
     return {};
 }
@@ -140,17 +160,16 @@ Result<void> DockerArchiveSource::load_manifest_json() {
     auto parsed = parse_json_strict(*bytes, options);
     if (!parsed) return fail(std::move(parsed.error()).with_context("archive " + digestx::quoted(path)));
     if (!parsed->is_array() || parsed->empty()) return bad_manifest_json(path, "is not a list of images");
-    if (parsed->size() > 1) {
-        std::vector<std::string> images;
-        for (const auto &entry : *parsed) {
-            auto tags = entry.is_object() ? string_array(entry, "RepoTags", false) : Result<std::vector<std::string>>{};
-            images.push_back(tags && !tags->empty() ? list_text(*tags) : "untagged");
-        }
-        return fail(ErrorCode::Usage, "archive " + digestx::quoted(path) + " holds " + std::to_string(parsed->size()) +
-                                          " images (" + list_text(images) +
-                                          "); digestx reads archives of one image (docker save IMAGE)");
+    std::vector<std::vector<std::string>> tags_of;
+    for (const auto &entry : *parsed) {
+        auto tags = entry.is_object() ? string_array(entry, "RepoTags", false) : Result<std::vector<std::string>>{};
+        tags_of.push_back(tags ? *tags : std::vector<std::string>{});
     }
-    const auto &entry = parsed->front();
+    auto chosen = choose_image(tags_of);
+    if (!chosen) return fail(std::move(chosen.error()));
+    m_image_count = parsed->size();
+    m_position = *chosen;
+    const auto &entry = (*parsed)[*chosen];
     if (!entry.is_object() || !entry.contains("Config") || !entry["Config"].is_string()) {
         return bad_manifest_json(path, "has no Config");
     }
@@ -162,6 +181,40 @@ Result<void> DockerArchiveSource::load_manifest_json() {
     m_layer_names = std::move(*layers);
     m_repo_tags = std::move(*tags);
     return {};
+}
+
+// Which of the archive's images to read: skopeo's docker-archive:FILE:REF (the image whose
+// RepoTags name REF, compared normalised as containers/image docker/internal/tarfile
+// reader.go ChooseManifestItem compares them) or :@N (its source index), and without either the
+// only image there is.
+Result<std::size_t> DockerArchiveSource::choose_image(const std::vector<std::vector<std::string>> &tags_of) const {
+    const std::string &path = m_files->path();
+    auto everything = [&] {
+        std::vector<std::string> images;
+        for (const auto &tags : tags_of)
+            images.push_back(tags.empty() ? "untagged" : list_text(tags));
+        return list_text(images);
+    };
+    if (m_selection.index) {
+        if (*m_selection.index < tags_of.size()) return *m_selection.index;
+        return fail(ErrorCode::NotFound,
+                    "archive " + digestx::quoted(path) + " holds " + std::to_string(tags_of.size()) +
+                        (tags_of.size() == 1 ? " image" : " images") + "; @" + std::to_string(*m_selection.index) +
+                        " is not one of them (@0 is the first)");
+    }
+    if (m_selection.image) {
+        for (std::size_t i = 0; i < tags_of.size(); ++i) {
+            for (const auto &tag : tags_of[i])
+                if (normalized_repo_tag(tag) == m_selection.image) return i;
+        }
+        return fail(ErrorCode::NotFound, "no image of archive " + digestx::quoted(path) + " is tagged " +
+                                             sanitize(*m_selection.image, 300) + " (RepoTags: " + everything() + ")");
+    }
+    if (tags_of.size() == 1) return std::size_t{0};
+    return fail(ErrorCode::Usage, "archive " + digestx::quoted(path) + " holds " + std::to_string(tags_of.size()) +
+                                      " images (" + everything() +
+                                      "); choose one with docker-archive:" + sanitize(path, 300) +
+                                      ":REF or docker-archive:" + sanitize(path, 300) + ":@N (@0 is the first)");
 }
 
 Result<void> DockerArchiveSource::load_classic() {
@@ -212,20 +265,39 @@ Result<void> DockerArchiveSource::load_classic() {
     return {};
 }
 
-// Docker 25+ writes an OCI layout: index.json lists the image once per name it was saved under.
+// Docker 25+ writes an OCI layout: index.json lists each image once per name it was saved under
+// (annotation io.containerd.image.name), in the order manifest.json lists the images (moby
+// image/tarexport save.go writes both in one loop).
 Result<void> DockerArchiveSource::load_layout() {
     m_layout = std::make_unique<OciLayoutSource>(m_files, m_files->path(), "docker save IMAGE", m_max_document_bytes);
     auto entries = m_layout->entries();
     if (!entries) return fail(std::move(entries.error()));
-    std::set<std::string> digests;
-    for (const auto &entry : *entries)
-        digests.insert(entry.digest.str());
-    if (digests.size() != 1) {
-        return fail(ErrorCode::Usage, "archive " + digestx::quoted(m_files->path()) + " index.json lists " +
-                                          std::to_string(digests.size()) +
-                                          " images; digestx reads archives of one image (docker save IMAGE)");
+    std::vector<const Descriptor *> images; // one per distinct digest, in order
+    std::vector<std::vector<std::string>> names;
+    for (const auto &entry : *entries) {
+        auto same = std::find_if(images.begin(), images.end(),
+                                 [&](const Descriptor *seen) { return seen->digest.str() == entry.digest.str(); });
+        std::size_t at = static_cast<std::size_t>(same - images.begin());
+        if (same == images.end()) {
+            images.push_back(&entry);
+            names.emplace_back();
+        }
+        if (auto name = entry.annotation(containerd_image_name)) names[at].emplace_back(*name);
     }
-    auto root = entries->front().digest.require_verifiable();
+    if (images.empty()) {
+        return fail(ErrorCode::Integrity,
+                    "index.json of archive " + digestx::quoted(m_files->path()) + " lists no image");
+    }
+    std::size_t chosen = 0;
+    if (m_image_count == images.size()) {
+        chosen = m_position; // manifest.json chose it
+    } else {
+        auto by_name = choose_image(names);
+        if (!by_name) return fail(std::move(by_name.error()));
+        chosen = *by_name;
+        if (m_repo_tags.empty()) m_repo_tags = names[chosen];
+    }
+    auto root = images[chosen]->digest.require_verifiable();
     if (!root) return fail(std::move(root.error()));
     m_layout_root = *root;
     return {};

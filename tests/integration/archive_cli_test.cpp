@@ -18,96 +18,23 @@
 #include "support/process.hpp"
 #include "support/tar_writer.hpp"
 
+#include "archive_support.hpp"
+#include "cli_run_support.hpp"
+
 using digestx::test::ProcessResult;
 using digestx::test::TarEntry;
 using digestx::test::TarWriter;
+using namespace digestx::test::alpine;
 
 namespace {
 
-const std::string list_hex = "407b6b6a6e2df8eb050faf799c3c1241e19a677226b70c0908b8c2c1fb21631f";
-const std::string manifest_hex = "74e5ad84a67e9b8ed7609b32dc2460b76175020923d7f494a73a851446222d18";
-const std::string config_hex = "b0925e0819214cd29937af66dbaf0e6fe239997faea60922cc890f9984512507";
-const std::string diff_id_hex = "eb4bde6b29a6746e0779f80a09ca6f0806de61475059f7d56d6e20f6cc2e15f7";
-// The size `docker save` gives alpine 3.12's one layer uncompressed is not on record; any size
-// serves, since digestx never reads a layer body (the member is a hole in a sparse file).
-constexpr std::uint64_t layer_size = 5611520;
-
-std::string blob(const std::string &hex) {
-    return digestx::test::read_file(digestx::test::source_dir() + "/examples/alpine-3.12/blobs/sha256/" + hex);
-}
-
-// moby image/tarexport save.go before Docker 25: `<id>.json`, `<id>/layer.tar`, manifest.json
-// and `repositories`.
-TarWriter classic_archive() {
-    std::string layer_dir = std::string(64, 'a');
-    nlohmann::json manifest = nlohmann::json::array(
-        {{{"Config", config_hex + ".json"}, {"RepoTags", {"alpine:3.12"}}, {"Layers", {layer_dir + "/layer.tar"}}}});
-    TarWriter writer;
-    writer.directory(layer_dir + "/")
-        .file(layer_dir + "/VERSION", "1.0")
-        .large_file(layer_dir + "/layer.tar", layer_size)
-        .file(config_hex + ".json", blob(config_hex))
-        .file("manifest.json", manifest.dump())
-        .file("repositories", R"({"alpine":{"3.12":")" + layer_dir + R"("}})");
-    return writer;
-}
-
-// Docker 25+: an OCI layout (index.json naming the image) beside manifest.json.
-TarWriter layout_archive() {
-    nlohmann::json index = {{"schemaVersion", 2},
-                            {"mediaType", "application/vnd.oci.image.index.v1+json"},
-                            {"manifests",
-                             {{{"mediaType", "application/vnd.docker.distribution.manifest.v2+json"},
-                               {"digest", "sha256:" + manifest_hex},
-                               {"size", 528},
-                               {"annotations",
-                                {{"io.containerd.image.name", "docker.io/library/alpine:3.12"},
-                                 {"org.opencontainers.image.ref.name", "3.12"}}}}}}};
-    nlohmann::json manifest = nlohmann::json::array({{{"Config", "blobs/sha256/" + config_hex},
-                                                      {"RepoTags", {"alpine:3.12"}},
-                                                      {"Layers", {"blobs/sha256/" + diff_id_hex}}}});
-    TarWriter writer;
-    writer.directory("blobs/")
-        .directory("blobs/sha256/")
-        .file("blobs/sha256/" + manifest_hex, blob(manifest_hex))
-        .file("blobs/sha256/" + config_hex, blob(config_hex))
-        .large_file("blobs/sha256/" + diff_id_hex, layer_size)
-        .file("index.json", index.dump())
-        .file("manifest.json", manifest.dump())
-        .file("oci-layout", R"({"imageLayoutVersion":"1.0.0"})")
-        .file("repositories", R"({"alpine":{"3.12":")" + manifest_hex + R"("}})");
-    return writer;
-}
-
-// The whole example layout, tarred as `tar -C examples/alpine-3.12 -cf alpine.tar .` would.
-TarWriter oci_archive() {
-    std::string root = digestx::test::source_dir() + "/examples/alpine-3.12";
-    TarWriter writer;
-    writer.directory("./")
-        .file("./oci-layout", digestx::test::read_file(root + "/oci-layout"))
-        .file("./index.json", digestx::test::read_file(root + "/index.json"));
-    for (const auto &entry : std::filesystem::directory_iterator(root + "/blobs/sha256")) {
-        writer.file("./blobs/sha256/" + entry.path().filename().string(),
-                    digestx::test::read_file(entry.path().string()));
-    }
-    return writer;
-}
-
 // Runs the binary in `directory`, so references and goldens hold a relative archive name.
 ProcessResult run_in(const std::string &directory, const std::vector<std::string> &args) {
-    auto previous = std::filesystem::current_path();
-    std::filesystem::current_path(directory);
-    ProcessResult result =
-        digestx::test::run_digestx(args, {}, {{"LANG", "C.UTF-8"}, {"LC_ALL", ""}, {"LC_CTYPE", ""}, {"NO_COLOR", ""}});
-    std::filesystem::current_path(previous);
-    return result;
+    return digestx::test::run_pinned(args, directory);
 }
 
 const nlohmann::json *finding(const nlohmann::json &document, const std::string &code) {
-    for (const auto &item : document["findings"]) {
-        if (item["code"] == code) return &item;
-    }
-    return nullptr;
+    return digestx::test::first_with(document["findings"], "code", code);
 }
 
 } // namespace
@@ -127,13 +54,8 @@ TEST_CASE("a classic docker save archive shows its image ID, RepoTags and diff_i
         INFO(mismatch);
         CHECK(mismatch.empty());
     }
-    ProcessResult json = run_in(dir.path(), {"inspect", "docker-archive:alpine.tar", "-o", "json"});
-    REQUIRE(json.exit_code == 0);
-    auto document = nlohmann::json::parse(json.out);
-    auto problems = digestx::test::check_inspect_schema(document);
-    for (const auto &problem : problems)
-        UNSCOPED_INFO(problem);
-    CHECK(problems.empty());
+    auto document =
+        digestx::test::schema_checked(run_in(dir.path(), {"inspect", "docker-archive:alpine.tar", "-o", "json"}));
     CHECK(document["reference"]["source"]["kind"] == "docker-archive");
     const auto &root = document["root"];
     CHECK(root["layers"][0]["digest"] == "sha256:" + diff_id_hex);
@@ -221,6 +143,12 @@ TEST_CASE("corrupt, hostile and wrong archives fail with one line and the contra
         {"checksum.tar", TarWriter().entry(bad_checksum).bytes(), 5, "bad header checksum"},
         {"giant.tar", TarWriter().entry(giant).bytes(), 5, "claims 8589934591 bytes"},
         {"empty.tar", std::string(1024, '\0'), 5, "is not a docker save archive"},
+        {"no-image.tar",
+         TarWriter()
+             .file("oci-layout", R"({"imageLayoutVersion":"1.0.0"})")
+             .file("index.json", R"({"schemaVersion":2,"manifests":[]})")
+             .bytes(),
+         5, "lists no image"},
         {"notjson.tar", TarWriter().file("manifest.json", "{").bytes(), 5, "manifest.json"},
         {"two.tar", TarWriter().file("manifest.json", two.dump()).bytes(), 2, "holds 2 images (a:1, b:1)"},
         {"layer-missing.tar",
@@ -309,4 +237,116 @@ TEST_CASE("a Docker 25 archive of uncompressed layers says its digests are docke
     CHECK(document["root"]["children"][0]["imageId"] == "sha256:" + config_hex);
     REQUIRE(finding(document, "archive-uncompressed-layers") != nullptr);
     CHECK(finding(document, "archive-built-manifest") == nullptr);
+}
+
+TEST_CASE("docker save of several images: docker-archive:FILE:REF or :@N selects one", "[archive]") {
+    // `docker save alpine:3.12 app:1.2`: one manifest.json entry per image (moby image/tarexport).
+    auto rebuilt = nlohmann::ordered_json::parse(blob(config_hex));
+    rebuilt["created"] = "2030-01-01T00:00:00Z";
+    std::string rebuilt_bytes = rebuilt.dump();
+    std::string rebuilt_hex = digestx::Digest::compute(rebuilt_bytes).hex();
+    std::string layer = std::string(64, 'a') + "/layer.tar";
+    nlohmann::json manifest =
+        nlohmann::json::array({{{"Config", config_hex + ".json"}, {"RepoTags", {"alpine:3.12"}}, {"Layers", {layer}}},
+                               {{"Config", rebuilt_hex + ".json"},
+                                {"RepoTags", {"registry.example/app:1.2", "app:latest"}},
+                                {"Layers", {layer}}}});
+    digestx::test::TempDir dir;
+    TarWriter()
+        .large_file(layer, layer_size)
+        .file(config_hex + ".json", blob(config_hex))
+        .file(rebuilt_hex + ".json", rebuilt_bytes)
+        .file("manifest.json", manifest.dump())
+        .write(dir.path() + "/two.tar");
+    auto image_id = [&](const std::string &reference) {
+        ProcessResult result = run_in(dir.path(), {"-o", "json", "inspect", reference});
+        INFO(reference << ": " << result.err);
+        REQUIRE(result.exit_code == 0);
+        return nlohmann::json::parse(result.out)["root"]["children"][0]["imageId"].get<std::string>();
+    };
+    CHECK(image_id("docker-archive:two.tar:alpine:3.12") == "sha256:" + config_hex);
+    CHECK(image_id("docker-archive:two.tar:docker.io/library/alpine:3.12") == "sha256:" + config_hex);
+    CHECK(image_id("docker-archive:two.tar:@0") == "sha256:" + config_hex);
+    CHECK(image_id("docker-archive:two.tar:registry.example/app:1.2") == "sha256:" + rebuilt_hex);
+    CHECK(image_id("docker-archive:two.tar:app") == "sha256:" + rebuilt_hex);
+    CHECK(image_id("docker-archive:two.tar:@1") == "sha256:" + rebuilt_hex);
+    // The finding says which of the images it is.
+    ProcessResult json = run_in(dir.path(), {"-o", "json", "inspect", "docker-archive:two.tar:@1"});
+    auto document = nlohmann::json::parse(json.out);
+    const auto *tags = finding(document, "archive-repo-tags");
+    REQUIRE(tags != nullptr);
+    CHECK_THAT((*tags)["message"].get<std::string>(),
+               Catch::Contains("registry.example/app:1.2, app:latest (RepoTags); it is image @1 of the 2"));
+
+    struct Refused {
+        std::string reference;
+        int exit_code;
+        std::string fragment;
+    };
+    for (const auto &c : std::vector<Refused>{
+             {"docker-archive:two.tar", 2,
+              "holds 2 images (alpine:3.12, registry.example/app:1.2, app:latest); choose one with "
+              "docker-archive:two.tar:REF or docker-archive:two.tar:@N"},
+             {"docker-archive:two.tar:@2", 3, "holds 2 images; @2 is not one of them"},
+             {"docker-archive:two.tar:alpine:3.13", 3,
+              "no image of archive \"two.tar\" is tagged docker.io/library/alpine:3.13"},
+             {"docker-archive:two.tar:@x", 2, "is not a number"},
+         }) {
+        INFO(c.reference);
+        ProcessResult result = run_in(dir.path(), {"inspect", c.reference});
+        INFO(result.err);
+        CHECK(result.exit_code == c.exit_code);
+        CHECK(result.out.empty());
+        CHECK_THAT(result.err, Catch::Contains(c.fragment));
+        CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+    }
+}
+
+TEST_CASE("a Docker 25 archive of several images is chosen from by the same selection", "[archive]") {
+    // index.json names each image once per name (io.containerd.image.name), manifest.json lists them.
+    std::string hex = manifest_hex;
+    nlohmann::ordered_json other = nlohmann::ordered_json::parse(blob(manifest_hex));
+    other["annotations"] = {{"org.example.rebuilt", "yes"}};
+    std::string other_bytes = other.dump();
+    std::string other_hex = digestx::Digest::compute(other_bytes).hex();
+    auto entry = [](const std::string &digest_hex, std::size_t size, const std::string &name) {
+        return nlohmann::json{{"mediaType", "application/vnd.docker.distribution.manifest.v2+json"},
+                              {"digest", "sha256:" + digest_hex},
+                              {"size", size},
+                              {"annotations", {{"io.containerd.image.name", name}}}};
+    };
+    nlohmann::json index = {{"schemaVersion", 2},
+                            {"manifests",
+                             {entry(hex, 528, "docker.io/library/alpine:3.12"),
+                              entry(other_hex, other_bytes.size(), "docker.io/library/app:1.2")}}};
+    nlohmann::json manifest = nlohmann::json::array({{{"Config", "blobs/sha256/" + config_hex},
+                                                      {"RepoTags", {"alpine:3.12"}},
+                                                      {"Layers", {"blobs/sha256/" + diff_id_hex}}},
+                                                     {{"Config", "blobs/sha256/" + config_hex},
+                                                      {"RepoTags", {"app:1.2"}},
+                                                      {"Layers", {"blobs/sha256/" + diff_id_hex}}}});
+    digestx::test::TempDir dir;
+    TarWriter()
+        .file("blobs/sha256/" + hex, blob(manifest_hex))
+        .file("blobs/sha256/" + other_hex, other_bytes)
+        .file("blobs/sha256/" + config_hex, blob(config_hex))
+        .large_file("blobs/sha256/" + diff_id_hex, layer_size)
+        .file("index.json", index.dump())
+        .file("manifest.json", manifest.dump())
+        .file("oci-layout", R"({"imageLayoutVersion":"1.0.0"})")
+        .write(dir.path() + "/two25.tar");
+    for (const auto &[reference, root] : std::vector<std::pair<std::string, std::string>>{
+             {"docker-archive:two25.tar:app:1.2", other_hex},
+             {"docker-archive:two25.tar:@1", other_hex},
+             {"docker-archive:two25.tar:alpine:3.12", hex},
+         }) {
+        INFO(reference);
+        ProcessResult digest = run_in(dir.path(), {"digest", reference});
+        INFO(digest.err);
+        REQUIRE(digest.exit_code == 0);
+        CHECK_THAT(digest.out, Catch::Contains("sha256:" + root));
+    }
+    ProcessResult none = run_in(dir.path(), {"digest", "docker-archive:two25.tar"});
+    CHECK(none.exit_code == 2);
+    CHECK_THAT(none.err, Catch::Contains("holds 2 images (alpine:3.12, app:1.2)"));
 }

@@ -16,6 +16,8 @@
 #include "support/inspect_schema.hpp"
 #include "support/process.hpp"
 
+#include "cli_run_support.hpp"
+
 using digestx::test::ProcessResult;
 
 namespace {
@@ -32,20 +34,12 @@ const std::string armv7_manifest = "sha256:0d5cf7eeb6da55cb8a679d7a45fb0455f9365
 // Runs the binary from the repository's top directory, so `oci:examples/…` is the bundled layout
 // and the goldens hold a relative path. The locale is pinned: the tree's glyphs depend on it.
 ProcessResult inspect(std::vector<std::string> args, const std::string &lang = "C.UTF-8") {
-    auto previous = std::filesystem::current_path();
-    std::filesystem::current_path(digestx::test::source_dir());
     args.insert(args.begin(), "inspect");
-    ProcessResult result =
-        digestx::test::run_digestx(args, {}, {{"LANG", lang}, {"LC_ALL", ""}, {"LC_CTYPE", ""}, {"NO_COLOR", ""}});
-    std::filesystem::current_path(previous);
-    return result;
+    return digestx::test::run_pinned(args, digestx::test::source_dir(), lang);
 }
 
 const nlohmann::json *child_with_digest(const nlohmann::json &node, const std::string &digest) {
-    for (const auto &child : node["children"]) {
-        if (child["digest"] == digest) return &child;
-    }
-    return nullptr;
+    return digestx::test::first_with(node["children"], "digest", digest);
 }
 
 } // namespace
@@ -91,13 +85,7 @@ TEST_CASE("inspect names every digest of the example and what it is", "[inspect]
     CHECK_THAT(text.out, Catch::Contains("\ncost: no requests; 10.77 kB read from disk\n"));
     CHECK_THAT(text.out, !Catch::Contains("Docker Hub"));
 
-    ProcessResult json = inspect({example, "-o", "json"});
-    REQUIRE(json.exit_code == 0);
-    auto document = nlohmann::json::parse(json.out);
-    auto problems = digestx::test::check_inspect_schema(document);
-    for (const auto &problem : problems)
-        UNSCOPED_INFO(problem);
-    CHECK(problems.empty());
+    auto document = digestx::test::schema_checked(inspect({example, "-o", "json"}));
     CHECK(document["root"]["digest"] == list_digest);
     CHECK(document["root"]["role"] == "index");
     CHECK(document["root"]["children"].size() == 7);

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_run_support.hpp"
 #include "registry_cli_support.hpp"
 #include "support/golden.hpp"
 #include "support/inspect_schema.hpp"
@@ -20,15 +21,6 @@
 using namespace digestx::test;
 
 namespace {
-
-const std::map<std::string, std::string> pinned_terminal = {
-    {"LANG", "C.UTF-8"}, {"LC_ALL", ""}, {"LC_CTYPE", ""}, {"NO_COLOR", ""}};
-
-std::string replace_all(std::string text, const std::string &from, const std::string &to) {
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
-    return text;
-}
 
 // The one run-dependent part of the output: where the bed listens.
 std::string normalised(const RegistryBed &bed, const std::string &output) {
@@ -49,7 +41,7 @@ std::string without_signed_sizes(const std::string &output, bool json) {
 
 ProcessResult inspect(std::vector<std::string> args) {
     args.insert(args.begin(), "inspect");
-    return run_digestx(args, {}, pinned_terminal);
+    return run_pinned(args);
 }
 
 // Every node of the JSON tree, depth first, root first.

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ci_support.hpp"
+#include "cli_run_support.hpp"
 #include "registry_cli_support.hpp"
 #include "support/golden.hpp"
 
@@ -18,17 +19,8 @@ using namespace digestx::test;
 
 namespace {
 
-const std::map<std::string, std::string> pinned_terminal = {
-    {"LANG", "C.UTF-8"}, {"LC_ALL", ""}, {"LC_CTYPE", ""}, {"NO_COLOR", ""}};
-
-std::string replace_all(std::string text, const std::string &from, const std::string &to) {
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
-    return text;
-}
-
 ProcessResult digestx_run(std::vector<std::string> args) {
-    return run_digestx(args, {}, pinned_terminal);
+    return run_pinned(args);
 }
 
 const std::string oci_index_type = "application/vnd.oci.image.index.v1+json";
@@ -65,6 +57,27 @@ const FixtureBlob &blob(const std::string &digest) {
     for (const auto &candidate : fixture_catalog().blobs)
         if (candidate.digest == digest) return candidate;
     throw std::runtime_error("no fixture blob " + digest);
+}
+
+// The app index with linux/amd64 rebuilt around the same layers (another `created`), pushed
+// under `tag`; returns the new amd64 manifest's and config's digests.
+std::pair<std::string, std::string> push_rebuilt_amd64(RegistryBed &bed, const std::string &tag) {
+    const auto &amd64 = fixture_catalog().app_images[0];
+    auto config = nlohmann::ordered_json::parse(blob(amd64.config_digest).bytes);
+    config["created"] = "2030-01-01T00:00:00Z";
+    std::string config_bytes = config.dump();
+    FixtureBlob rebuilt{"org/team/app", "application/vnd.oci.image.config.v1+json", sha256_of(config_bytes),
+                        config_bytes};
+    push_documents(bed, {rebuilt}, {});
+    auto manifest = nlohmann::ordered_json::parse(amd64.bytes);
+    manifest["config"]["digest"] = rebuilt.digest;
+    manifest["config"]["size"] = config_bytes.size();
+    std::string manifest_bytes;
+    std::string manifest_digest = push_manifest(bed, manifest, manifest_bytes);
+    push_app_index(bed, tag, [&](nlohmann::ordered_json &index) {
+        swap_entry(index, amd64.digest, manifest_digest, manifest_bytes.size());
+    });
+    return {manifest_digest, rebuilt.digest};
 }
 
 } // namespace
@@ -214,20 +227,7 @@ TEST_CASE("diff tells apart the changes pushed to a registry", "[cli][diff][bed]
         CHECK(json["summary"] == "only a linux/riscv64 entry was added; every other platform is byte-identical");
     }
     SECTION("a config rebuilt around the same layers") {
-        auto config = nlohmann::ordered_json::parse(blob(amd64.config_digest).bytes);
-        config["created"] = "2030-01-01T00:00:00Z";
-        std::string config_bytes = config.dump();
-        FixtureBlob rebuilt{"org/team/app", "application/vnd.oci.image.config.v1+json", sha256_of(config_bytes),
-                            config_bytes};
-        push_documents(*bed, {rebuilt}, {});
-        auto manifest = nlohmann::ordered_json::parse(amd64.bytes);
-        manifest["config"]["digest"] = rebuilt.digest;
-        manifest["config"]["size"] = config_bytes.size();
-        std::string manifest_bytes;
-        std::string manifest_digest = push_manifest(*bed, manifest, manifest_bytes);
-        push_app_index(*bed, "rebuilt", [&](nlohmann::ordered_json &index) {
-            swap_entry(index, amd64.digest, manifest_digest, manifest_bytes.size());
-        });
+        push_rebuilt_amd64(*bed, "rebuilt");
         auto result = digestx_run({"diff", original, bed->reference("org/team/app:rebuilt")});
         INFO(result.err);
         CHECK(result.exit_code == 1);
@@ -286,6 +286,35 @@ TEST_CASE("diff tells apart the changes pushed to a registry", "[cli][diff][bed]
         CHECK(json["results"][0]["summary"] == "only a linux/loong64 entry was added");
         auto text = digestx_run({"check", list});
         CHECK_THAT(text.out, Catch::Contains("only a linux/loong64 entry was added"));
+    }
+    SECTION("check says which platform, config and layers a drifted pin moved") {
+        TempDir dir;
+        std::string list = write_at(dir.path(), "images.txt", original + "@" + catalog.app_index.digest + "\n");
+        auto [manifest, config] = push_rebuilt_amd64(*bed, "1.0");
+        auto result = digestx_run({"-o", "json", "check", list});
+        INFO(result.err);
+        CHECK(result.exit_code == 1);
+        auto json = nlohmann::json::parse(result.out);
+        REQUIRE(json["results"].size() == 1);
+        const auto &row = json["results"][0];
+        CHECK(row["status"] == "drifted");
+        CHECK(row["summary"] == "only linux/amd64 was rebuilt with the same layers (config: created)");
+        REQUIRE(row["platforms"].size() == 1);
+        CHECK(row["platforms"][0]["platform"] == "linux/amd64");
+        CHECK(row["platforms"][0]["verdict"] == "same-layers");
+        CHECK(row["platforms"][0]["manifest"]["a"] == amd64.digest);
+        CHECK(row["platforms"][0]["manifest"]["b"] == manifest);
+        CHECK(row["platforms"][0]["config"]["a"] == amd64.config_digest);
+        CHECK(row["platforms"][0]["config"]["b"] == config);
+        CHECK(row["platforms"][0]["configFields"][0]["field"] == "created");
+        CHECK(row["platforms"][0]["layers"].empty());
+        auto text = digestx_run({"check", list});
+        CHECK(text.exit_code == 1);
+        CHECK_THAT(text.out,
+                   Catch::Contains("    only linux/amd64 was rebuilt with the same layers (config: created)\n"));
+        CHECK_THAT(text.out, Catch::Contains("    linux/amd64: same-layers, manifest " + amd64.digest + " → " +
+                                             manifest + ", config " + amd64.config_digest + " → " + config +
+                                             " (created), layers the same\n"));
     }
     SECTION("a reference that does not exist is the contract's not-found") {
         auto result = digestx_run({"diff", original, bed->reference("org/team/app:nope")});

@@ -224,8 +224,66 @@ TEST_CASE("diff: the sentence of several changes, and of a drift check knows lit
     facts.unchanged = 0;
     CHECK(change_summary(facts) ==
           "linux/riscv64 and linux/s390x entries were added; linux/amd64 has a new base layer");
-    CHECK(drift_summary({"linux/amd64"}, {}, {"linux/386"}) ==
+    PlatformDiff unread;
+    unread.platform = "linux/amd64";
+    unread.verdict = PlatformVerdict::Unknown;
+    CHECK(drift_summary({unread}, {}, {"linux/386"}) ==
           "the linux/386 entry was removed; linux/amd64 has a new manifest");
+    PlatformDiff rebuilt = unread;
+    rebuilt.verdict = PlatformVerdict::SameLayers;
+    rebuilt.config_fields = {{"created", "2024", "2030"}, {"labels", "(none)", "a=b"}};
+    CHECK(drift_summary({rebuilt}, {}, {}) ==
+          "only linux/amd64 was rebuilt with the same layers (config: created, labels)");
     CHECK(drift_summary({}, {"linux/riscv64"}, {}) == "only a linux/riscv64 entry was added");
     CHECK_THAT(drift_summary({}, {}, {}), Catch::StartsWith("every platform keeps its manifest"));
+}
+
+TEST_CASE("diff by image ID: an archive's image is the registry's when config and diff_ids are", "[graph-diff]") {
+    // A stands for the archive (one platform, as docker save writes it), B for the registry.
+    DiffOptions archive_a{DiffBasis::ImageId, true, false};
+    struct Case {
+        std::string name;
+        std::function<void(Side &)> archive;
+        bool same_image;
+        PlatformVerdict verdict;
+        std::string summary;
+    };
+    std::vector<Case> cases = {
+        {"its layers stored uncompressed", [](Side &a) { a.images[0].compression = " none"; }, true,
+         PlatformVerdict::Recompressed, "the same image: linux/amd64's config (image ID) sha256:"},
+        {"the registry's own manifest", [](Side &) {}, true, PlatformVerdict::Identical,
+         "and its 2 diff_ids are identical; linux/arm64 is served too but not in the archive"},
+        {"another config around the same content",
+         [](Side &a) {
+             a.images[0].compression = " none";
+             a.images[0].created = "2030-01-01T00:00:00Z";
+         },
+         false, PlatformVerdict::SameLayers, "only linux/amd64 was rebuilt with the same layers (config: created"},
+        {"another base layer",
+         [](Side &a) {
+             a.images[0].layers = {"base2", "app"};
+         },
+         false, PlatformVerdict::NewBaseLayer, "only linux/amd64 has a new base layer"},
+    };
+    for (const auto &c : cases) {
+        INFO(c.name);
+        Side archive;
+        archive.images = {image("linux/amd64")};
+        c.archive(archive);
+        GraphDiff diff = diff_graphs(build(archive), build(two_platforms()), archive_a);
+        CHECK_FALSE(diff.identical);
+        CHECK(diff.basis == DiffBasis::ImageId);
+        CHECK(diff.same_image == c.same_image);
+        REQUIRE(diff.platforms.size() == 1);
+        CHECK(diff.platforms[0].verdict == c.verdict);
+        CHECK(diff.not_local == std::vector<std::string>{"linux/arm64"});
+        CHECK_THAT(diff.summary, Catch::Contains(c.summary));
+    }
+    // Compared by digest, the same pair is a removal and a difference.
+    Side archive;
+    archive.images = {image("linux/amd64")};
+    GraphDiff by_digest = diff_graphs(build(archive), build(two_platforms()));
+    CHECK_FALSE(by_digest.same_image);
+    CHECK(by_digest.not_local.empty());
+    CHECK(platform(by_digest, "linux/arm64").verdict == PlatformVerdict::Added);
 }

@@ -540,8 +540,6 @@ TEST_CASE("oci:, docker-archive: and oci-archive: sources keep their path", "[re
         {"oci:5000/app", SourceKind::OciLayout, "5000/app", "", ""},
         {"oci:caf\xc3\xa9", SourceKind::OciLayout, "caf\xc3\xa9", "", ""},
         {"docker-archive:image.tar", SourceKind::DockerArchive, "image.tar", "", ""},
-        {"docker-archive:/tmp/a:b.tar", SourceKind::DockerArchive, "/tmp/a:b.tar", "", ""},
-        {"docker-archive:img.tar:alpine:3", SourceKind::DockerArchive, "img.tar:alpine:3", "", ""},
         {"docker-archive:x@y.tar", SourceKind::DockerArchive, "x@y.tar", "", ""},
         // oci-archive: splits a tag or digest off the last path element, as oci: does.
         {"oci-archive:img.tar", SourceKind::OciArchive, "img.tar", "", ""},
@@ -572,6 +570,59 @@ TEST_CASE("oci:, docker-archive: and oci-archive: sources keep their path", "[re
     }
 }
 
+TEST_CASE("docker-archive: selects one image by RepoTag or position, as skopeo does", "[reference][source]") {
+    // containers-transports(5): docker-archive:path[:{docker-reference|@source-index}], the path
+    // ending at the first ':'.
+    struct Selection {
+        std::string input;
+        std::string path;
+        std::string image; // "" when none
+        std::optional<std::size_t> index;
+        std::string canonical;
+    };
+    std::vector<Selection> cases = {
+        {"docker-archive:app.tar", "app.tar", "", std::nullopt, "docker-archive:app.tar"},
+        {"docker-archive:app.tar:app:1.2", "app.tar", "docker.io/library/app:1.2", std::nullopt,
+         "docker-archive:app.tar:docker.io/library/app:1.2"},
+        {"docker-archive:app.tar:app", "app.tar", "docker.io/library/app:latest", std::nullopt,
+         "docker-archive:app.tar:docker.io/library/app:latest"},
+        {"docker-archive:/tmp/x.tar:registry.example:5000/org/app:v1", "/tmp/x.tar", "registry.example:5000/org/app:v1",
+         std::nullopt, "docker-archive:/tmp/x.tar:registry.example:5000/org/app:v1"},
+        {"docker-archive:app.tar:@0", "app.tar", "", 0, "docker-archive:app.tar:@0"},
+        {"docker-archive:app.tar:@12", "app.tar", "", 12, "docker-archive:app.tar:@12"},
+        // The first ':' ends the path: skopeo reads /tmp/a:b.tar as /tmp/a holding image b.tar.
+        {"docker-archive:/tmp/a:b.tar", "/tmp/a", "docker.io/library/b.tar:latest", std::nullopt,
+         "docker-archive:/tmp/a:docker.io/library/b.tar:latest"},
+    };
+    for (const auto &c : cases) {
+        INFO("input: " << c.input);
+        auto parsed = parse_reference(c.input);
+        REQUIRE(parsed);
+        CHECK(parsed->source() == SourceKind::DockerArchive);
+        CHECK(parsed->source_path() == c.path);
+        CHECK(parsed->archive_image().value_or("") == c.image);
+        CHECK(parsed->archive_index() == c.index);
+        CHECK_FALSE(parsed->tag());
+        CHECK_FALSE(parsed->digest());
+        CHECK(parsed->canonical() == c.canonical);
+        auto again = parse_reference(parsed->canonical());
+        REQUIRE(again);
+        CHECK(*again == *parsed);
+    }
+    std::vector<Invalid> invalid = {
+        {"docker-archive:app.tar:", {"':' at position 23 is not followed by an image"}},
+        {"docker-archive:app.tar:@", {"image index \"\" at position 25 is not a number"}},
+        {"docker-archive:app.tar:@-1", {"image index \"-1\" at position 25 is not a number"}},
+        {"docker-archive:app.tar:@x", {"is not a number (@0 is the first image of manifest.json)"}},
+        {"docker-archive:app.tar:@9999999999", {"is not a number"}},
+        {"docker-archive:app.tar:App:1", {"image \"App:1\" at position 24 is not a reference"}},
+        {"docker-archive:app.tar:app@sha256:" + std::string(64, 'a'), {"has a digest"}},
+        {"docker-archive::app:1", {"docker-archive: needs a path"}},
+    };
+    for (const auto &c : invalid)
+        check_invalid(c);
+}
+
 TEST_CASE("malformed sources are refused with the part and position", "[reference][source][fault]") {
     std::vector<Invalid> cases = {
         {"oci:", {"oci: needs a path (oci:DIR[:TAG|@DIGEST])"}},
@@ -587,7 +638,7 @@ TEST_CASE("malformed sources are refused with the part and position", "[referenc
         {"oci:dir@sha256:abc", {"digest at position 9", "sha256 digest must be 64 lowercase hex"}},
         {"oci:di\nr", {"control character \\n at position 7 is not allowed in a oci: path"}},
         {std::string("oci:dir\0x", 9), {"control character \\x00 at position 8"}},
-        {"docker-archive:", {"docker-archive: needs a path (docker-archive:FILE)"}},
+        {"docker-archive:", {"docker-archive: needs a path (docker-archive:FILE[:REF|:@N])"}},
         {"docker-archive:x\x01", {"control character \\x01 at position 17"}},
         {"oci-archive:", {"oci-archive: needs a path (oci-archive:FILE[:TAG|@DIGEST])"}},
         {"oci-archive::v1", {"oci-archive: needs a path"}},

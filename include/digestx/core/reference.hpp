@@ -93,7 +93,7 @@ bool is_identifier(std::string_view text);
 enum class SourceKind {
     Registry,      ///< a registry reference (`alpine:3.12`, `ghcr.io/org/app@sha256:…`)
     OciLayout,     ///< `oci:DIR[:TAG|@DIGEST]`, an OCI image layout directory
-    DockerArchive, ///< `docker-archive:FILE`, a `docker save` tarball
+    DockerArchive, ///< `docker-archive:FILE[:REF|:@N]`, a `docker save` tarball
     OciArchive,    ///< `oci-archive:FILE[:TAG|@DIGEST]`, a tarred OCI image layout
 };
 
@@ -112,6 +112,12 @@ public:
     /// The directory or archive path of an `oci:` / `docker-archive:` / `oci-archive:` reference;
     /// "" for a registry.
     [[nodiscard]] const std::string &source_path() const noexcept { return m_source_path; }
+    /// A `docker-archive:FILE:REF` selection: the image of the archive whose RepoTags name REF,
+    /// normalised with `latest` added (`docker.io/library/app:1.2`); none otherwise.
+    [[nodiscard]] const std::optional<std::string> &archive_image() const noexcept { return m_archive_image; }
+    /// A `docker-archive:FILE:@N` selection: the archive's image at 0-based position N of
+    /// manifest.json; none otherwise.
+    [[nodiscard]] const std::optional<std::size_t> &archive_index() const noexcept { return m_archive_index; }
     /// The registry in canonical form (`docker.io`, `ghcr.io`, `localhost:5000`, `[::1]:5000`);
     /// "" for a local source.
     [[nodiscard]] const std::string &registry() const noexcept { return m_registry; }
@@ -169,6 +175,8 @@ private:
     std::optional<std::string> m_tag;
     bool m_tag_is_default = false;
     std::optional<Digest> m_digest;
+    std::optional<std::string> m_archive_image;
+    std::optional<std::size_t> m_archive_index;
 };
 
 /// digestx's entry point for a reference typed by a user.
@@ -178,7 +186,11 @@ private:
 ///   there starts a tag; a tag and a digest together are refused. So `oci:/a:b/dir:v1` is directory
 ///   `/a:b/dir` with tag `v1`; to name a directory whose last element contains `:` or `@`, end the
 ///   path with `/` (`oci:./my:dir/`).
-/// - `docker-archive:PATH`: the whole rest is the archive path (no tag or digest is split off).
+/// - `docker-archive:PATH[:REF|:@N]`: split at the first `:` after the prefix, as skopeo splits it
+///   (containers/image docker/archive/transport.go ParseReference, containers-transports(5)
+///   `docker-archive:path[:{docker-reference|@source-index}]`): PATH is the archive; REF selects the
+///   image whose RepoTags name it (normalised, `latest` added, a digest refused), `@N` the image at
+///   0-based position N of manifest.json. An archive path containing `:` therefore cannot be written.
 /// - `oci-archive:PATH[:TAG|@DIGEST]`: a tarred OCI layout, its tag or digest found as for `oci:`
 ///   (skopeo's `oci-archive:path[:reference]`). A registry host literally named `oci`,
 ///   `oci-archive` or `docker-archive` therefore cannot be written with a port; use its qualified

@@ -61,6 +61,24 @@ struct PlatformDiff {
     bool attestation_changed = false;                     ///< the attestation describing it differs (or appeared/went)
 };
 
+/// What "the same" means for a comparison.
+enum class DiffBasis {
+    /// Two registry (or layout) graphs: the same top digest, byte for byte.
+    Digest,
+    /// A local archive on one side at least: the same images by config (image ID) and diff_ids,
+    /// as `docker images` and `docker load` compare them. `docker save` stores layers uncompressed
+    /// (moby image/tarexport), so compressed layer and manifest digests legitimately differ; only
+    /// the archive's platforms are compared (docker save writes the one it holds).
+    ImageId,
+};
+
+/// How diff_graphs() compares.
+struct DiffOptions {
+    DiffBasis basis = DiffBasis::Digest; ///< what "the same" means
+    bool a_local = false;                ///< A is a local archive (with DiffBasis::ImageId)
+    bool b_local = false;                ///< B is a local archive (with DiffBasis::ImageId)
+};
+
 /// The whole comparison.
 struct GraphDiff {
     std::string top_a;                     ///< A's top digest
@@ -70,11 +88,34 @@ struct GraphDiff {
     std::vector<std::string> annotations;  ///< top-level index annotation keys added, removed or changed
     bool reordered = false;                ///< the same index entries in another order
     std::size_t other_entries_changed = 0; ///< index entries neither images nor attestations that differ
-    std::string summary;                   ///< one plain sentence
+    DiffBasis basis = DiffBasis::Digest;   ///< what "the same" meant
+    /// DiffBasis::ImageId: every platform compared has the same config (image ID), so the same
+    /// diff_ids, on both sides; false otherwise.
+    bool same_image = false;
+    /// DiffBasis::ImageId: platforms only the registry side serves, not compared (not in the archive).
+    std::vector<std::string> not_local;
+    std::string summary; ///< one plain sentence
 };
 
 /// Compares two trees resolved with configs and attestations.
-GraphDiff diff_graphs(const ImageTree &a, const ImageTree &b);
+GraphDiff diff_graphs(const ImageTree &a, const ImageTree &b, const DiffOptions &options = {});
+
+/// One platform's image as diff compares it.
+struct PlatformImage {
+    std::string platform;                   ///< display form
+    std::string digest;                     ///< its manifest digest
+    const Manifest *manifest = nullptr;     ///< when read
+    const ImageConfig *config = nullptr;    ///< when read
+    std::optional<std::string> attestation; ///< the attestation manifest describing it
+};
+
+/// The same platform's image on two sides (`check` reads only the manifests and configs of the
+/// platforms whose manifest changed).
+PlatformDiff compare_platform(const PlatformImage &a, const PlatformImage &b);
+
+/// What happened to a changed platform, as the summary says it ("linux/amd64 was rebuilt with the
+/// same layers (config: created)").
+std::string platform_change_phrase(const PlatformDiff &diff);
 
 /// The facts a summary sentence is built from, for callers that know less than a whole diff
 /// (`check` knows only which platform entries of a drifted index changed).
@@ -93,9 +134,10 @@ struct ChangeFacts {
 /// byte-identical".
 std::string change_summary(const ChangeFacts &facts);
 
-/// What `check` can say of a drifted index from the platform entries alone: `changed` are the
-/// platforms whose manifest changed, `added` and `removed` those only in one side.
-std::string drift_summary(const std::vector<std::string> &changed, const std::vector<std::string> &added,
+/// What `check` says of a drifted index: `changed` are the platforms whose manifest changed,
+/// compared (compare_platform(): each says whether its config or which layers moved, in diff's
+/// words), `added` and `removed` those only in one side.
+std::string drift_summary(const std::vector<PlatformDiff> &changed, const std::vector<std::string> &added,
                           const std::vector<std::string> &removed);
 
 } // namespace digestx

@@ -7,6 +7,8 @@
 #include <iosfwd>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "digestx/explain/graph_diff.hpp"
 
 namespace digestx::render {
@@ -15,7 +17,11 @@ namespace digestx::render {
 void write_diff_text(std::ostream &out, const std::string &name_a, const std::string &name_b, const GraphDiff &diff,
                      bool full_digests);
 
-/// `{"schemaVersion":1,"a":{…},"b":{…},"identical","summary","platforms":[…],…}`, every digest in full.
+/// One platform compared, as the diff document lists it (`check` lists a drift's platforms so).
+nlohmann::ordered_json platform_diff_json(const PlatformDiff &platform);
+
+/// `{"schemaVersion":1,"a":{…},"b":{…},"identical","comparedBy","sameImage","summary",
+/// "platforms":[…],…}`, every digest in full.
 void write_diff_json(std::ostream &out, const std::string &name_a, const std::string &name_b, const GraphDiff &diff);
 
 } // namespace digestx::render

@@ -46,7 +46,14 @@ private:
 /// The source for `oci-archive:FILE[:TAG|@DIGEST]`: the OCI layout logic over the archive's files.
 std::unique_ptr<Source> make_oci_archive_source(std::string path, std::size_t max_document_bytes = max_manifest_bytes);
 
-/// Reads the one image of a `docker save` archive (moby image/tarexport).
+/// Which image of a `docker save` archive of several to read (`docker-archive:FILE:REF` or `:@N`,
+/// see parse_reference()); neither: the archive must hold one.
+struct ArchiveSelection {
+    std::optional<std::string> image; ///< a RepoTag, normalised with its tag (`docker.io/library/app:1.2`)
+    std::optional<std::size_t> index; ///< a 0-based position in manifest.json
+};
+
+/// Reads one image of a `docker save` archive (moby image/tarexport).
 ///
 /// - With the OCI layout Docker 25+ writes (`oci-layout`, `index.json`, `blobs/`): the image its
 ///   index.json entries name, read as a layout.
@@ -56,12 +63,16 @@ std::unique_ptr<Source> make_oci_archive_source(std::string path, std::size_t ma
 ///   archive's config and whose layers are the uncompressed layer tars, each named by its diff_id.
 ///   A finding says that this manifest's digest is not the registry's.
 ///
-/// Either way its findings name the archive's RepoTags. An archive of several images is refused
-/// (ErrorCode::Usage, naming them).
+/// Either way its findings name the archive's RepoTags. Of an archive of several images (`docker
+/// save a b`) the selection's is read; without one it is refused (ErrorCode::Usage, naming their
+/// RepoTags), and a selection that names none of them is ErrorCode::NotFound.
 class DockerArchiveSource final : public Source {
 public:
     /// The archive at `path`; nothing is read until the first fetch.
     explicit DockerArchiveSource(std::string path, std::size_t max_document_bytes = max_manifest_bytes);
+    /// The image `selection` names in the archive at `path`.
+    DockerArchiveSource(std::string path, ArchiveSelection selection,
+                        std::size_t max_document_bytes = max_manifest_bytes);
 
     /// The archive's image; a tag or digest in the reference is not used (the grammar writes none).
     Result<Fetched> fetch_reference(const Reference &reference) override;
@@ -83,9 +94,11 @@ private:
     Result<void> load_manifest_json();
     Result<void> load_classic();
     Result<void> load_layout();
+    [[nodiscard]] Result<std::size_t> choose_image(const std::vector<std::vector<std::string>> &tags_of) const;
 
     std::shared_ptr<ArchiveFiles> m_files;
     std::size_t m_max_document_bytes;
+    ArchiveSelection m_selection;
     bool m_loaded = false;
     std::optional<Error> m_failure;
     SourceStats m_stats;
@@ -96,6 +109,8 @@ private:
     std::string m_config_name;
     std::vector<std::string> m_layer_names;
     std::vector<std::string> m_repo_tags;
+    std::size_t m_image_count = 0; // manifest.json's entries; 0 without one
+    std::size_t m_position = 0;    // the chosen entry
     // The classic layout's documents.
     std::optional<Fetched> m_manifest;
     std::optional<Fetched> m_config;
