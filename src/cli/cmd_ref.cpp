@@ -76,8 +76,9 @@ void setup_ref_command(CLI::App &app, Invocation &invocation) {
     auto options = std::make_shared<RefOptions>();
     CLI::App *command = app.add_subcommand("ref", "Show how a reference parses and normalises (no network)");
     command
-        ->add_option("REF", options->reference,
-                     "Image reference, oci:DIR[:TAG|@DIGEST], docker-archive:FILE or oci-archive:FILE[:TAG|@DIGEST]")
+        ->add_option(
+            "REF", options->reference,
+            "Image reference, oci:DIR[:TAG|@DIGEST], docker-archive:FILE[:REF|:@N] or oci-archive:FILE[:TAG|@DIGEST]")
         ->required();
     command->footer("Examples:\n"
                     "  digestx ref alpine:3.12\n"

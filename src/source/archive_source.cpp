@@ -126,6 +126,7 @@ Result<void> DockerArchiveSource::load() {
     auto loaded = [this]() -> Result<void> {
         if (auto opened = m_files->open(); !opened) return fail(std::move(opened.error()));
         bool layout = m_files->has("oci-layout") && m_files->has("index.json");
+        m_names_from = m_files->has(manifest_json) ? std::string(manifest_json) : std::string("index.json");
         if (m_files->has(manifest_json)) {
             if (auto read = load_manifest_json(); !read) return read;
         } else if (!layout) {
@@ -143,7 +144,7 @@ Result<void> DockerArchiveSource::load() {
                                                 std::to_string(m_image_count) + " the archive holds"
                                           : std::string();
     m_findings.push_back({FindingLevel::Info, "archive-repo-tags",
-                          "the archive's manifest.json names this image " + tags + " (RepoTags)" + which,
+                          "the archive's " + m_names_from + " names this image " + tags + " (RepoTags)" + which,
                           std::nullopt});
     m_loaded = true;
     return {};

@@ -111,6 +111,7 @@ private:
     std::vector<std::string> m_repo_tags;
     std::size_t m_image_count = 0; // manifest.json's entries; 0 without one
     std::size_t m_position = 0;    // the chosen entry
+    std::string m_names_from;      // manifest.json, or index.json in a Docker 25+ archive without one
     // The classic layout's documents.
     std::optional<Fetched> m_manifest;
     std::optional<Fetched> m_config;
