@@ -11,6 +11,7 @@
 #                           the proxies, the start-up and CPU baseline the round trips are counted from)
 #   BENCH_MODES="http https hub"  which settings to measure
 #   BENCH_CHECK=1           measure `check` of 200 references against a skopeo loop (HTTPS only)
+#   BENCH_DOCKER=1          measure docker (0: skip its rows, which take minutes at large RTTs)
 #   BENCH_JOBS=2            parallel build jobs
 #   BENCH_BUILD_DIR=build-bench   where digestx is built (Release, no tests)
 #   BENCH_DIGESTX=PATH      measure this digestx binary instead of building one (it should be a
@@ -64,6 +65,7 @@ install_packages
 # The product's own build dependencies are installed by scripts/install-deps.sh.
 docker_bin=$(command -v docker || true)
 [[ -n $docker_bin ]] || say "note: no docker CLI on PATH; the docker rows are skipped"
+[[ ${BENCH_DOCKER:-1} == 1 ]] || docker_bin=
 if [[ -n $docker_bin && $modes != http && $EUID != 0 ]]; then
     say "note: not root, so docker cannot be told to trust the test CA; the docker rows are skipped"
     docker_bin=
