@@ -97,6 +97,7 @@ storage=$(mktemp -d "$storage_parent/digestx-bench-storage.XXXXXX")
 pids=()             # the servers this script started: registries and hub servers
 proxy_pids=()       # the proxies of the current RTT
 docker_cert_dirs=() # /etc/docker/certs.d/HOST:PORT directories this script created
+docker_cert_parent= # /etc/docker/certs.d, when this script created it
 
 stop_pid() {
     local pid=$1
@@ -108,6 +109,7 @@ cleanup() {
     local pid dir
     for pid in "${proxy_pids[@]}" "${pids[@]}"; do stop_pid "$pid"; done
     for dir in "${docker_cert_dirs[@]}"; do rm -rf "$dir"; done
+    [[ -z $docker_cert_parent ]] || rmdir "$docker_cert_parent" 2>/dev/null || true
     rm -rf "$work" "$storage"
 }
 trap cleanup EXIT
@@ -264,6 +266,8 @@ middleware:
 trust_for_docker() {
     local dir=/etc/docker/certs.d/127.0.0.1:$1
     [[ -e $dir ]] && die "$dir exists already; not touching it"
+    # certs.d itself goes too when this script made it (cleanup removes it after its entries).
+    [[ -d /etc/docker/certs.d ]] || docker_cert_parent=/etc/docker/certs.d
     mkdir -p "$dir"
     docker_cert_dirs+=("$dir")
     cp "$tls/ca.crt" "$dir/ca.crt"
