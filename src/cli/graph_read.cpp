@@ -12,6 +12,8 @@ Result<ImageTree> read_full_graph(Source &source, const Reference &reference, co
                                   bool referrers) {
     ResolveOptions options;
     options.strict = globals.strict;
+    // A diff_id query may name an attestation's layer, which only its config lists.
+    options.attestation_configs = true;
     if (!globals.platform.empty()) {
         auto request = platform_request(globals);
         if (!request) return fail(std::move(request.error()));

@@ -217,6 +217,13 @@ void Walker::plan_manifest(std::size_t node, std::vector<Pending> &pending) {
         m_tree.nodes[child].skipped = "artifact config (" + sanitize(manifest.config->media_type, 120) + ") not read";
     } else if (!m_options.fetch_configs && !platform_needed) {
         m_tree.nodes[child].skipped = "configs not requested";
+    } else if (!m_options.attestation_configs && m_tree.nodes[node].descriptor &&
+               m_tree.nodes[node].descriptor->is_attestation()) {
+        // buildx types an attestation's config as an image config, yet it holds only unknown/unknown
+        // and the diff_ids of in-toto layers, stored uncompressed and so equal to their digests
+        // (buildkit attestation-storage.md): a request per image for nothing new. `which` and
+        // `diff` ask for it, as a diff_id query may name one.
+        m_tree.nodes[child].skipped = "attestation config not needed";
     } else {
         plan_fetch(child, FetchItem::Kind::Blob, pending);
     }

@@ -43,8 +43,8 @@ struct TransportOptions {
     std::ostream *trace = nullptr;                 ///< redacted request/response trace (`--verbose`), or none
     RetryPolicy retry;                             ///< retry budget and backoff
     SleepFunction sleep;                           ///< waits between retries; empty: a real, interruptible sleep
-    long max_connections = 8;                      ///< connections open at once, over all hosts
-    long max_host_connections = 6;                 ///< connections open at once to one host
+    long max_connections = 32;                     ///< connections open at once, over all hosts
+    long max_host_connections = 16;                ///< to one host: 16 HTTP/1.1 requests in one wave
     int max_redirects = 10;                        ///< redirect hops followed per request
     std::size_t max_error_body_bytes = 64U << 10U; ///< non-2xx bodies are cut (not failed) here
     std::size_t max_header_bytes = 256U << 10U;    ///< response header bytes per response

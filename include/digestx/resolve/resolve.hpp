@@ -16,6 +16,7 @@ namespace digestx {
 struct ResolveOptions {
     bool fetch_configs = true;                ///< read image configs (--no-config turns it off)
     bool attestations = true;                 ///< read attestation manifests (--no-attestations)
+    bool attestation_configs = false;         ///< read their configs too (`which`, `diff`)
     std::optional<PlatformRequest> platform;  ///< only the branch this platform pulls (--platform)
     std::size_t max_depth = max_index_depth;  ///< index→index nesting limit (fault catalogue B12)
     std::size_t max_entries = 10000;          ///< index entries examined in all (B12, cosign CVE-2023-46737)
