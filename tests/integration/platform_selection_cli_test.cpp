@@ -431,7 +431,8 @@ TEST_CASE("check accepts a platform pin under FROM --platform exactly where the 
                    << v.expected << " AS stage" << written++ << "\n";
     }
     dockerfile.close();
-    REQUIRE(written >= 20);
+    // digestx's own vectors give 16 rows a Dockerfile can hold; moby's (in ../shared) add more.
+    REQUIRE(written >= (b.vectors.size() > b.own ? 20U : 16U));
     auto check = run_digestx({"check", "-o", "json", work.path() + "/Dockerfile"});
     INFO(check.out << check.err);
     CHECK(check.exit_code == 0);

@@ -5,6 +5,7 @@
 #include "support/fixture_content.hpp"
 #include "support/jose.hpp"
 #include "support/process.hpp"
+#include "support/shared_data.hpp"
 
 namespace digestx::test {
 namespace {
@@ -99,7 +100,7 @@ private:
 // The real linux/amd64 manifest and config of alpine:3.12, read in place from ../shared.
 FixtureManifest real_alpine_amd64(CatalogBuilder &builder) {
     std::string shared = shared_dir();
-    if (shared.empty()) throw std::runtime_error("fixtures: ../shared is absent (alpine-3.12 is read from it)");
+    if (shared.empty()) throw SharedDataAbsent("../shared is absent: the registry fixtures read alpine-3.12 from it");
     std::string directory = shared + "/fixtures/alpine-3.12";
     std::string config =
         builder.blob("library/alpine", docker_config, read_file(directory + "/config-linux-amd64.json"));

@@ -11,10 +11,12 @@
 #include <signal.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "digestx/cli/context.hpp"
+#include "support/measured_process.hpp"
 
 extern char **environ;
 
@@ -56,10 +58,11 @@ const std::string &isolated_home() {
     return *home;
 }
 
-// run_process() with the child's stdout on `stdout_fd` instead of a captured pipe, when it is >= 0.
+// run_process() with the child's stdout on `stdout_fd` instead of a captured pipe, when it is >= 0;
+// the child's peak resident set goes to `peak_rss_kb` when given.
 ProcessResult run_child(const std::vector<std::string> &argv, const std::string &input,
                         const std::map<std::string, std::string> &env, int timeout_seconds, int stdout_fd,
-                        bool isolate = false) {
+                        bool isolate = false, long *peak_rss_kb = nullptr) {
     int in_pipe[2];
     int out_pipe[2];
     int err_pipe[2];
@@ -156,10 +159,47 @@ ProcessResult run_child(const std::vector<std::string> &argv, const std::string 
     close(out_pipe[0]);
     close(err_pipe[0]);
     int status = 0;
-    waitpid(pid, &status, 0);
+    // wait4 rather than waitpid: the same wait, plus the child's own resource usage.
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    if (peak_rss_kb != nullptr) *peak_rss_kb = usage.ru_maxrss;
     if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.exit_code = 128 + WTERMSIG(status);
     return result;
+}
+
+// The command that runs digestx with `args`: the binary, behind the words of
+// DIGESTX_TEST_WRAPPER when it is set (the README's valgrind run puts memcheck there, so that only
+// digestx runs under it, not the test program, its servers or the registry).
+std::vector<std::string> digestx_command(const std::vector<std::string> &args) {
+    std::vector<std::string> argv;
+    if (const char *wrapper = std::getenv("DIGESTX_TEST_WRAPPER")) {
+        std::istringstream words(wrapper);
+        for (std::string word; words >> word;)
+            argv.push_back(word);
+    }
+    // execve does not search PATH: a bare program name is looked up here.
+    if (!argv.empty() && argv.front().find('/') == std::string::npos) {
+        std::istringstream path(std::getenv("PATH") != nullptr ? std::getenv("PATH") : "");
+        for (std::string directory; std::getline(path, directory, ':');) {
+            std::string candidate = directory + "/" + argv.front();
+            if (access(candidate.c_str(), X_OK) == 0) {
+                argv.front() = candidate;
+                break;
+            }
+        }
+    }
+    argv.emplace_back(DIGESTX_BINARY);
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
+// Never the machine's /etc/docker/certs.d or /etc/containers/certs.d: no roots unless a test
+// names its own.
+std::map<std::string, std::string> digestx_environment(const std::map<std::string, std::string> &env) {
+    std::map<std::string, std::string> child_env = env;
+    child_env.emplace("DIGESTX_CERTS_D", "");
+    return child_env;
 }
 
 } // namespace
@@ -182,22 +222,24 @@ ProcessResult run_digestx_with_stdout(const std::vector<std::string> &args, Stdo
         }
     }
     if (fd < 0) throw std::runtime_error(std::string("cannot set up stdout: ") + std::strerror(errno));
-    std::vector<std::string> argv{DIGESTX_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    ProcessResult result = run_child(argv, {}, {{"DIGESTX_CERTS_D", ""}}, 60, fd, true);
+    ProcessResult result = run_child(digestx_command(args), {}, digestx_environment({}), 60, fd, true);
     close(fd);
     return result;
 }
 
 ProcessResult run_digestx(const std::vector<std::string> &args, const std::string &input,
                           const std::map<std::string, std::string> &env) {
-    std::vector<std::string> argv{DIGESTX_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    // Never the machine's /etc/docker/certs.d or /etc/containers/certs.d: no roots unless a test
-    // names its own.
-    std::map<std::string, std::string> child_env = env;
-    child_env.emplace("DIGESTX_CERTS_D", "");
-    return run_child(argv, input, child_env, 60, -1, true);
+    return run_child(digestx_command(args), input, digestx_environment(env), 60, -1, true);
+}
+
+MeasuredRun run_digestx_measured(const std::vector<std::string> &args, int timeout_seconds,
+                                 const std::map<std::string, std::string> &env) {
+    MeasuredRun run;
+    auto started = std::chrono::steady_clock::now();
+    run.result =
+        run_child(digestx_command(args), {}, digestx_environment(env), timeout_seconds, -1, true, &run.peak_rss_kb);
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return run;
 }
 
 ProcessResult run_in_process(const std::vector<std::string> &args, const std::string &input) {
