@@ -30,7 +30,8 @@ std::string rebuilt_config() {
 
 } // namespace
 
-TEST_CASE("which finds an image ID prefix and a diff_id in docker save archives and an oci-archive", "[cli][which][archive]") {
+TEST_CASE("which finds an image ID prefix and a diff_id in docker save archives and an oci-archive",
+          "[cli][which][archive]") {
     TempDir dir;
     classic_archive().write(dir.path() + "/alpine.tar");
     layout_archive().write(dir.path() + "/alpine25.tar");

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "digestx/cli/context.hpp"
+#include "support/env_lookup.hpp"
 #include "support/process.hpp"
 
 namespace {
@@ -28,16 +29,7 @@ Run run(std::vector<std::string> args, const std::map<std::string, std::string> 
     std::ostringstream out;
     std::ostringstream err;
     std::istringstream in;
-    digestx::cli::Context ctx{out,
-                              err,
-                              in,
-                              [&env](const std::string &name) -> std::optional<std::string> {
-                                  auto found = env.find(name);
-                                  if (found == env.end()) return std::nullopt;
-                                  return found->second;
-                              },
-                              terminal,
-                              false};
+    digestx::cli::Context ctx{out, err, in, digestx::test::env_from(env), terminal, false};
     args.insert(args.begin(), {"digestx", "inspect"});
     Run result;
     result.exit_code = digestx::cli::run(args, ctx);

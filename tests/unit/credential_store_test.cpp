@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "digestx/auth/credential_store.hpp"
+#include "support/env_lookup.hpp"
 
 using digestx::ErrorCode;
 using digestx::Result;
@@ -39,11 +40,7 @@ struct World {
 
     CredentialStore store() {
         return CredentialStore(
-            [this](const std::string &name) -> std::optional<std::string> {
-                auto found = env.find(name);
-                if (found == env.end()) return std::nullopt;
-                return found->second;
-            },
+            digestx::test::env_from(env),
             [this](const std::string &path) -> Result<std::optional<std::string>> {
                 if (unreadable.count(path) != 0) return digestx::fail(ErrorCode::Usage, "cannot read " + path);
                 auto found = files.find(path);

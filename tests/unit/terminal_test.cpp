@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "digestx/cli/terminal.hpp"
+#include "support/env_lookup.hpp"
 
 namespace {
 
@@ -15,16 +16,7 @@ digestx::cli::Drawing drawing(bool terminal, const std::map<std::string, std::st
     std::ostringstream out;
     std::ostringstream err;
     std::istringstream in;
-    digestx::cli::Context ctx{out,
-                              err,
-                              in,
-                              [&env](const std::string &name) -> std::optional<std::string> {
-                                  auto found = env.find(name);
-                                  if (found == env.end()) return std::nullopt;
-                                  return found->second;
-                              },
-                              terminal,
-                              false};
+    digestx::cli::Context ctx{out, err, in, digestx::test::env_from(env), terminal, false};
     return digestx::cli::decide_drawing(ctx, no_color_flag);
 }
 
