@@ -21,6 +21,7 @@ struct Authenticator::Slot {
     bool registry_retried = false;                   ///< the registry's challenge was answered once
     bool foreign_retried = false;                    ///< a redirect target's challenge was answered once
     std::optional<Result<net::HttpResponse>> result; ///< the latest answer, or the final error
+    bool beside_token = false;                       ///< first sent beside the token request of a remembered challenge
 };
 
 namespace {
@@ -36,6 +37,38 @@ bool unresolved_401(const std::optional<Result<net::HttpResponse>> &result) {
 Error auth_error(std::string message, int status) {
     return Error::of(ErrorCode::Auth, std::move(message)).with_status(status);
 }
+
+// Adds `riders` to the first batch sent through it, so that a token request and the requests it
+// is for share one transport batch (and so one wave of connections). Later batches pass through.
+class RidingTransport final : public net::Transport {
+public:
+    RidingTransport(net::Transport &inner, std::vector<net::HttpRequest> riders)
+        : m_inner(inner), m_riders(std::move(riders)) {}
+
+    std::vector<Result<net::HttpResponse>> perform(const std::vector<net::HttpRequest> &batch) override {
+        if (m_sent) return m_inner.perform(batch);
+        m_sent = true;
+        std::vector<net::HttpRequest> combined = batch;
+        combined.insert(combined.end(), m_riders.begin(), m_riders.end());
+        auto answers = m_inner.perform(combined);
+        answers.resize(combined.size(), fail(ErrorCode::Internal, "transport lost a request"));
+        m_answers.assign(std::make_move_iterator(answers.begin() + static_cast<std::ptrdiff_t>(batch.size())),
+                         std::make_move_iterator(answers.end()));
+        answers.resize(batch.size(), fail(ErrorCode::Internal, "transport lost a request"));
+        return answers;
+    }
+
+    /// Whether the riders went out (with the first batch).
+    [[nodiscard]] bool sent() const noexcept { return m_sent; }
+    /// The riders' answers, in order.
+    std::vector<Result<net::HttpResponse>> take_answers() { return std::move(m_answers); }
+
+private:
+    net::Transport &m_inner;
+    std::vector<net::HttpRequest> m_riders;
+    std::vector<Result<net::HttpResponse>> m_answers;
+    bool m_sent = false;
+};
 
 } // namespace
 
@@ -103,6 +136,7 @@ std::vector<Result<net::HttpResponse>> Authenticator::perform(const std::vector<
         all.push_back(i);
     }
     attach_known(slots, scope);
+    if (!m_challenge) send_with_remembered(slots, scope);
     std::vector<std::size_t> first;
     std::copy_if(all.begin(), all.end(), std::back_inserter(first), [&](std::size_t i) { return !slots[i].result; });
     send(slots, first);
@@ -165,6 +199,49 @@ void Authenticator::attach_known(std::vector<Slot> &slots, std::string_view scop
     }
 }
 
+// This Authenticator has no challenge of its own yet, but another one of the command met a Bearer
+// challenge at the same origin. distribution's client keeps challenges per endpoint and asks the
+// token server before its requests once a challenge is known (registry/client/auth/challenge/
+// authchallenge.go simpleManager, auth/session.go endpointAuthorizer.ModifyRequest); docker does
+// the same after its /v2/ ping. Here the token request goes out in the same batch as the
+// requests, unauthenticated: the token host is connected and asked while the registry's 401 is
+// on its way, and the retry after that 401 needs no further token round trip. A registry that
+// answers without a challenge costs one unused token request.
+void Authenticator::send_with_remembered(std::vector<Slot> &slots, std::string_view scope) {
+    if (!m_memory || m_used_memory || scope.empty()) return;
+    auto remembered = m_memory->recall(m_registry);
+    if (!remembered || remembered->scheme != AuthScheme::Bearer) return;
+    std::vector<std::size_t> targets;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        if (!slots[i].result && origin_of(slots[i].request.url) == m_registry) targets.push_back(i);
+    }
+    if (targets.empty()) return;
+    m_used_memory = true;
+    // Whatever is unusual stays with the ordinary path, which reports it: a credential lookup that
+    // fails, a registry token (no token server), a realm that is refused or weaker than the
+    // registry (asked anonymously, with a warning, only once the registry itself names it).
+    if (!resolve_credentials()) return;
+    if (m_credentials && m_credentials->kind == CredentialKind::RegistryToken) return;
+    if (!validate_realm(remembered->realm) || !realm_weakness(remembered->realm, m_registry).empty()) return;
+    auto key = make_token_key(remembered->realm, remembered->service, {std::string(scope)}, identity());
+    std::vector<net::HttpRequest> riders;
+    riders.reserve(targets.size());
+    for (std::size_t i : targets)
+        riders.push_back(slots[i].request);
+    RidingTransport riding(m_transport, std::move(riders));
+    auto issued = fetch_tokens(
+        riding, {TokenFetch{TokenRequest{key.realm, key.service, key.scopes, m_credentials}, m_registry}}, m_clock);
+    if (!riding.sent()) return;
+    auto answers = riding.take_answers();
+    for (std::size_t k = 0; k < targets.size(); ++k) {
+        slots[targets[k]].result = std::move(answers[k]);
+        slots[targets[k]].beside_token = true;
+    }
+    // A failed token request is not reported here: a 401 from the registry asks again, and the
+    // ordinary path reports what that answer says.
+    if (issued.front()) m_cache.store(key, std::move(*issued.front()));
+}
+
 void Authenticator::send(std::vector<Slot> &slots, const std::vector<std::size_t> &which) {
     if (which.empty()) return;
     std::vector<net::HttpRequest> batch;
@@ -212,7 +289,8 @@ std::vector<std::size_t> Authenticator::plan_retries(std::vector<Slot> &slots, s
     std::vector<std::size_t> ready;
     for (std::size_t i : retry) {
         Slot &slot = slots[i];
-        if (slot.key && !slot.basic) {
+        // A slot answered from the token fetched beside it has its authorization already.
+        if (slot.key && !slot.basic && tokens.contains(*slot.key)) {
             const auto &token = tokens.at(*slot.key);
             if (!token) {
                 Error error = token.error();
@@ -285,9 +363,22 @@ void Authenticator::plan_registry_retry(Slot &slot, const AuthChallenge &challen
             "credentials withheld from token realm " + quoted(net::redact_url(challenge.realm)) + " (" + weakness + ")";
     }
     m_challenge = challenge;
+    if (m_memory) m_memory->remember(m_registry, challenge);
     auto scopes = challenge.scopes;
     scopes.emplace_back(scope);
     auto key = make_token_key(challenge.realm, challenge.service, std::move(scopes), identity());
+    if (slot.beside_token && !slot.fresh) {
+        if (auto token = m_cache.find(key)) {
+            // The token asked for beside this request answers this challenge: no second request.
+            slot.authorization = "Bearer " + *token;
+            slot.fresh = true;
+            slot.registry_retried = true;
+            slot.key = key;
+            slot.authorized_origin = m_registry;
+            slot.basic = false;
+            return;
+        }
+    }
     if (slot.fresh && slot.key == key) {
         // The token was obtained for exactly this challenge moments ago: asking again cannot help
         // (containerd invalidAuthorization, regclient ErrNoNewChallenge).

@@ -62,6 +62,8 @@ Result<NetworkSettings> network_settings(const GlobalOptions &globals, Context &
     settings.client.max_manifest_bytes = globals.max_manifest_bytes;
     settings.client.diagnostics = &ctx.err;
     settings.client.verbose = globals.verbose;
+    // One per command: a registry's token realm learnt from one repository's 401 serves the others.
+    settings.client.challenges = std::make_shared<auth::ChallengeMemory>();
     auto mirrors = load_mirror_config(globals, ctx);
     if (!mirrors) return fail(std::move(mirrors.error()));
     settings.mirrors = std::move(*mirrors);

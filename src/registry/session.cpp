@@ -168,6 +168,7 @@ std::vector<Result<net::HttpResponse>> RegistryClient::Impl::perform(const std::
         } else {
             authenticator = std::make_unique<auth::Authenticator>(recorder, *origin, credentials, clock);
         }
+        authenticator->share_challenges(options.challenges);
     }
     std::vector<net::HttpRequest> requests;
     requests.reserve(batch.size());

@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "ci_support.hpp"
@@ -204,6 +209,54 @@ TEST_CASE("check against a token registry: one token per repository", "[cli][che
     auto rows = results_of(denied)["results"];
     CHECK(rows[0]["error"]["code"] == "auth");
     CHECK(rows[1]["status"] == "current");
+}
+
+TEST_CASE("check asks each later repository's token beside its first request", "[cli][check][bed][token]") {
+    RegistryBed &bed = shared_bed(BedMode::Token);
+    TempDir dir;
+    std::string repo_dir = dir.path() + "/repo";
+    write_ci_repo(repo_dir, bed);
+    REQUIRE(run_digestx({"pin", repo_dir}).exit_code == 0);
+    std::size_t before = bed.token_server()->requests().size();
+    // One repository at a time, so that every repository after the first finds the realm known.
+    auto result = run_digestx({"-v", "-o", "json", "check", "--jobs", "1", repo_dir});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(status_counts(results_of(result))["current"] == 13);
+    // Still one token per repository: the token fetched beside a request answers its 401.
+    CHECK(bed.token_server()->requests().size() - before == 4);
+
+    // The verbose trace prints a request when it is sent and an answer when it arrives. The first
+    // repository waits for its 401 before it asks for a token; each later one has asked for its
+    // token before its 401 arrives, because both went out together.
+    std::istringstream trace(result.err);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(trace, line);)
+        lines.push_back(line);
+    // The trace redacts the token request's query, so a token request is attributed to the
+    // repository whose reading began last ("note: reading <reference>").
+    auto token_asked_before = [&](std::size_t end) {
+        for (std::size_t i = end; i-- > 0;) {
+            if (lines[i].rfind("digestx: note: reading ", 0) == 0) return false;
+            if (lines[i].rfind("> GET ", 0) == 0 && lines[i].find("/token?") != std::string::npos) return true;
+        }
+        return false;
+    };
+    std::vector<std::string> challenged; // repositories in the order of their first 401
+    std::vector<bool> asked_first;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (lines[i].rfind("< 401 ", 0) != 0) continue;
+        auto from = lines[i].find("/v2/");
+        auto to = lines[i].find("/manifests/");
+        REQUIRE(from != std::string::npos);
+        REQUIRE(to != std::string::npos);
+        std::string repository = lines[i].substr(from + 4, to - from - 4);
+        if (std::find(challenged.begin(), challenged.end(), repository) != challenged.end()) continue;
+        challenged.push_back(repository);
+        asked_first.push_back(token_asked_before(i));
+    }
+    REQUIRE(challenged.size() == 4);
+    CHECK(asked_first == std::vector<bool>{false, true, true, true});
 }
 
 TEST_CASE("pin refuses what it cannot pin and keeps the files whole", "[cli][pin][bed]") {

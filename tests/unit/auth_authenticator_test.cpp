@@ -775,3 +775,111 @@ TEST_CASE("repository scopes", "[auth][authenticator]") {
     CHECK(repository_scope("library/alpine") == "repository:library/alpine:pull");
     CHECK(repository_scope("org/app", "pull,push") == "repository:org/app:pull,push");
 }
+
+namespace {
+
+const std::string bar_manifest = registry + "/v2/bar/manifests/1";
+const std::string bar_challenge =
+    R"(Bearer realm="https://auth.example/token",service="reg.example",scope="repository:bar:pull")";
+const std::string bar_token_url = "https://auth.example/token?service=reg.example&scope=repository%3Abar%3Apull";
+
+// The requests of one perform() call of the transport.
+std::vector<std::string> batch_urls(const FakeTransport &transport, std::size_t batch) {
+    std::vector<std::string> urls;
+    for (const auto &seen : transport.requests()) {
+        if (seen.batch == batch) urls.push_back(seen.request.url);
+    }
+    return urls;
+}
+
+} // namespace
+
+TEST_CASE("a challenge another client met is answered beside the first request", "[auth][authenticator]") {
+    auto credentials = GENERATE(as<std::optional<Credentials>>{}, std::nullopt, bob);
+    INFO((credentials ? "with credentials" : "anonymous"));
+    FakeTransport transport;
+    ManualClock clock;
+    transport.on("GET", manifest, registry_accepting("foo-token"));
+    transport.on("GET", bar_manifest, registry_accepting("bar-token", bar_challenge));
+    std::string account = credentials ? "&account=bob" : "";
+    transport.on("GET", token_url + account, reply(200, R"({"token":"foo-token"})"));
+    transport.on("GET", bar_token_url + account, reply(200, R"({"token":"bar-token"})"));
+    auto memory = std::make_shared<digestx::auth::ChallengeMemory>();
+
+    Authenticator first(transport, *origin_of(registry), credentials, clock);
+    first.share_challenges(memory);
+    REQUIRE(first.perform_one(get(manifest), repository_scope("foo")));
+    REQUIRE(transport.batches() == 3); // 401, token, retry: nothing was known yet
+
+    // Another client of the same registry, as `check` makes one per repository.
+    Authenticator second(transport, *origin_of(registry), credentials, clock);
+    second.share_challenges(memory);
+    auto response = second.perform_one(get(bar_manifest), repository_scope("bar"));
+    REQUIRE(response);
+    CHECK(response->status == 200);
+    // The token request and the registry request share one batch; the retry needs no other one.
+    CHECK(transport.batches() == 5);
+    CHECK(batch_urls(transport, 3) == std::vector<std::string>{bar_token_url + account, bar_manifest});
+    CHECK(batch_urls(transport, 4) == std::vector<std::string>{bar_manifest});
+    CHECK(transport.count("GET", bar_token_url + account) == 1);
+    const auto &seen = transport.requests();
+    CHECK_FALSE(authorization(seen[seen.size() - 2])); // the first try goes without credentials
+    CHECK(authorization(seen.back()) == "Bearer bar-token");
+    check_no_leak(transport, "bar-token");
+
+    // Later requests of that client use the cached token at once.
+    REQUIRE(second.perform_one(get(bar_manifest), repository_scope("bar")));
+    CHECK(transport.batches() == 6);
+    CHECK(authorization(transport.requests().back()) == "Bearer bar-token");
+    CHECK(transport.unscripted().empty());
+}
+
+TEST_CASE("a remembered challenge serves only its own origin, once", "[auth][authenticator]") {
+    FakeTransport transport;
+    ManualClock clock;
+    auto memory = std::make_shared<digestx::auth::ChallengeMemory>();
+    digestx::auth::AuthChallenge challenge;
+    challenge.realm = "https://auth.example/token";
+    challenge.service = "reg.example";
+    memory->remember(*origin_of(registry), challenge);
+
+    SECTION("another registry origin starts from nothing") {
+        const std::string elsewhere = "https://reg.example:5000/v2/bar/manifests/1";
+        transport.on("GET", elsewhere, reply(200, "open"));
+        Authenticator auth(transport, *origin_of(elsewhere), std::nullopt, clock);
+        auth.share_challenges(memory);
+        REQUIRE(auth.perform_one(get(elsewhere), repository_scope("bar")));
+        CHECK(transport.requests().size() == 1);
+    }
+    SECTION("a registry that answers without a challenge costs one unused token request") {
+        transport.on("GET", bar_manifest, reply(200, "open"));
+        transport.on("GET", bar_token_url, reply(200, R"({"token":"unused"})"));
+        Authenticator auth(transport, *origin_of(registry), std::nullopt, clock);
+        auth.share_challenges(memory);
+        REQUIRE(auth.perform_one(get(bar_manifest), repository_scope("bar")));
+        REQUIRE(auth.perform_one(get(bar_manifest), repository_scope("bar")));
+        CHECK(transport.count("GET", bar_token_url) == 1);
+        CHECK(transport.count("GET", bar_manifest) == 2);
+        CHECK_FALSE(authorization(transport.requests().back()));
+    }
+    SECTION("a token request that fails is asked again after the registry's own 401, which it reports") {
+        transport.on("GET", bar_manifest, registry_accepting("bar-token", bar_challenge));
+        transport.on("GET", bar_token_url, reply(503));
+        Authenticator auth(transport, *origin_of(registry), std::nullopt, clock);
+        auth.share_challenges(memory);
+        auto response = auth.perform_one(get(bar_manifest), repository_scope("bar"));
+        REQUIRE_FALSE(response);
+        CHECK(response.error().message.find("answered 503") != std::string::npos);
+        CHECK(transport.count("GET", bar_token_url) == 2);
+    }
+    SECTION("a weaker realm is left to the registry's own challenge") {
+        digestx::auth::AuthChallenge weak = challenge;
+        weak.realm = "http://auth.example/token";
+        memory->remember(*origin_of(registry), weak);
+        transport.on("GET", bar_manifest, reply(200, "open"));
+        Authenticator auth(transport, *origin_of(registry), std::nullopt, clock);
+        auth.share_challenges(memory);
+        REQUIRE(auth.perform_one(get(bar_manifest), repository_scope("bar")));
+        CHECK(transport.requests().size() == 1);
+    }
+}

@@ -18,10 +18,15 @@
 /// - Requests of one batch that need the same token share one token request, and token requests
 ///   for different scopes go out in one transport batch. Once the registry's challenge is known,
 ///   later requests get a cached (or fetched) credential before they are sent.
+/// - With a shared ChallengeMemory, a Bearer challenge another Authenticator of the command met
+///   at the same origin is used before this one's first answer: the token request for the scope
+///   goes out in the same transport batch as the first requests, and a 401 to them is answered
+///   with that token, without a second token request.
 /// - Any non-401 answer, 403 `DENIED` included, is returned to the caller untouched.
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,6 +34,7 @@
 #include <vector>
 
 #include "digestx/auth/challenge.hpp"
+#include "digestx/auth/challenge_memory.hpp"
 #include "digestx/auth/clock.hpp"
 #include "digestx/auth/credentials.hpp"
 #include "digestx/auth/origin.hpp"
@@ -63,6 +69,10 @@ public:
     /// perform() for a single request.
     Result<net::HttpResponse> perform_one(const net::HttpRequest &request, std::string_view scope);
 
+    /// Shares `memory` with the other Authenticators of the command: challenges this one meets
+    /// are remembered there, and one remembered for its origin is used before its first answer.
+    void share_challenges(std::shared_ptr<ChallengeMemory> memory) { m_memory = std::move(memory); }
+
     /// The origin credentials are bound to.
     [[nodiscard]] const Origin &registry() const noexcept { return m_registry; }
     /// Whether credentials were given (or, from a provider, were found once asked for).
@@ -73,6 +83,7 @@ private:
     using TokenWants = std::vector<std::pair<TokenKey, TokenFetch>>;
 
     void attach_known(std::vector<Slot> &slots, std::string_view scope);
+    void send_with_remembered(std::vector<Slot> &slots, std::string_view scope);
     void send(std::vector<Slot> &slots, const std::vector<std::size_t> &which);
     std::vector<std::size_t> plan_retries(std::vector<Slot> &slots, std::string_view scope);
     void plan_registry_retry(Slot &slot, const AuthChallenge &challenge, std::string_view scope, TokenWants &wants);
@@ -92,8 +103,10 @@ private:
     std::optional<Error> m_lookup_error; ///< what the provider failed with
     const Clock &m_clock;
     TokenCache m_cache;
-    std::optional<AuthChallenge> m_challenge; ///< the registry's last valid challenge, realm checked
-    std::string m_withheld;                   ///< why the credentials were kept from the challenge's realm, "" if not
+    std::optional<AuthChallenge> m_challenge;  ///< the registry's last valid challenge, realm checked
+    std::string m_withheld;                    ///< why the credentials were kept from the challenge's realm, "" if not
+    std::shared_ptr<ChallengeMemory> m_memory; ///< challenges shared by the command's Authenticators
+    bool m_used_memory = false;                ///< a remembered challenge was used once already
 };
 
 } // namespace digestx::auth

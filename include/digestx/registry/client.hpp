@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "digestx/auth/challenge_memory.hpp"
 #include "digestx/auth/clock.hpp"
 #include "digestx/auth/credentials.hpp"
 #include "digestx/core/digest.hpp"
@@ -65,6 +66,8 @@ struct ClientOptions {
     std::ostream *diagnostics = nullptr;                          ///< warnings (stderr); none when null
     bool verbose = false;                                         ///< also write notes (fallbacks, C12) there
     std::size_t max_list_pages = 10000; ///< pages followed at most, per tags list and per referrers list
+    /// Challenges shared with the command's other clients (auth::Authenticator); none when null.
+    std::shared_ptr<auth::ChallengeMemory> challenges;
 };
 
 /// The tag under which a registry without the referrers API keeps the referrers of `subject`
