@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
+#include <string_view>
 #include <poll.h>
 #include <pthread.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +58,35 @@ void write_input(int fd, std::string_view input) {
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
+// The program's path as Go's exec.LookPath finds it, which docker's credential-helper client uses
+// (docker-credential-helpers client/command.go: exec.Command): a name with a slash is taken as
+// it is; a bare name is searched in each PATH directory for an executable regular file. Empty
+// PATH entries (the current directory) are skipped, as Go 1.19 refuses them (exec.ErrDot).
+// Looking up here, rather than letting posix_spawnp do it, keeps "not found" a fact digestx
+// knows before starting anything: where posix_spawn runs as fork and exec (valgrind emulates
+// glibc's vfork-style clone that way), a failed exec would only show as exit status 127.
+std::optional<std::string> look_path(const std::string &program) {
+    auto runnable = [](const std::string &path) {
+        struct stat info {};
+        return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(path.c_str(), X_OK) == 0;
+    };
+    if (program.find('/') != std::string::npos) {
+        if (runnable(program)) return program;
+        return std::nullopt;
+    }
+    const char *path = std::getenv("PATH");
+    std::string_view directories = path != nullptr ? path : "";
+    while (!directories.empty()) {
+        auto colon = directories.find(':');
+        std::string_view directory = directories.substr(0, colon);
+        directories = colon == std::string_view::npos ? std::string_view() : directories.substr(colon + 1);
+        if (directory.empty()) continue;
+        std::string candidate = std::string(directory) + "/" + program;
+        if (runnable(candidate)) return candidate;
+    }
+    return std::nullopt;
+}
+
 int exit_status_of(int status) {
     if (WIFEXITED(status)) return WEXITSTATUS(status);
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -64,6 +97,12 @@ int exit_status_of(int status) {
 
 Result<ProgramRun> run_program(const std::string &program, const std::vector<std::string> &args, std::string_view input,
                                std::chrono::milliseconds timeout, std::size_t max_output) {
+    ProgramRun run;
+    auto found = look_path(program);
+    if (!found) {
+        run.not_found = true;
+        return run;
+    }
     Pipe in;
     Pipe out;
     if (pipe2(in.fd, O_CLOEXEC) != 0 || pipe2(out.fd, O_CLOEXEC) != 0) {
@@ -95,10 +134,9 @@ Result<ProgramRun> run_program(const std::string &program, const std::vector<std
         argv.push_back(arg.data());
     argv.push_back(nullptr);
     pid_t pid = 0;
-    int spawned = posix_spawnp(&pid, program.c_str(), &actions, &attributes, argv.data(), environ);
+    int spawned = posix_spawn(&pid, found->c_str(), &actions, &attributes, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
-    ProgramRun run;
     if (spawned != 0) {
         run.not_found = true;
         return run;

@@ -24,7 +24,8 @@ struct ProgramRun {
     bool not_found = false; ///< the program could not be started (not on PATH, not executable)
 };
 
-/// Runs `program` (a bare name, looked up on PATH) with `args`, writes `input` to its stdin and
+/// Runs `program` (a bare name, looked up on PATH as Go's exec.LookPath does: an executable
+/// regular file, empty entries skipped; a name with a slash as it is) with `args`, writes `input` to its stdin and
 /// closes it, reads stdout up to `max_output` bytes, discards stderr (it may hold secrets), and
 /// kills the process group after `timeout`. ErrorCode::Internal only when the system cannot make
 /// pipes or processes; everything the program does is reported in ProgramRun.
