@@ -25,10 +25,11 @@ struct ProgramRun {
 };
 
 /// Runs `program` (a bare name, looked up on PATH as Go's exec.LookPath does: an executable
-/// regular file, empty entries skipped; a name with a slash as it is) with `args`, writes `input` to its stdin and
-/// closes it, reads stdout up to `max_output` bytes, discards stderr (it may hold secrets), and
-/// kills the process group after `timeout`. ErrorCode::Internal only when the system cannot make
-/// pipes or processes; everything the program does is reported in ProgramRun.
+/// regular file, empty entries skipped; a name with a slash as it is) with `args`, writes
+/// `input` to its stdin and closes it, reads stdout up to `max_output` bytes, discards stderr
+/// (it may hold secrets), and kills the process group after `timeout`. ErrorCode::Internal only
+/// when the system cannot make pipes or processes; everything the program does is reported in
+/// ProgramRun.
 Result<ProgramRun> run_program(const std::string &program, const std::vector<std::string> &args, std::string_view input,
                                std::chrono::milliseconds timeout, std::size_t max_output);
 
