@@ -189,17 +189,18 @@ CheckRow verdict_row(CheckRow row, const Checked &checked, const CheckOptions &o
     if (verdict->status == PinStatus::Drifted && verdict->note.empty()) {
         row.summary = summary_of(*verdict, checked.platforms);
         row.platforms = checked.platforms;
-        // A changed platform's line says what moved in it; added and removed ones keep theirs.
+        // A compared platform's line says what moved in it; the others (added, removed, or not
+        // comparable) keep change_lines' line, and a drift without any keeps its one sentence.
         std::vector<std::string> lines;
         for (const auto &platform : checked.platforms)
             lines.push_back(platform_line(platform));
-        for (const auto &line : row.more) {
-            bool replaced = std::any_of(checked.platforms.begin(), checked.platforms.end(), [&](const auto &platform) {
-                return line.starts_with(platform.platform + ": ") && line.find(" → ") != std::string::npos;
-            });
-            if (!replaced) lines.push_back(line);
+        for (const auto &change : verdict->changes) {
+            bool compared =
+                std::any_of(checked.platforms.begin(), checked.platforms.end(),
+                            [&](const PlatformDiff &platform) { return platform.platform == change.platform; });
+            if (auto line = change_line(change); !compared && !line.empty()) lines.push_back(std::move(line));
         }
-        row.more = std::move(lines);
+        if (!lines.empty()) row.more = std::move(lines);
         // The summary goes first; with no platform changed it is the one line change_lines gave.
         if (std::find(row.more.begin(), row.more.end(), row.summary) == row.more.end()) {
             row.more.insert(row.more.begin(), row.summary);

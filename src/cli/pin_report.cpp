@@ -54,16 +54,17 @@ std::string platform_pin_warning(const PinVerdict &verdict) {
     return "pins " + what + "; pin the index " + current_text(verdict) + " to cover every platform";
 }
 
+std::string change_line(const PlatformChange &change) {
+    if (change.pinned && change.current) return change.platform + ": " + *change.pinned + " → " + *change.current;
+    if (change.current) return change.platform + ": added " + *change.current;
+    if (change.pinned) return change.platform + ": removed (was " + *change.pinned + ")";
+    return {};
+}
+
 std::vector<std::string> change_lines(const PinVerdict &verdict) {
     std::vector<std::string> lines;
     for (const auto &change : verdict.changes) {
-        if (change.pinned && change.current) {
-            lines.push_back(change.platform + ": " + *change.pinned + " → " + *change.current);
-        } else if (change.current) {
-            lines.push_back(change.platform + ": added " + *change.current);
-        } else if (change.pinned) {
-            lines.push_back(change.platform + ": removed (was " + *change.pinned + ")");
-        }
+        if (auto line = change_line(change); !line.empty()) lines.push_back(std::move(line));
     }
     if (!verdict.note.empty()) lines.push_back(sanitize(verdict.note, 600));
     if (lines.empty() && verdict.status == PinStatus::Drifted && verdict.current) {

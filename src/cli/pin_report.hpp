@@ -27,6 +27,9 @@ std::string platform_pin_warning(const PinVerdict &verdict);
 /// platform changed says so, so that an index rebuilt around the same images is not a mystery.
 std::vector<std::string> change_lines(const PinVerdict &verdict);
 
+/// One platform's line of change_lines(); "" for a change with neither digest.
+std::string change_line(const PlatformChange &change);
+
 /// The verdict's fields, every digest in full: status, level, pinned, current, registryDigest,
 /// platform, changes, note.
 void add_verdict_json(nlohmann::ordered_json &out, const PinVerdict &verdict);

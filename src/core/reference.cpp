@@ -209,7 +209,8 @@ std::optional<Fault> split_docker_archive(std::string_view text, ArchivePieces &
         pieces.index = index;
         return std::nullopt;
     }
-    auto named = parse_normalized_named(selection);
+    // ParseDockerRef: normalised, and `latest` added to a name without a tag.
+    auto named = parse_docker_ref(selection);
     if (!named) {
         return Fault{"image " + quoted(selection, 200) + " at " + position(offset) +
                      " is not a reference: " + named.error().message};
@@ -218,8 +219,7 @@ std::optional<Fault> split_docker_archive(std::string_view text, ArchivePieces &
         return Fault{"image " + quoted(selection, 200) + " at " + position(offset) +
                      " has a digest; an archive's images are named by their RepoTags (NAME[:TAG]) or by @N"};
     }
-    std::string canonical = named->canonical();
-    pieces.image = named->tag() ? canonical : canonical + ":" + std::string(default_tag);
+    pieces.image = named->canonical();
     return std::nullopt;
 }
 

@@ -48,9 +48,9 @@ constexpr std::string_view containerd_image_name = "io.containerd.image.name";
 // A RepoTag as a selection names it: normalised, `latest` added (docker save writes `app:1.2`,
 // or `app:latest` for `docker save app`).
 std::optional<std::string> normalized_repo_tag(std::string_view repo_tag) {
-    auto parsed = parse_normalized_named(repo_tag);
+    auto parsed = parse_docker_ref(repo_tag);
     if (!parsed || parsed->digest()) return std::nullopt;
-    return parsed->tag() ? parsed->canonical() : parsed->canonical() + ":" + std::string(default_tag);
+    return parsed->canonical();
 }
 
 std::string list_text(const std::vector<std::string> &items) {
