@@ -57,7 +57,6 @@ Result<int> run_diff(const DiffOptions &options, Context &ctx, const GlobalOptio
     digestx::DiffOptions compare;
     compare.a_local = is_archive(*a);
     compare.b_local = is_archive(*b);
-    if (compare.a_local || compare.b_local) compare.basis = DiffBasis::ImageId;
     GraphDiff diff = diff_graphs(*tree_a, *tree_b, compare);
     if (globals.output == OutputFormat::Json) {
         render::write_diff_json(ctx.out, a->canonical(), b->canonical(), diff);

@@ -481,8 +481,8 @@ GraphDiff diff_graphs(const ImageTree &a, const ImageTree &b, const DiffOptions 
     }
     for (std::size_t i = 0; i < side_a.images.size(); ++i)
         if (!matched[i]) diff.platforms.push_back(one_sided(side_a.images[i], false));
-    diff.basis = options.basis;
-    if (options.basis == DiffBasis::ImageId) {
+    diff.basis = options.a_local || options.b_local ? DiffBasis::ImageId : DiffBasis::Digest;
+    if (diff.basis == DiffBasis::ImageId) {
         keep_local_platforms(diff, options);
     } else {
         diff.annotations = annotation_changes(side_a, side_b);

@@ -240,7 +240,7 @@ TEST_CASE("diff: the sentence of several changes, and of a drift check knows lit
 
 TEST_CASE("diff by image ID: an archive's image is the registry's when config and diff_ids are", "[graph-diff]") {
     // A stands for the archive (one platform, as docker save writes it), B for the registry.
-    DiffOptions archive_a{DiffBasis::ImageId, true, false};
+    DiffOptions archive_a{true, false};
     struct Case {
         std::string name;
         std::function<void(Side &)> archive;

@@ -72,11 +72,11 @@ enum class DiffBasis {
     ImageId,
 };
 
-/// How diff_graphs() compares.
+/// How diff_graphs() compares: by DiffBasis::ImageId when either side is a local archive, else
+/// by DiffBasis::Digest.
 struct DiffOptions {
-    DiffBasis basis = DiffBasis::Digest; ///< what "the same" means
-    bool a_local = false;                ///< A is a local archive (with DiffBasis::ImageId)
-    bool b_local = false;                ///< B is a local archive (with DiffBasis::ImageId)
+    bool a_local = false; ///< A is a local archive (`docker save`, `oci-archive`)
+    bool b_local = false; ///< B is a local archive
 };
 
 /// The whole comparison.
