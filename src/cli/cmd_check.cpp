@@ -71,76 +71,6 @@ Result<void> check_auth_scope(const std::vector<Reference> &references, const Gl
                                       " registries; say which one --username is for with --auth-registry HOST");
 }
 
-// What a verified pin gives the report: the verdict, and for a drift the changed platforms
-// compared as `diff` compares them.
-struct Checked {
-    Result<PinVerdict> verdict;
-    std::vector<PlatformDiff> platforms;
-};
-
-// A document read by digest through the source, parsed; none when it could not be.
-template <typename T, typename Parse>
-std::vector<std::optional<T>> read_all(Source &source, const std::vector<FetchItem> &items, Parse parse) {
-    std::vector<std::optional<T>> out;
-    for (auto &fetched : source.fetch_by_digest(items)) {
-        if (!fetched) {
-            out.emplace_back(std::nullopt);
-            continue;
-        }
-        auto parsed = parse(*fetched);
-        out.push_back(parsed ? std::optional<T>(std::move(*parsed)) : std::nullopt);
-    }
-    return out;
-}
-
-// The platforms whose manifest a drift changed, compared as `diff` compares them: their two
-// manifests read in one batch, then their two configs in another, and nothing else. Docker Hub
-// counts every manifest GET as a pull, so the platforms that kept their manifest are not read
-// (as reading both whole graphs would), layers never are, and pins that hold read nothing more.
-std::vector<PlatformDiff> compare_drift(Source &source, const PinVerdict &verdict) {
-    std::vector<const PlatformChange *> changed;
-    std::vector<FetchItem> manifest_items;
-    for (const auto &change : verdict.changes) {
-        if (!change.pinned || !change.current) continue;
-        auto pinned = Digest::parse(*change.pinned);
-        auto current = Digest::parse(*change.current);
-        if (!pinned || !current) continue;
-        changed.push_back(&change);
-        manifest_items.push_back({FetchItem::Kind::Manifest, *pinned, "", std::nullopt});
-        manifest_items.push_back({FetchItem::Kind::Manifest, *current, "", std::nullopt});
-    }
-    auto documents = read_all<Document>(source, manifest_items, [](const Fetched &fetched) {
-        std::optional<std::string_view> declared;
-        if (!fetched.media_type.empty()) declared = fetched.media_type;
-        return parse_document(fetched.bytes, declared);
-    });
-    std::vector<FetchItem> config_items;
-    std::vector<std::size_t> config_of(documents.size(), documents.size());
-    for (std::size_t i = 0; i < documents.size(); ++i) {
-        if (!documents[i] || !documents[i]->is_manifest() || !documents[i]->manifest().config) continue;
-        const Descriptor &config = *documents[i]->manifest().config;
-        auto digest = config.digest.require_verifiable();
-        if (!digest) continue;
-        config_of[i] = config_items.size();
-        config_items.push_back({FetchItem::Kind::Blob, *digest, config.media_type, config.size});
-    }
-    auto configs = read_all<ImageConfig>(source, config_items,
-                                         [](const Fetched &fetched) { return parse_image_config(fetched.bytes); });
-    auto image = [&](std::size_t i, const std::string &platform, const std::string &digest) {
-        PlatformImage out{platform, digest, nullptr, nullptr, std::nullopt};
-        if (documents[i] && documents[i]->is_manifest()) out.manifest = &documents[i]->manifest();
-        if (config_of[i] < configs.size() && configs[config_of[i]]) out.config = &*configs[config_of[i]];
-        return out;
-    };
-    std::vector<PlatformDiff> out;
-    for (std::size_t k = 0; k < changed.size(); ++k) {
-        const PlatformChange &change = *changed[k];
-        out.push_back(compare_platform(image(2 * k, change.platform, *change.pinned),
-                                       image(2 * k + 1, change.platform, *change.current)));
-    }
-    return out;
-}
-
 // The drift in the words `diff` uses.
 std::string summary_of(const PinVerdict &verdict, const std::vector<PlatformDiff> &platforms) {
     std::vector<std::string> added;
@@ -172,7 +102,7 @@ std::string platform_line(const PlatformDiff &platform) {
            " (changed at " + positions + ")";
 }
 
-CheckRow verdict_row(CheckRow row, const Checked &checked, const CheckOptions &options) {
+CheckRow verdict_row(CheckRow row, const PinCheck &checked, const CheckOptions &options) {
     const Result<PinVerdict> &verdict = checked.verdict;
     if (!verdict) {
         row.status = CheckStatus::Error;
@@ -240,7 +170,7 @@ CheckRow check_from_platform(CheckRow row, const pinning::Occurrence &occurrence
 }
 
 CheckRow occurrence_row(const ScannedFile &file, const pinning::Occurrence &occurrence, const Plan &plan,
-                        const std::vector<std::optional<Checked>> &verdicts, const CheckOptions &options) {
+                        const std::vector<std::optional<PinCheck>> &verdicts, const CheckOptions &options) {
     CheckRow row{&file, &occurrence, CheckStatus::Current, Severity::Ok, {}, {}, std::nullopt, std::nullopt};
     switch (occurrence.status) {
     case pinning::OccurrenceStatus::Dynamic:
@@ -297,9 +227,9 @@ int exit_status(const std::vector<CheckRow> &rows) {
     return 0;
 }
 
-Result<std::vector<std::optional<Checked>>> verify_all(const Plan &plan, const CheckOptions &options, Context &ctx,
-                                                       const GlobalOptions &globals) {
-    std::vector<std::optional<Checked>> verdicts(plan.references.size());
+Result<std::vector<std::optional<PinCheck>>> verify_all(const Plan &plan, const CheckOptions &options, Context &ctx,
+                                                        const GlobalOptions &globals) {
+    std::vector<std::optional<PinCheck>> verdicts(plan.references.size());
     if (plan.references.empty()) return verdicts;
     if (auto scope = check_auth_scope(plan.references, globals, options.auth_registry); !scope) {
         return fail(std::move(scope.error()));
@@ -310,11 +240,7 @@ Result<std::vector<std::optional<Checked>>> verify_all(const Plan &plan, const C
         return factory->make(reference, diagnostics);
     };
     ReferenceWork work = [&](Source &source, std::size_t item) {
-        Checked checked{verify_pin(source, plan.references[item], plan.pins[item]), {}};
-        if (checked.verdict && checked.verdict->status == PinStatus::Drifted && checked.verdict->note.empty()) {
-            checked.platforms = compare_drift(source, *checked.verdict);
-        }
-        verdicts[item] = std::move(checked);
+        verdicts[item] = check_pin(source, plan.references[item], plan.pins[item]);
     };
     run_by_repository(plan.references, options.jobs, make, work, ctx, "checking");
     return verdicts;

@@ -180,6 +180,38 @@ TEST_CASE("check resolves a tag once however many pins name it", "[cli][check][b
     CHECK(count_requests(result.err, "> GET ", "/manifests/1.0") == 0);
 }
 
+TEST_CASE("check of a drifted single-manifest pin reads each document once", "[cli][check][bed]") {
+    auto bed = fresh_bed(BedMode::Open);
+    const FixtureCatalog &catalog = fixture_catalog();
+    const auto &amd64 = platform_manifest(catalog.app_images, "linux/amd64");
+    const auto &arm64 = platform_manifest(catalog.app_images, "linux/arm64");
+    REQUIRE(put_manifest(*bed, amd64, "solo") == 201);
+    // The tag moves to a rebuild of the same platform: amd64's config over other layers.
+    auto rebuilt = nlohmann::json::parse(amd64.bytes);
+    rebuilt["layers"] = nlohmann::json::parse(arm64.bytes)["layers"];
+    const std::string rebuilt_bytes = rebuilt.dump();
+    REQUIRE(put_document(*bed, amd64.repository, "solo", amd64.media_type, rebuilt_bytes) == 201);
+    const std::string config = rebuilt["config"]["digest"];
+
+    TempDir dir;
+    std::string list =
+        write_at(dir.path(), "images.txt", bed->reference(amd64.repository + ":solo@") + amd64.digest + "\n");
+    auto result = run_digestx({"-v", "--plain-http", "-o", "json", "check", list});
+    INFO(result.err);
+    CHECK(result.exit_code == 1);
+    auto rows = parsed(result)["results"];
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0]["status"] == "drifted");
+    REQUIRE(rows[0]["platforms"].size() == 1);
+    CHECK(rows[0]["platforms"][0]["platform"] == "linux/amd64");
+    // The drift check reads the two manifests and the config to learn the platform; the comparison
+    // of that platform reuses them instead of asking again.
+    CHECK(count_requests(result.err, "> GET ", amd64.digest) == 1);
+    CHECK(count_requests(result.err, "> GET ", sha256_of(rebuilt_bytes)) == 1);
+    CHECK(count_requests(result.err, "> GET ", config) == 1);
+    CHECK(count_requests(result.err, "> HEAD ", "/manifests/solo") == 1);
+}
+
 TEST_CASE("a platform pin under FROM --platform must be of that platform", "[cli][check][bed]") {
     RegistryBed &bed = shared_bed(BedMode::Open);
     const FixtureCatalog &catalog = fixture_catalog();

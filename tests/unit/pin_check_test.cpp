@@ -333,6 +333,98 @@ TEST_CASE("verify_pin reports drift with what changed per platform", "[pin][veri
     }
 }
 
+// How often each digest was asked of the source, by digest or as part of a reference.
+std::size_t times_read(const MemorySource &source, const std::string &digest) {
+    std::size_t count = 0;
+    for (const auto &batch : source.batches())
+        for (const auto &item : batch)
+            if (item.find(digest) != std::string::npos) ++count;
+    return count;
+}
+
+TEST_CASE("check_pin compares a drift's platforms and reads every document once", "[pin][verify]") {
+    MemorySource source;
+    SECTION("a single-manifest pin: the drift check and the comparison share what they read") {
+        Image before = add_image(source, "linux/amd64", "v1");
+        Image after = add_image(source, "linux/amd64", "v2");
+        source.tag("solo", after.digest);
+        HeadReader reader(source);
+        PinCheck checked = check_pin(reader, named("reg.test/app:solo"), dig(before.digest));
+        REQUIRE(checked.verdict);
+        CHECK(checked.verdict->status == PinStatus::Drifted);
+        CHECK(checked.verdict->note.empty());
+        REQUIRE(checked.platforms.size() == 1);
+        const PlatformDiff &platform = checked.platforms[0];
+        CHECK(platform.platform == "linux/amd64");
+        CHECK(platform.manifest_a == before.digest);
+        CHECK(platform.manifest_b == after.digest);
+        CHECK(platform.config_a != platform.config_b);
+        CHECK(platform.verdict != PlatformVerdict::Unknown);
+        auto before_doc = parse_document(before.manifest, std::string(media::oci_manifest));
+        auto after_doc = parse_document(after.manifest, std::string(media::oci_manifest));
+        REQUIRE(before_doc);
+        REQUIRE(after_doc);
+        for (const auto &digest : {before.digest, after.digest, before_doc->manifest().config->digest.str(),
+                                   after_doc->manifest().config->digest.str()}) {
+            INFO(digest);
+            CHECK(times_read(source, digest) == 1);
+        }
+        CHECK(reader.heads == 1);
+    }
+    SECTION("an index pin: only the rebuilt platform is compared") {
+        App old_app = add_app(source, "v1", "1");
+        Image amd64 = add_image(source, "linux/amd64", "v2");
+        std::string index = test::make_index(
+            std::string(media::oci_index),
+            {entry(amd64, "linux/amd64"), entry(old_app.arm64, "linux/arm64/v8"), entry(old_app.arm7, "linux/arm/v7")});
+        source.tag("1", source.add(index, std::string(media::oci_index)));
+        HeadReader reader(source);
+        PinCheck checked = check_pin(reader, named("reg.test/app:1"), dig(old_app.digest));
+        REQUIRE(checked.verdict);
+        CHECK(checked.verdict->status == PinStatus::Drifted);
+        REQUIRE(checked.platforms.size() == 1);
+        CHECK(checked.platforms[0].platform == "linux/amd64");
+        CHECK(times_read(source, old_app.amd64.digest) == 1);
+        CHECK(times_read(source, amd64.digest) == 1);
+        CHECK(times_read(source, old_app.arm64.digest) == 0);
+    }
+    SECTION("a pin that holds reads nothing more") {
+        App app = add_app(source);
+        HeadReader reader(source);
+        PinCheck checked = check_pin(reader, named("reg.test/app:1"), dig(app.digest));
+        REQUIRE(checked.verdict);
+        CHECK(checked.verdict->status == PinStatus::Current);
+        CHECK(checked.platforms.empty());
+        CHECK(reader.reads() == 0);
+    }
+}
+
+TEST_CASE("ContentMemo serves a document read by digest once, and never a tag", "[pin]") {
+    MemorySource source;
+    App app = add_app(source);
+    ContentMemo memo(source);
+    FetchItem item{FetchItem::Kind::Manifest, dig(app.amd64.digest), std::string(media::oci_manifest), std::nullopt};
+    for (int round = 0; round < 3; ++round) {
+        auto fetched = memo.fetch_one(item);
+        REQUIRE(fetched);
+        CHECK(fetched->bytes == app.amd64.manifest);
+        REQUIRE(memo.fetch_reference(named("reg.test/app@" + app.arm64.digest)));
+        REQUIRE(memo.fetch_reference(named("reg.test/app:1")));
+    }
+    CHECK(times_read(source, app.amd64.digest) == 1);
+    CHECK(times_read(source, app.arm64.digest) == 1);
+    // A tag is mutable: read every time.
+    CHECK(source.stats().requests == 2 + 3);
+    // The same digest as a blob is another request: registries serve the two from different URLs.
+    FetchItem blob{FetchItem::Kind::Blob, dig(app.amd64.digest), "", std::nullopt};
+    REQUIRE(memo.fetch_one(blob));
+    CHECK(times_read(source, app.amd64.digest) == 2);
+    // A document kept is still checked against what the caller expects of it.
+    FetchItem wrong_size = item;
+    wrong_size.size = 1;
+    CHECK_FALSE(memo.fetch_one(wrong_size));
+}
+
 TEST_CASE("verify_pin when the tag is gone", "[pin][verify]") {
     MemorySource source;
     App app = add_app(source, "v1", "1");

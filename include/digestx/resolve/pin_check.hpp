@@ -18,6 +18,7 @@
 #include "digestx/core/error.hpp"
 #include "digestx/core/platform.hpp"
 #include "digestx/core/reference.hpp"
+#include "digestx/explain/graph_diff.hpp"
 #include "digestx/resolve/select.hpp"
 #include "digestx/source/source.hpp"
 
@@ -52,6 +53,36 @@ protected:
 private:
     Source &m_inner;
     std::map<std::string, Result<Observed>> m_seen;
+};
+
+/// A Source that keeps every document it read by digest, and the body a tag resolution had to
+/// fetch, so the steps of one pin's check (the drift check, then the comparison of the changed
+/// platforms) read each document once. Content addressed, so nothing kept can go stale; a tag is
+/// read every time. Meant to live as long as one check: it keeps every body it read.
+class ContentMemo final : public Source {
+public:
+    /// Wraps `inner`, which must outlive this memo.
+    explicit ContentMemo(Source &inner) : m_inner(inner) {}
+    /// The wrapped source's observation; a body it fetched is kept under its digest.
+    Result<Observed> observe(const Reference &reference) override;
+    /// A reference with a digest: the kept document, else the wrapped source's, kept. A tag: read.
+    Result<Fetched> fetch_reference(const Reference &reference) override;
+    /// The wrapped source's referrers.
+    std::vector<Result<ReferrerList>> referrers(const std::vector<Digest> &subjects) override {
+        return m_inner.referrers(subjects);
+    }
+    /// The wrapped source's tags.
+    Result<TagList> list_tags(std::size_t page_size) override { return m_inner.list_tags(page_size); }
+    /// The wrapped source's counters.
+    [[nodiscard]] SourceStats stats() const override { return m_inner.stats(); }
+
+protected:
+    /// The kept documents, and one batch of the wrapped source for the others.
+    std::vector<Result<Fetched>> fetch_batch(const std::vector<FetchItem> &items) override;
+
+private:
+    Source &m_inner;
+    std::map<std::string, Fetched> m_kept;
 };
 
 /// The reference as its tag alone (`name:tag@digest` → `name:tag`): what is resolved to learn what
@@ -130,6 +161,19 @@ struct PinVerdict {
 /// pinned content is gone too (Missing). Without a tag, the content must exist and hash to
 /// `pinned` (Exists), else NotFound. Errors that stop the verification are returned as errors.
 Result<PinVerdict> verify_pin(Source &source, const Reference &reference, const Digest &pinned);
+
+/// A pin verified, and for a drift the platforms whose manifest changed, compared as `diff`
+/// compares them (config, layers); empty otherwise.
+struct PinCheck {
+    Result<PinVerdict> verdict;          ///< verify_pin()'s answer
+    std::vector<PlatformDiff> platforms; ///< a drift's changed platforms, compared
+};
+
+/// verify_pin(), then, for a drift whose changes are known, the comparison of each platform whose
+/// manifest changed: its two manifests in one batch, their two configs in another, no layer, and
+/// no document read twice (the drift check's reads are reused). Platforms that kept their
+/// manifest are not read: Docker Hub counts every manifest GET as a pull.
+PinCheck check_pin(Source &source, const Reference &reference, const Digest &pinned);
 
 /// The platforms of an index's image entries (attestations and entries without a platform left
 /// out), display form, mapped to their digests; the first entry wins when a platform repeats.
