@@ -75,6 +75,10 @@ set(CPACK_PACKAGE_DESCRIPTION
     "digestx reads an image's index, platform manifests, configs and layers from a registry or an OCI layout, verifies every digest and explains which is which, which one to pin and whether a pin still holds.")
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# dpkg-shlibdeps sees linked libraries only, and digestx opens libcurl when a command first needs
+# the network (src/net/curl_library.cpp). 7.66.0 is what dpkg-shlibdeps derived from libcurl4's
+# symbols file while digestx linked it (curl_multi_poll); CPack adds the found ones to this.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.66.0)")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)

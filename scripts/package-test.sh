@@ -12,7 +12,8 @@ deb=$(ls "$build_dir"/digestx_*.deb)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
-# The dependencies are the runtime libraries dpkg-shlibdeps found, libcurl among them.
+# The dependencies: the runtime libraries dpkg-shlibdeps found, and libcurl, which digestx opens
+# when a command first needs the network (declared in cmake/DigestxInstall.cmake).
 depends=$(dpkg-deb -f "$deb" Depends)
 [[ "$depends" == *libcurl4* ]] || fail "Depends names no libcurl: $depends"
 [[ "$depends" == *libssl3* ]] || fail "Depends names no libssl3: $depends"

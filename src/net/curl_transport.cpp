@@ -10,6 +10,8 @@
 
 #include <curl/curl.h>
 
+#include "digestx/net/curl_library.hpp"
+
 #include "digestx/core/text.hpp"
 #include "digestx/net/interrupt.hpp"
 #include "digestx/net/redirect_policy.hpp"
@@ -105,6 +107,7 @@ CurlTransport::~CurlTransport() {
 Result<void> CurlTransport::Impl::set_up() {
     // Once per process, before any handle: a function-local static is initialised exactly once, even
     // with pin's worker threads, and every later transport sees its answer.
+    if (auto library = load_libcurl(); !library) return fail(library.error());
     static const CURLcode global = curl_global_init(CURL_GLOBAL_DEFAULT);
     if (global != CURLE_OK) {
         return fail(ErrorCode::Internal, std::string("cannot initialise libcurl: ") + curl_easy_strerror(global));

@@ -2,9 +2,12 @@
 
 #include <curl/curl.h>
 
+#include "digestx/net/curl_library.hpp"
+
 namespace digestx::net {
 
 std::string curl_version_line() {
+    if (auto library = load_libcurl(); !library) return "libcurl: " + library.error().message;
     const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
     std::string line = "libcurl ";
     line += info->version != nullptr ? info->version : "unknown";

@@ -1,0 +1,303 @@
+// libcurl opened on first use (see curl_library.hpp). Every libcurl function digestx calls is
+// defined here with the declaration <curl/curl.h> gives it: the definition finds the library's
+// own function once and forwards the call. digestx is not linked against libcurl, so the network
+// modules resolve these names here; nothing exports them, so the library, once opened, keeps
+// calling its own functions.
+
+#include "digestx/net/curl_library.hpp"
+
+#include <dlfcn.h>
+
+#include <cstdarg>
+#include <ctime>
+#include <mutex>
+
+// The definitions below must not go through curl's type-checking macros (typecheck-gcc.h), which
+// would take `curl_easy_setopt(CURL *handle, CURLoption option, ...)` for a call.
+#define CURL_DISABLE_TYPECHECK
+#include <curl/curl.h>
+
+namespace digestx::net {
+namespace {
+
+// The table of libcurl's functions, one member per function digestx calls.
+struct Functions {
+    decltype(&::curl_global_init) global_init = nullptr;
+    decltype(&::curl_easy_init) easy_init = nullptr;
+    decltype(&::curl_easy_cleanup) easy_cleanup = nullptr;
+    decltype(&::curl_easy_setopt) easy_setopt = nullptr;
+    decltype(&::curl_easy_getinfo) easy_getinfo = nullptr;
+    decltype(&::curl_easy_strerror) easy_strerror = nullptr;
+    decltype(&::curl_multi_init) multi_init = nullptr;
+    decltype(&::curl_multi_cleanup) multi_cleanup = nullptr;
+    decltype(&::curl_multi_setopt) multi_setopt = nullptr;
+    decltype(&::curl_multi_add_handle) multi_add_handle = nullptr;
+    decltype(&::curl_multi_remove_handle) multi_remove_handle = nullptr;
+    decltype(&::curl_multi_perform) multi_perform = nullptr;
+    decltype(&::curl_multi_poll) multi_poll = nullptr;
+    decltype(&::curl_multi_info_read) multi_info_read = nullptr;
+    decltype(&::curl_multi_strerror) multi_strerror = nullptr;
+    decltype(&::curl_slist_append) slist_append = nullptr;
+    decltype(&::curl_slist_free_all) slist_free_all = nullptr;
+    decltype(&::curl_url) url = nullptr;
+    decltype(&::curl_url_cleanup) url_cleanup = nullptr;
+    decltype(&::curl_url_set) url_set = nullptr;
+    decltype(&::curl_url_get) url_get = nullptr;
+    decltype(&::curl_free) free = nullptr;
+    decltype(&::curl_getdate) getdate = nullptr;
+    decltype(&::curl_version_info) version_info = nullptr;
+};
+
+template <typename Pointer> bool find(void *library, const char *name, Pointer &out, std::string &missing) {
+    // POSIX dlsym(): a function's address comes back as void * and is converted to its type.
+    out = reinterpret_cast<Pointer>(dlsym(library, name));
+    if (out == nullptr && missing.empty()) missing = name;
+    return out != nullptr;
+}
+
+// Opens `name` and fills `functions`; the library handle on success, else nullptr and `error`.
+void *open_library(const std::string &name, Functions &functions, Error &error) {
+    // RTLD_LOCAL: libcurl's symbols stay out of the global scope, so nothing else binds to them.
+    void *library = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (library == nullptr) {
+        const char *why = dlerror();
+        error =
+            Error::of(ErrorCode::Internal, "cannot load " + name + ": " + (why != nullptr ? why : "unknown reason") +
+                                               " (digestx needs libcurl 4 for the network)");
+        return nullptr;
+    }
+    std::string missing;
+    Functions &f = functions;
+    find(library, "curl_global_init", f.global_init, missing);
+    find(library, "curl_easy_init", f.easy_init, missing);
+    find(library, "curl_easy_cleanup", f.easy_cleanup, missing);
+    find(library, "curl_easy_setopt", f.easy_setopt, missing);
+    find(library, "curl_easy_getinfo", f.easy_getinfo, missing);
+    find(library, "curl_easy_strerror", f.easy_strerror, missing);
+    find(library, "curl_multi_init", f.multi_init, missing);
+    find(library, "curl_multi_cleanup", f.multi_cleanup, missing);
+    find(library, "curl_multi_setopt", f.multi_setopt, missing);
+    find(library, "curl_multi_add_handle", f.multi_add_handle, missing);
+    find(library, "curl_multi_remove_handle", f.multi_remove_handle, missing);
+    find(library, "curl_multi_perform", f.multi_perform, missing);
+    find(library, "curl_multi_poll", f.multi_poll, missing);
+    find(library, "curl_multi_info_read", f.multi_info_read, missing);
+    find(library, "curl_multi_strerror", f.multi_strerror, missing);
+    find(library, "curl_slist_append", f.slist_append, missing);
+    find(library, "curl_slist_free_all", f.slist_free_all, missing);
+    find(library, "curl_url", f.url, missing);
+    find(library, "curl_url_cleanup", f.url_cleanup, missing);
+    find(library, "curl_url_set", f.url_set, missing);
+    find(library, "curl_url_get", f.url_get, missing);
+    find(library, "curl_free", f.free, missing);
+    find(library, "curl_getdate", f.getdate, missing);
+    find(library, "curl_version_info", f.version_info, missing);
+    if (missing.empty()) return library;
+    error = Error::of(ErrorCode::Internal,
+                      "cannot use " + name + ": it has no " + missing + " (digestx needs libcurl 7.66 or later)");
+    (void)dlclose(library);
+    return nullptr;
+}
+
+struct Loaded {
+    Functions functions;
+    Result<void> status = fail(ErrorCode::Internal, "libcurl was not loaded");
+};
+
+// The process's libcurl, opened by the first caller; never closed (libcurl's own threads and
+// atexit handlers may outlive any owner).
+Loaded &loaded() {
+    static Loaded state;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        Error error = Error::of(ErrorCode::Internal, "");
+        if (open_library(libcurl_soname, state.functions, error) != nullptr) {
+            state.status = {};
+        } else {
+            state.status = fail(std::move(error));
+        }
+    });
+    return state;
+}
+
+// The table when libcurl could be opened, else nullptr: each forwarding function then answers as
+// libcurl does when it cannot work (a null handle, CURLE_FAILED_INIT), and the transport, which
+// calls load_libcurl() first, has already reported why.
+const Functions *functions() {
+    Loaded &state = loaded();
+    return state.status ? &state.functions : nullptr;
+}
+
+} // namespace
+
+Result<void> load_libcurl() {
+    return loaded().status;
+}
+
+Result<void> probe_libcurl(const std::string &name) {
+    Functions unused;
+    Error error = Error::of(ErrorCode::Internal, "");
+    void *library = open_library(name, unused, error);
+    if (library == nullptr) return fail(std::move(error));
+    (void)dlclose(library);
+    return {};
+}
+
+} // namespace digestx::net
+
+using digestx::net::functions;
+
+namespace {
+
+// curl_easy_setopt and curl_multi_setopt take one argument after the option, of the type the
+// option's number says (curl.h: CURLOPTTYPE_LONG below 10000, object pointers below 20000,
+// function pointers below 30000, curl_off_t below 40000, blobs above): it is read as that type
+// and passed on as that type.
+template <typename Code, typename Handle, typename Option>
+Code forward_option(Code (*real)(Handle, Option, ...), Handle handle, Option option, va_list args) {
+    using Callback = void (*)();
+    if (option < CURLOPTTYPE_OBJECTPOINT) return real(handle, option, va_arg(args, long));
+    if (option < CURLOPTTYPE_FUNCTIONPOINT) return real(handle, option, va_arg(args, void *));
+    if (option < CURLOPTTYPE_OFF_T) return real(handle, option, va_arg(args, Callback));
+    if (option < CURLOPTTYPE_BLOB) return real(handle, option, va_arg(args, curl_off_t));
+    return real(handle, option, va_arg(args, void *));
+}
+
+} // namespace
+
+// Every CURLINFO_* argument of curl_easy_getinfo is a pointer (curl.h), passed on as one.
+extern "C" {
+
+CURLcode curl_global_init(long flags) {
+    const auto *f = functions();
+    return f != nullptr ? f->global_init(flags) : CURLE_FAILED_INIT;
+}
+
+CURL *curl_easy_init(void) {
+    const auto *f = functions();
+    return f != nullptr ? f->easy_init() : nullptr;
+}
+
+void curl_easy_cleanup(CURL *handle) {
+    if (const auto *f = functions()) f->easy_cleanup(handle);
+}
+
+CURLcode curl_easy_setopt(CURL *handle, CURLoption option, ...) {
+    const auto *f = functions();
+    if (f == nullptr) return CURLE_FAILED_INIT;
+    va_list args;
+    va_start(args, option);
+    CURLcode code = forward_option(f->easy_setopt, handle, option, args);
+    va_end(args);
+    return code;
+}
+
+CURLcode curl_easy_getinfo(CURL *handle, CURLINFO info, ...) {
+    const auto *f = functions();
+    if (f == nullptr) return CURLE_FAILED_INIT;
+    va_list args;
+    va_start(args, info);
+    CURLcode code = f->easy_getinfo(handle, info, va_arg(args, void *));
+    va_end(args);
+    return code;
+}
+
+const char *curl_easy_strerror(CURLcode code) {
+    const auto *f = functions();
+    return f != nullptr ? f->easy_strerror(code) : "libcurl could not be loaded";
+}
+
+CURLM *curl_multi_init(void) {
+    const auto *f = functions();
+    return f != nullptr ? f->multi_init() : nullptr;
+}
+
+CURLMcode curl_multi_cleanup(CURLM *multi) {
+    const auto *f = functions();
+    return f != nullptr ? f->multi_cleanup(multi) : CURLM_INTERNAL_ERROR;
+}
+
+CURLMcode curl_multi_setopt(CURLM *multi, CURLMoption option, ...) {
+    const auto *f = functions();
+    if (f == nullptr) return CURLM_INTERNAL_ERROR;
+    va_list args;
+    va_start(args, option);
+    CURLMcode code = forward_option(f->multi_setopt, multi, option, args);
+    va_end(args);
+    return code;
+}
+
+CURLMcode curl_multi_add_handle(CURLM *multi, CURL *handle) {
+    const auto *f = functions();
+    return f != nullptr ? f->multi_add_handle(multi, handle) : CURLM_INTERNAL_ERROR;
+}
+
+CURLMcode curl_multi_remove_handle(CURLM *multi, CURL *handle) {
+    const auto *f = functions();
+    return f != nullptr ? f->multi_remove_handle(multi, handle) : CURLM_INTERNAL_ERROR;
+}
+
+CURLMcode curl_multi_perform(CURLM *multi, int *running) {
+    const auto *f = functions();
+    return f != nullptr ? f->multi_perform(multi, running) : CURLM_INTERNAL_ERROR;
+}
+
+CURLMcode curl_multi_poll(CURLM *multi, struct curl_waitfd extra_fds[], unsigned int extra_nfds, int timeout_ms,
+                          int *numfds) {
+    const auto *f = functions();
+    return f != nullptr ? f->multi_poll(multi, extra_fds, extra_nfds, timeout_ms, numfds) : CURLM_INTERNAL_ERROR;
+}
+
+CURLMsg *curl_multi_info_read(CURLM *multi, int *msgs_in_queue) {
+    const auto *f = functions();
+    return f != nullptr ? f->multi_info_read(multi, msgs_in_queue) : nullptr;
+}
+
+const char *curl_multi_strerror(CURLMcode code) {
+    const auto *f = functions();
+    return f != nullptr ? f->multi_strerror(code) : "libcurl could not be loaded";
+}
+
+struct curl_slist *curl_slist_append(struct curl_slist *list, const char *text) {
+    const auto *f = functions();
+    return f != nullptr ? f->slist_append(list, text) : nullptr;
+}
+
+void curl_slist_free_all(struct curl_slist *list) {
+    if (const auto *f = functions()) f->slist_free_all(list);
+}
+
+CURLU *curl_url(void) {
+    const auto *f = functions();
+    return f != nullptr ? f->url() : nullptr;
+}
+
+void curl_url_cleanup(CURLU *handle) {
+    if (const auto *f = functions()) f->url_cleanup(handle);
+}
+
+CURLUcode curl_url_set(CURLU *handle, CURLUPart what, const char *part, unsigned int flags) {
+    const auto *f = functions();
+    return f != nullptr ? f->url_set(handle, what, part, flags) : CURLUE_OUT_OF_MEMORY;
+}
+
+CURLUcode curl_url_get(CURLU *handle, CURLUPart what, char **part, unsigned int flags) {
+    const auto *f = functions();
+    return f != nullptr ? f->url_get(handle, what, part, flags) : CURLUE_OUT_OF_MEMORY;
+}
+
+void curl_free(void *pointer) {
+    if (const auto *f = functions()) f->free(pointer);
+}
+
+time_t curl_getdate(const char *text, const time_t *unused) {
+    const auto *f = functions();
+    return f != nullptr ? f->getdate(text, unused) : -1;
+}
+
+curl_version_info_data *curl_version_info(CURLversion stamp) {
+    const auto *f = functions();
+    return f != nullptr ? f->version_info(stamp) : nullptr;
+}
+
+} // extern "C"
