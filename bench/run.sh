@@ -406,6 +406,36 @@ measure() {
     fi
 }
 
+# --- start-up, no network -----------------------------------------------------------------------
+# Process start, dynamic loading and static initialisers: `digestx ref` opens nothing beyond its
+# own libraries, `digestx --version` opens libcurl as every network command does before its first
+# request (the difference is what loading Debian's libcurl costs), beside the other tools' own
+# `--version`. One unmeasured run, then startup_runs measured ones per row.
+startup_runs=10
+startup_cases=(
+    "digestx|digestx ref alpine:3.12|$digestx ref alpine:3.12"
+    "digestx|digestx --version (opens libcurl)|$digestx --version"
+    "skopeo|skopeo --version|skopeo --version"
+)
+[[ -z $docker_bin ]] || startup_cases+=("docker|docker --version|$docker_bin --version")
+measure_startup() {
+    local entry rest label start end run
+    for entry in "${startup_cases[@]}"; do
+        rest=${entry#*|}
+        label=${rest%%|*}
+        read -r -a argv <<<"${rest#*|}"
+        for run in $(seq 0 "$startup_runs"); do
+            start=${EPOCHREALTIME/./}
+            /usr/bin/time -f '%M' -o "$work/time.out" "${argv[@]}" >/dev/null 2>"$work/cmd.err" ||
+                die "'${argv[*]}' failed: $(head -1 "$work/cmd.err")"
+            end=${EPOCHREALTIME/./}
+            ((run > 0)) || continue
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t0\t0\t0\t0\t0\n' startup 0 "${entry%%|*}" "$label" "$run" \
+                "$((end - start))" "$(tail -1 "$work/time.out")" >>"$raw_tsv"
+        done
+    done
+}
+
 stamp=$(date -u +%Y-%m-%dT%H%M%SZ)
 raw_tsv=$out_dir/bench-$stamp.tsv
 requests_md=$out_dir/bench-$stamp-requests.md
@@ -414,6 +444,9 @@ printf 'mode\trtt_ms\ttool\tcommand\trun\twall_us\tmax_rss_kb\trequests\tconnect
     >"$raw_tsv"
 : >"$requests_md"
 load_before=$(cut -d' ' -f1 /proc/loadavg)
+
+say "start-up without the network: $startup_runs runs per command"
+measure_startup
 
 for rtt in $rtts; do
     [[ $rtt =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "BENCH_RTTS: '$rtt' is not a number of milliseconds"

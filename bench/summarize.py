@@ -18,6 +18,7 @@ MODES = {
     "https": "HTTPS (HTTP/2 by ALPN where the client offers it)",
     "hub": "the Docker Hub topology (HTTPS registry, token server and blob CDN on other ports)",
 }
+STARTUP = "startup"
 
 
 def spread(values):
@@ -38,7 +39,21 @@ def load(path):
     return groups
 
 
+def startup_table(commands):
+    print("Start-up without the network (process start, dynamic loading, static initialisers):\n")
+    print("| command | median wall ms | min–max ms | max RSS MB |")
+    print("|---|---:|---:|---:|")
+    for command, rows in commands.items():
+        wall = [int(r["wall_us"]) / 1000.0 for r in rows]
+        rss = max(int(r["max_rss_kb"]) for r in rows) / 1024.0
+        print(f"| `{command}` | {statistics.median(wall):.1f} | {min(wall):.1f}–{max(wall):.1f} | {rss:.1f} |")
+    print()
+
+
 def table(groups, mode, rtt, commands):
+    if mode == STARTUP:
+        startup_table(commands)
+        return
     base = groups.get((mode, "0"), {})
     if float(rtt) == 0:
         print(f"{MODES[mode]}, no injected latency (start-up and CPU time):\n")
