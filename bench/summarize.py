@@ -94,7 +94,10 @@ def targets(groups):
     for (mode, rtt), commands in groups.items():
         if float(rtt) == 0:
             continue
-        for size, need in (("16", 15 if mode != "http" else 10), ("64", 30 if mode != "http" else 10)):
+        # The issue sets ratios over HTTPS and plain HTTP; on the hub topology it asks for the floor
+        # and the round trips beside the other tools, which the table shows.
+        ratios = {"https": (("16", 15), ("64", 30)), "http": (("16", 10), ("64", 10))}.get(mode, ())
+        for size, need in ratios:
             got = ratio(mode, rtt, f"docker manifest inspect -v ({size})", f"digestx inspect -o json ({size})")
             if got is not None:
                 verdict = "met" if got >= need else "not met"
