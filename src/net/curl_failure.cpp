@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "digestx/core/text.hpp"
+#include "digestx/net/curl_library.hpp"
 #include "digestx/net/redirect_policy.hpp"
 #include "transfer.hpp"
 #include "digestx/net/url.hpp"
@@ -20,7 +21,7 @@ std::string seconds_since(std::chrono::steady_clock::time_point started) {
 
 std::string os_reason(CURL *easy, std::string_view fallback) {
     long os_errno = 0;
-    if (curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK || os_errno == 0) {
+    if (easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK || os_errno == 0) {
         return sanitize(fallback, 200);
     }
     std::string text = std::strerror(static_cast<int>(os_errno));
@@ -51,7 +52,7 @@ Error timeout(std::string_view url, std::string_view curl_message, std::chrono::
 
 Error incomplete(CURL *easy, std::string_view url, std::size_t received) {
     curl_off_t expected = -1;
-    if (curl_easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected) != CURLE_OK) expected = -1;
+    if (easy_getinfo(easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected) != CURLE_OK) expected = -1;
     std::string counts = expected >= 0 ? std::to_string(received) + "/" + std::to_string(expected) + " bytes"
                                        : std::to_string(received) + " bytes, connection closed early";
     return network("incomplete response (" + counts + ") from " + display_host(url));
@@ -91,7 +92,7 @@ Error classify_failure(CURLcode code, CURL *easy, std::string_view url, std::str
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR: {
         long proxy_status = 0;
-        if (curl_easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &proxy_status) != CURLE_OK) proxy_status = 0;
+        if (easy_getinfo(easy, CURLINFO_HTTP_CONNECTCODE, &proxy_status) != CURLE_OK) proxy_status = 0;
         if (proxy_status >= 300) {
             return network("proxy error (" + std::to_string(proxy_status) + ") while connecting to " + host_port(url));
         }
@@ -124,7 +125,7 @@ Error classify_failure(CURLcode code, CURL *easy, std::string_view url, std::str
         // overran its Content-Length; curl closes that connection, so a new attempt is clean.
         long new_connections = 0;
         // When curl cannot say, the connection may have been a fresh one: not worth repeating.
-        bool known = curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK;
+        bool known = easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK;
         retryable = known && new_connections == 0;
         return network("malformed HTTP response from " + display_host(url) + ": " + reason);
     }

@@ -1,20 +1,17 @@
-// libcurl opened on first use (see curl_library.hpp). Every libcurl function digestx calls is
-// defined here with the declaration <curl/curl.h> gives it: the definition finds the library's
-// own function once and forwards the call. digestx is not linked against libcurl, so the network
-// modules resolve these names here; nothing exports them, so the library, once opened, keeps
-// calling its own functions.
+// libcurl opened on first use (see curl_library.hpp). Every non-variadic libcurl function digestx
+// calls is defined here with the declaration <curl/curl.h> gives it: the definition finds the
+// library's own function once and forwards the call; the three variadic ones are reached through
+// the header's typed wrappers. digestx is not linked against libcurl, so the network modules
+// resolve these names here; nothing exports them, so the library, once opened, keeps calling its
+// own functions.
 
 #include "digestx/net/curl_library.hpp"
 
 #include <dlfcn.h>
 
-#include <cstdarg>
 #include <ctime>
 #include <mutex>
 
-// The definitions below must not go through curl's type-checking macros (typecheck-gcc.h), which
-// would take `curl_easy_setopt(CURL *handle, CURLoption option, ...)` for a call.
-#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 
 namespace digestx::net {
@@ -48,11 +45,11 @@ struct Functions {
     decltype(&::curl_version_info) version_info = nullptr;
 };
 
-template <typename Pointer> bool find(void *library, const char *name, Pointer &out, std::string &missing) {
+// Looks `name` up in `library`; the first name not found is kept in `missing`.
+template <typename Pointer> void find(void *library, const char *name, Pointer &out, std::string &missing) {
     // POSIX dlsym(): a function's address comes back as void * and is converted to its type.
     out = reinterpret_cast<Pointer>(dlsym(library, name));
     if (out == nullptr && missing.empty()) missing = name;
-    return out != nullptr;
 }
 
 // Opens `name` and fills `functions`; the library handle on success, else nullptr and `error`.
@@ -134,6 +131,25 @@ Result<void> load_libcurl() {
     return loaded().status;
 }
 
+namespace detail {
+
+CURLcode (*easy_setopt_function())(CURL *, CURLoption, ...) {
+    const auto *f = functions();
+    return f != nullptr ? f->easy_setopt : nullptr;
+}
+
+CURLMcode (*multi_setopt_function())(CURLM *, CURLMoption, ...) {
+    const auto *f = functions();
+    return f != nullptr ? f->multi_setopt : nullptr;
+}
+
+CURLcode (*easy_getinfo_function())(CURL *, CURLINFO, ...) {
+    const auto *f = functions();
+    return f != nullptr ? f->easy_getinfo : nullptr;
+}
+
+} // namespace detail
+
 Result<void> probe_libcurl(const std::string &name) {
     Functions unused;
     Error error = Error::of(ErrorCode::Internal, "");
@@ -147,25 +163,6 @@ Result<void> probe_libcurl(const std::string &name) {
 
 using digestx::net::functions;
 
-namespace {
-
-// curl_easy_setopt and curl_multi_setopt take one argument after the option, of the type the
-// option's number says (curl.h: CURLOPTTYPE_LONG below 10000, object pointers below 20000,
-// function pointers below 30000, curl_off_t below 40000, blobs above): it is read as that type
-// and passed on as that type.
-template <typename Code, typename Handle, typename Option>
-Code forward_option(Code (*real)(Handle, Option, ...), Handle handle, Option option, va_list args) {
-    using Callback = void (*)();
-    if (option < CURLOPTTYPE_OBJECTPOINT) return real(handle, option, va_arg(args, long));
-    if (option < CURLOPTTYPE_FUNCTIONPOINT) return real(handle, option, va_arg(args, void *));
-    if (option < CURLOPTTYPE_OFF_T) return real(handle, option, va_arg(args, Callback));
-    if (option < CURLOPTTYPE_BLOB) return real(handle, option, va_arg(args, curl_off_t));
-    return real(handle, option, va_arg(args, void *));
-}
-
-} // namespace
-
-// Every CURLINFO_* argument of curl_easy_getinfo is a pointer (curl.h), passed on as one.
 extern "C" {
 
 CURLcode curl_global_init(long flags) {
@@ -182,26 +179,6 @@ void curl_easy_cleanup(CURL *handle) {
     if (const auto *f = functions()) f->easy_cleanup(handle);
 }
 
-CURLcode curl_easy_setopt(CURL *handle, CURLoption option, ...) {
-    const auto *f = functions();
-    if (f == nullptr) return CURLE_FAILED_INIT;
-    va_list args;
-    va_start(args, option);
-    CURLcode code = forward_option(f->easy_setopt, handle, option, args);
-    va_end(args);
-    return code;
-}
-
-CURLcode curl_easy_getinfo(CURL *handle, CURLINFO info, ...) {
-    const auto *f = functions();
-    if (f == nullptr) return CURLE_FAILED_INIT;
-    va_list args;
-    va_start(args, info);
-    CURLcode code = f->easy_getinfo(handle, info, va_arg(args, void *));
-    va_end(args);
-    return code;
-}
-
 const char *curl_easy_strerror(CURLcode code) {
     const auto *f = functions();
     return f != nullptr ? f->easy_strerror(code) : "libcurl could not be loaded";
@@ -215,16 +192,6 @@ CURLM *curl_multi_init(void) {
 CURLMcode curl_multi_cleanup(CURLM *multi) {
     const auto *f = functions();
     return f != nullptr ? f->multi_cleanup(multi) : CURLM_INTERNAL_ERROR;
-}
-
-CURLMcode curl_multi_setopt(CURLM *multi, CURLMoption option, ...) {
-    const auto *f = functions();
-    if (f == nullptr) return CURLM_INTERNAL_ERROR;
-    va_list args;
-    va_start(args, option);
-    CURLMcode code = forward_option(f->multi_setopt, multi, option, args);
-    va_end(args);
-    return code;
 }
 
 CURLMcode curl_multi_add_handle(CURLM *multi, CURL *handle) {

@@ -122,7 +122,7 @@ Result<void> CurlTransport::Impl::set_up() {
     };
     for (const auto &[option, value] : settings) {
         // The connection limits are the politeness digestx promises registries: not optional.
-        if (CURLMcode code = curl_multi_setopt(multi, option, value); code != CURLM_OK) {
+        if (CURLMcode code = multi_setopt(multi, option, value); code != CURLM_OK) {
             return fail(detail::multi_failure(code, "curl_multi_setopt"));
         }
     }

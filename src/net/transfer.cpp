@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "digestx/core/text.hpp"
+#include "digestx/net/curl_library.hpp"
 #include "digestx/io/file.hpp"
 #include "digestx/net/interrupt.hpp"
 #include "digestx/net/url.hpp"
@@ -81,27 +82,27 @@ Result<void> Transfer::set_options(const TransportOptions &options, curl_slist *
     auto check = [&refused](CURLcode code) {
         if (refused == CURLE_OK) refused = code;
     };
-    check(curl_easy_setopt(e, CURLOPT_URL, m_hop.url.c_str()));
-    check(curl_easy_setopt(e, CURLOPT_ERRORBUFFER, m_error_buffer.data()));
-    check(curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L));
+    check(easy_setopt(e, CURLOPT_URL, m_hop.url.c_str()));
+    check(easy_setopt(e, CURLOPT_ERRORBUFFER, m_error_buffer.data()));
+    check(easy_setopt(e, CURLOPT_NOSIGNAL, 1L));
     // Redirects are followed by hand (redirect_policy); pin curl down anyway (rule 8).
-    check(curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L));
-    check(curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https"));
-    check(curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"));
-    check(curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L));
-    check(curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED)));
+    check(easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L));
+    check(easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https"));
+    check(easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"));
+    check(easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L));
+    check(easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_IGNORED)));
     // Speed-ups only: a libcurl without HTTP/2 (or a socket without keep-alive) still answers right.
-    (void)curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    (void)curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-    (void)curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    check(curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L));
-    check(curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count())));
-    check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_limit));
-    check(curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count())));
+    (void)easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    (void)easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    (void)easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    check(easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L));
+    check(easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count())));
+    check(easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_limit));
+    check(easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count())));
     auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(options.deadline - m_started).count();
-    check(curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(remaining, 1))));
-    check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L));
-    check(curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L));
+    check(easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long long>(remaining, 1))));
+    check(easy_setopt(e, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0L : 1L));
+    check(easy_setopt(e, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0L : 2L));
     auto host_tls = host_tls_for(options);
     if (!host_tls) return fail(std::move(host_tls.error()));
     if (!host_tls->ca_pem.empty()) {
@@ -117,44 +118,44 @@ Result<void> Transfer::set_options(const TransportOptions &options, curl_slist *
         }
         bundle += host_tls->ca_pem;
         curl_blob blob{bundle.data(), bundle.size(), CURL_BLOB_COPY};
-        check(curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob));
-        check(curl_easy_setopt(e, CURLOPT_CAPATH, options.system_ca_path.c_str()));
+        check(easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob));
+        check(easy_setopt(e, CURLOPT_CAPATH, options.system_ca_path.c_str()));
     } else if (!options.ca_file.empty()) {
         // CAINFO alone would replace the system bundle; the hashed directory keeps it trusted.
-        check(curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str()));
-        check(curl_easy_setopt(e, CURLOPT_CAPATH, options.system_ca_path.c_str()));
+        check(easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str()));
+        check(easy_setopt(e, CURLOPT_CAPATH, options.system_ca_path.c_str()));
     }
     if (!host_tls->client_certificate.empty()) {
-        check(curl_easy_setopt(e, CURLOPT_SSLCERT, host_tls->client_certificate.c_str()));
-        check(curl_easy_setopt(e, CURLOPT_SSLKEY, host_tls->client_key.c_str()));
+        check(easy_setopt(e, CURLOPT_SSLCERT, host_tls->client_certificate.c_str()));
+        check(easy_setopt(e, CURLOPT_SSLKEY, host_tls->client_key.c_str()));
     }
-    if (resolve != nullptr) check(curl_easy_setopt(e, CURLOPT_RESOLVE, resolve));
+    if (resolve != nullptr) check(easy_setopt(e, CURLOPT_RESOLVE, resolve));
     // CURLOPT_PROXY stays unset so that libcurl reads the proxy environment variables.
     for (const auto &[name, value] : m_hop.headers) {
         if (!append_line(m_header_list, value.empty() ? name + ";" : name + ": " + value)) return out_of_memory();
     }
     // curl waits a second for "100 Continue" on larger POSTs; registries never need it.
     if (!append_line(m_header_list, "Expect:")) return out_of_memory();
-    check(curl_easy_setopt(e, CURLOPT_HTTPHEADER, m_header_list));
+    check(easy_setopt(e, CURLOPT_HTTPHEADER, m_header_list));
     if (!has_header(m_hop.headers, "user-agent")) {
-        check(curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str()));
+        check(easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str()));
     }
     if (m_hop.method == "HEAD") {
-        check(curl_easy_setopt(e, CURLOPT_NOBODY, 1L));
+        check(easy_setopt(e, CURLOPT_NOBODY, 1L));
     } else if (m_hop.method == "POST") {
-        check(curl_easy_setopt(e, CURLOPT_POST, 1L));
-        check(curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(m_hop.body.size())));
-        check(curl_easy_setopt(e, CURLOPT_POSTFIELDS, m_hop.body.data()));
+        check(easy_setopt(e, CURLOPT_POST, 1L));
+        check(easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(m_hop.body.size())));
+        check(easy_setopt(e, CURLOPT_POSTFIELDS, m_hop.body.data()));
     } else {
-        check(curl_easy_setopt(e, CURLOPT_HTTPGET, 1L));
+        check(easy_setopt(e, CURLOPT_HTTPGET, 1L));
     }
-    check(curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::on_header));
-    check(curl_easy_setopt(e, CURLOPT_HEADERDATA, this));
-    check(curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::on_body));
-    check(curl_easy_setopt(e, CURLOPT_WRITEDATA, this));
-    check(curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress));
-    check(curl_easy_setopt(e, CURLOPT_XFERINFODATA, this));
-    check(curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L));
+    check(easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::on_header));
+    check(easy_setopt(e, CURLOPT_HEADERDATA, this));
+    check(easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::on_body));
+    check(easy_setopt(e, CURLOPT_WRITEDATA, this));
+    check(easy_setopt(e, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress));
+    check(easy_setopt(e, CURLOPT_XFERINFODATA, this));
+    check(easy_setopt(e, CURLOPT_NOPROGRESS, 0L));
     if (refused == CURLE_OK) return {};
     // A libcurl built without what the request needs (TLS, a protocol) cannot make it as digestx
     // must: a transport failure. Anything else (memory, a bad argument) is the machine or a bug.
