@@ -10,7 +10,6 @@
 #include <dlfcn.h>
 
 #include <ctime>
-#include <mutex>
 
 #include <curl/curl.h>
 
@@ -52,16 +51,14 @@ template <typename Pointer> void find(void *library, const char *name, Pointer &
     if (out == nullptr && missing.empty()) missing = name;
 }
 
-// Opens `name` and fills `functions`; the library handle on success, else nullptr and `error`.
-void *open_library(const std::string &name, Functions &functions, Error &error) {
+// Opens `name` and fills `functions`: the library handle, or why it cannot serve as libcurl.
+Result<void *> open_library(const std::string &name, Functions &functions) {
     // RTLD_LOCAL: libcurl's symbols stay out of the global scope, so nothing else binds to them.
     void *library = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (library == nullptr) {
         const char *why = dlerror();
-        error =
-            Error::of(ErrorCode::Internal, "cannot load " + name + ": " + (why != nullptr ? why : "unknown reason") +
-                                               " (digestx needs libcurl 4 for the network)");
-        return nullptr;
+        return fail(ErrorCode::Internal, "cannot load " + name + ": " + (why != nullptr ? why : "unknown reason") +
+                                             " (digestx needs libcurl 4 for the network)");
     }
     std::string missing;
     Functions &f = functions;
@@ -90,30 +87,27 @@ void *open_library(const std::string &name, Functions &functions, Error &error) 
     find(library, "curl_getdate", f.getdate, missing);
     find(library, "curl_version_info", f.version_info, missing);
     if (missing.empty()) return library;
-    error = Error::of(ErrorCode::Internal,
-                      "cannot use " + name + ": it has no " + missing + " (digestx needs libcurl 7.66 or later)");
     (void)dlclose(library);
-    return nullptr;
+    return fail(ErrorCode::Internal,
+                "cannot use " + name + ": it has no " + missing + " (digestx needs libcurl 7.66 or later)");
 }
 
 struct Loaded {
     Functions functions;
-    Result<void> status = fail(ErrorCode::Internal, "libcurl was not loaded");
+    Result<void> status; ///< why libcurl could not be opened, if it could not
 };
 
-// The process's libcurl, opened by the first caller; never closed (libcurl's own threads and
-// atexit handlers may outlive any owner).
-Loaded &loaded() {
-    static Loaded state;
-    static std::once_flag once;
-    std::call_once(once, [] {
-        Error error = Error::of(ErrorCode::Internal, "");
-        if (open_library(libcurl_soname, state.functions, error) != nullptr) {
-            state.status = {};
-        } else {
-            state.status = fail(std::move(error));
+// The process's libcurl, opened by the first caller (a function-local static is initialised once,
+// even with pin's and check's worker threads); never closed (libcurl's own threads and atexit
+// handlers may outlive any owner).
+const Loaded &loaded() {
+    static const Loaded state = [] {
+        Loaded opened;
+        if (auto library = open_library(libcurl_soname, opened.functions); !library) {
+            opened.status = fail(std::move(library.error()));
         }
-    });
+        return opened;
+    }();
     return state;
 }
 
@@ -121,7 +115,7 @@ Loaded &loaded() {
 // libcurl does when it cannot work (a null handle, CURLE_FAILED_INIT), and the transport, which
 // calls load_libcurl() first, has already reported why.
 const Functions *functions() {
-    Loaded &state = loaded();
+    const Loaded &state = loaded();
     return state.status ? &state.functions : nullptr;
 }
 
@@ -152,10 +146,9 @@ CURLcode (*easy_getinfo_function())(CURL *, CURLINFO, ...) {
 
 Result<void> probe_libcurl(const std::string &name) {
     Functions unused;
-    Error error = Error::of(ErrorCode::Internal, "");
-    void *library = open_library(name, unused, error);
-    if (library == nullptr) return fail(std::move(error));
-    (void)dlclose(library);
+    auto library = open_library(name, unused);
+    if (!library) return fail(std::move(library.error()));
+    (void)dlclose(*library);
     return {};
 }
 
